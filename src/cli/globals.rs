@@ -1,0 +1,165 @@
+//! aws's global options: accepted anywhere on the command line.
+//!
+//! One table serves the fast pre-scan that finds the service and operation
+//! words, the clap definitions, and help.
+
+/// One global option.
+#[derive(Debug)]
+pub struct GlobalOption {
+    /// Without the leading dashes.
+    pub name: &'static str,
+    /// The value's name in help; `None` for a switch.
+    pub value: Option<&'static str>,
+    pub help: &'static str,
+}
+
+pub const GLOBAL_OPTIONS: &[GlobalOption] = &[
+    GlobalOption {
+        name: "debug",
+        value: None,
+        help: "Turn on debug logging (secrets are shown as (redacted)).",
+    },
+    GlobalOption {
+        name: "endpoint-url",
+        value: Some("string"),
+        help: "Override the service's default URL with the given URL.",
+    },
+    GlobalOption {
+        name: "no-verify-ssl",
+        value: None,
+        help: "Do not verify SSL certificates.",
+    },
+    GlobalOption {
+        name: "no-paginate",
+        value: None,
+        help: "Disable automatic pagination: make one call and print the service's own token.",
+    },
+    GlobalOption {
+        name: "output",
+        value: Some("string"),
+        help: "The formatting style for command output: json, text, table, yaml, yaml-stream.",
+    },
+    GlobalOption {
+        name: "query",
+        value: Some("string"),
+        help: "A JMESPath query to use in filtering the response data.",
+    },
+    GlobalOption {
+        name: "profile",
+        value: Some("string"),
+        help: "Use a specific profile from your credential file.",
+    },
+    GlobalOption {
+        name: "region",
+        value: Some("string"),
+        help: "The region to use. Overrides config/env settings.",
+    },
+    GlobalOption {
+        name: "version",
+        value: None,
+        help: "Display the version of this tool.",
+    },
+    GlobalOption {
+        name: "color",
+        value: Some("string"),
+        help: "Turn on/off color output: on, off, auto.",
+    },
+    GlobalOption {
+        name: "no-sign-request",
+        value: None,
+        help: "Do not sign requests. Credentials will not be loaded.",
+    },
+    GlobalOption {
+        name: "ca-bundle",
+        value: Some("string"),
+        help: "The CA certificate bundle to use when verifying SSL certificates.",
+    },
+    GlobalOption {
+        name: "cli-read-timeout",
+        value: Some("int"),
+        help: "The maximum socket read time in seconds; 0 means no limit. Default 60.",
+    },
+    GlobalOption {
+        name: "cli-connect-timeout",
+        value: Some("int"),
+        help: "The maximum socket connect time in seconds; 0 means no limit. Default 60.",
+    },
+    GlobalOption {
+        name: "cli-binary-format",
+        value: Some("string"),
+        help: "The formatting style for binary blobs: base64 (default) or raw-in-base64-out.",
+    },
+    GlobalOption {
+        name: "no-cli-pager",
+        value: None,
+        help: "Disable the pager for output.",
+    },
+    GlobalOption {
+        name: "cli-auto-prompt",
+        value: None,
+        help: "Automatically prompt for CLI input parameters (not supported by rcr yet).",
+    },
+    GlobalOption {
+        name: "no-cli-auto-prompt",
+        value: None,
+        help: "Disable automatic prompt for CLI input parameters.",
+    },
+];
+
+pub fn find(name: &str) -> Option<&'static GlobalOption> {
+    GLOBAL_OPTIONS.iter().find(|o| o.name == name)
+}
+
+/// The positional words of a command line (service, operation, ...), skipping
+/// global options and their values, without knowing the operation's flags.
+/// Stops at the first operation flag: positionals after it are its values.
+pub fn positionals(args: &[String]) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        if let Some(flag) = arg.strip_prefix("--") {
+            let (name, inline_value) = match flag.split_once('=') {
+                Some((n, _)) => (n, true),
+                None => (flag, false),
+            };
+            match find(name) {
+                Some(opt) if opt.value.is_some() && !inline_value => i += 2,
+                Some(_) => i += 1,
+                None => break,
+            }
+            continue;
+        }
+        words.push(arg);
+        i += 1;
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn skips_global_options_anywhere() {
+        let args = strings(&[
+            "--region",
+            "us-east-1",
+            "ecr",
+            "--debug",
+            "describe-images",
+            "--repository-name",
+            "x",
+        ]);
+        assert_eq!(positionals(&args), vec!["ecr", "describe-images"]);
+        let args = strings(&["--output=json", "ecr-public", "describe-registries"]);
+        assert_eq!(
+            positionals(&args),
+            vec!["ecr-public", "describe-registries"]
+        );
+    }
+}

@@ -1,0 +1,383 @@
+//! The command line: from argv to a resolved [`Invocation`].
+//!
+//! Parsing is two steps, as in ripgrep: a pre-scan finds the service and
+//! operation words (skipping global options wherever they are), then clap
+//! parses the line against a tree holding only that one operation, built from
+//! the model's input members. Building just one operation keeps startup cheap;
+//! [`full_tree`] builds every operation for completions and man pages.
+
+pub mod globals;
+
+use clap::builder::ValueRange;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+
+use crate::error::Error;
+use crate::model::{Member, Operation, Service, ShapeKind};
+use crate::sdk;
+use globals::GLOBAL_OPTIONS;
+
+/// The global options as given on the command line.
+#[derive(Debug, Default, Clone)]
+pub struct Globals {
+    pub debug: bool,
+    pub endpoint_url: Option<String>,
+    pub no_verify_ssl: bool,
+    pub no_paginate: bool,
+    pub output: Option<String>,
+    pub query: Option<String>,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub color: Option<String>,
+    pub no_sign_request: bool,
+    pub ca_bundle: Option<String>,
+    pub cli_read_timeout: Option<String>,
+    pub cli_connect_timeout: Option<String>,
+    pub cli_binary_format: Option<String>,
+    pub no_cli_pager: bool,
+}
+
+/// What the user asked for.
+#[derive(Debug)]
+pub enum Invocation {
+    Version,
+    Operation(OperationCall),
+}
+
+/// An operation with its arguments, not yet turned into an input document.
+#[derive(Debug)]
+pub struct OperationCall {
+    pub globals: Globals,
+    pub service: &'static Service,
+    pub operation: &'static Operation,
+    /// (member, raw words given after its flag) in command-line order of the model.
+    pub members: Vec<(&'static Member, MemberValue)>,
+    pub cli_input_json: Option<String>,
+    pub cli_input_yaml: Option<String>,
+    pub generate_cli_skeleton: Option<String>,
+    pub starting_token: Option<String>,
+    pub page_size: Option<String>,
+    pub max_items: Option<String>,
+}
+
+/// The value a member's flag was given.
+#[derive(Debug, Clone)]
+pub enum MemberValue {
+    /// `--force` / `--no-force`.
+    Bool(bool),
+    /// The words after the flag (one for most members, several for lists).
+    Words(Vec<String>),
+}
+
+pub fn parse(args: &[String]) -> Result<Invocation, Error> {
+    let words = globals::positionals(args);
+    if args.iter().any(|a| a == "--version") && words.is_empty() {
+        return Ok(Invocation::Version);
+    }
+    let Some(service_name) = words.first().copied() else {
+        return Err(Error::usage(
+            "the following arguments are required: command",
+        ));
+    };
+    let Some(service) = sdk::service(service_name) else {
+        return Err(Error::usage(format!(
+            "argument command: Found invalid choice '{service_name}'\n"
+        )));
+    };
+    let Some(operation_name) = words.get(1).copied() else {
+        return Err(Error::usage(
+            "the following arguments are required: operation",
+        ));
+    };
+    let Some(operation) = service.operation(operation_name) else {
+        return Err(Error::usage(format!(
+            "argument operation: Found invalid choice '{operation_name}'\n"
+        )));
+    };
+
+    let command = root_command().subcommand(
+        Command::new(service.cli_name).subcommand(operation_command(service, operation)),
+    );
+    let mut argv = Vec::with_capacity(args.len() + 1);
+    argv.push("rcr".to_string());
+    argv.extend(args.iter().cloned());
+    let matches = command.try_get_matches_from(argv).map_err(clap_error)?;
+    let globals = read_globals(&matches);
+    let op_matches = matches
+        .subcommand_matches(service.cli_name)
+        .and_then(|m| m.subcommand_matches(operation.cli_name))
+        .ok_or_else(|| Error::internal("the command line parser lost the operation"))?;
+
+    let mut members = Vec::new();
+    for member in service.shape(operation.input).kind.members() {
+        let kind = &service.shape(member.shape).kind;
+        if matches!(kind, ShapeKind::Boolean) {
+            if op_matches.get_flag(member.cli_name) {
+                members.push((member, MemberValue::Bool(true)));
+            } else if op_matches.get_flag(&no_flag(member.cli_name)) {
+                members.push((member, MemberValue::Bool(false)));
+            }
+            continue;
+        }
+        if let Some(values) = op_matches.get_many::<String>(member.cli_name) {
+            members.push((member, MemberValue::Words(values.cloned().collect())));
+        }
+    }
+    let get = |name: &str| op_matches.get_one::<String>(name).cloned();
+    let call = OperationCall {
+        globals,
+        service,
+        operation,
+        members,
+        cli_input_json: get("cli-input-json"),
+        cli_input_yaml: get("cli-input-yaml"),
+        generate_cli_skeleton: get("generate-cli-skeleton"),
+        starting_token: operation
+            .paginator
+            .as_ref()
+            .and_then(|_| get("starting-token")),
+        page_size: operation.paginator.as_ref().and_then(|_| get("page-size")),
+        max_items: operation.paginator.as_ref().and_then(|_| get("max-items")),
+    };
+    check_required(&call)?;
+    Ok(Invocation::Operation(call))
+}
+
+/// aws's argparse check: required members must be flags unless an input
+/// document (`--cli-input-json/yaml`) may supply them; then botocore's
+/// validation checks the merged document instead.
+fn check_required(call: &OperationCall) -> Result<(), Error> {
+    if call.cli_input_json.is_some()
+        || call.cli_input_yaml.is_some()
+        || call.generate_cli_skeleton.is_some()
+    {
+        return Ok(());
+    }
+    let given: Vec<&str> = call.members.iter().map(|(m, _)| m.name).collect();
+    let missing: Vec<String> = call
+        .service
+        .shape(call.operation.input)
+        .kind
+        .members()
+        .iter()
+        .filter(|m| m.required && !given.contains(&m.name))
+        .map(|m| format!("--{}", m.cli_name))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::usage(format!(
+            "the following arguments are required: {}",
+            missing.join(", ")
+        )))
+    }
+}
+
+fn no_flag(name: &str) -> String {
+    format!("no-{name}")
+}
+
+fn leak(s: String) -> &'static str {
+    // A handful of flag names per run, alive until exit anyway.
+    Box::leak(s.into_boxed_str())
+}
+
+/// The root command with the global options, accepted anywhere.
+pub fn root_command() -> Command {
+    let mut cmd = Command::new("rcr")
+        .disable_help_flag(true)
+        .disable_help_subcommand(true)
+        .disable_version_flag(true)
+        .subcommand_required(true);
+    for opt in GLOBAL_OPTIONS {
+        let arg = Arg::new(opt.name)
+            .long(opt.name)
+            .global(true)
+            .help(opt.help);
+        let arg = match opt.value {
+            Some(v) => arg
+                .value_name(v)
+                .num_args(1)
+                .allow_hyphen_values(true)
+                .action(ArgAction::Set)
+                .overrides_with(opt.name),
+            None => arg.action(ArgAction::SetTrue),
+        };
+        cmd = cmd.arg(arg);
+    }
+    cmd
+}
+
+/// The subcommand of one operation: a flag per input member, then the
+/// input-document options and, for paginated operations, the paging options.
+pub fn operation_command(service: &Service, operation: &Operation) -> Command {
+    let mut cmd = Command::new(operation.cli_name).disable_help_flag(true);
+    for member in service.shape(operation.input).kind.members() {
+        let kind = &service.shape(member.shape).kind;
+        let help = member_type_help(service, member);
+        if matches!(kind, ShapeKind::Boolean) {
+            let no = leak(no_flag(member.cli_name));
+            cmd = cmd
+                .arg(
+                    Arg::new(member.cli_name)
+                        .long(member.cli_name)
+                        .action(ArgAction::SetTrue)
+                        .help(help)
+                        .overrides_with(no),
+                )
+                .arg(
+                    Arg::new(no)
+                        .long(no)
+                        .action(ArgAction::SetTrue)
+                        .overrides_with(member.cli_name),
+                );
+            continue;
+        }
+        let many = matches!(kind, ShapeKind::List { .. });
+        let arg = Arg::new(member.cli_name)
+            .long(member.cli_name)
+            .value_name(kind.type_name())
+            .help(help)
+            .allow_hyphen_values(true)
+            .action(ArgAction::Set)
+            .overrides_with(member.cli_name)
+            .num_args(if many {
+                ValueRange::new(1..)
+            } else {
+                ValueRange::new(1..=1)
+            });
+        cmd = cmd.arg(arg);
+    }
+    for (name, help) in [
+        (
+            "cli-input-json",
+            "Read arguments from the JSON string provided (or file://path).",
+        ),
+        (
+            "cli-input-yaml",
+            "Read arguments from the YAML string provided (or file://path).",
+        ),
+    ] {
+        cmd = cmd.arg(
+            Arg::new(name)
+                .long(name)
+                .value_name("string")
+                .help(help)
+                .allow_hyphen_values(true)
+                .num_args(1)
+                .overrides_with(name),
+        );
+    }
+    cmd = cmd.arg(
+        Arg::new("generate-cli-skeleton")
+            .long("generate-cli-skeleton")
+            .value_name("input|yaml-input|output")
+            .num_args(0..=1)
+            .default_missing_value("input")
+            .help("Print a JSON skeleton of the input (or output) and exit without calling the service."),
+    );
+    if operation.paginator.is_some() {
+        for (name, help) in [
+            (
+                "starting-token",
+                "A token to specify where to start paginating (the NextToken of a previous run).",
+            ),
+            (
+                "page-size",
+                "The size of each page to get in the AWS service call.",
+            ),
+            (
+                "max-items",
+                "The total number of items to return in the command's output.",
+            ),
+        ] {
+            cmd = cmd.arg(
+                Arg::new(name)
+                    .long(name)
+                    .help(help)
+                    .num_args(1)
+                    .allow_hyphen_values(true)
+                    .overrides_with(name),
+            );
+        }
+    }
+    cmd
+}
+
+fn member_type_help(service: &Service, member: &Member) -> String {
+    let kind = &service.shape(member.shape).kind;
+    let required = if member.required { " (required)" } else { "" };
+    format!("({}){required}", kind.type_name())
+}
+
+/// Every service and operation, for completions and man pages.
+pub fn full_tree() -> Command {
+    let mut root = root_command();
+    for service in sdk::SERVICES {
+        let mut svc = Command::new(service.cli_name);
+        for op in service.operations {
+            svc = svc.subcommand(operation_command(service, op));
+        }
+        root = root.subcommand(svc);
+    }
+    root
+}
+
+fn read_globals(m: &ArgMatches) -> Globals {
+    let s = |name: &str| m.get_one::<String>(name).cloned();
+    let f = |name: &str| m.get_flag(name);
+    Globals {
+        debug: f("debug"),
+        endpoint_url: s("endpoint-url"),
+        no_verify_ssl: f("no-verify-ssl"),
+        no_paginate: f("no-paginate"),
+        output: s("output"),
+        query: s("query"),
+        profile: s("profile"),
+        region: s("region"),
+        color: s("color"),
+        no_sign_request: f("no-sign-request"),
+        ca_bundle: s("ca-bundle"),
+        cli_read_timeout: s("cli-read-timeout"),
+        cli_connect_timeout: s("cli-connect-timeout"),
+        cli_binary_format: s("cli-binary-format"),
+        no_cli_pager: f("no-cli-pager"),
+    }
+}
+
+/// clap's errors in argparse's words.
+fn clap_error(e: clap::Error) -> Error {
+    use clap::error::{ContextKind, ErrorKind};
+    let context = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
+    match e.kind() {
+        ErrorKind::UnknownArgument => Error::usage(format!(
+            "Unknown options: {}",
+            context(ContextKind::InvalidArg)
+        )),
+        ErrorKind::InvalidSubcommand => Error::usage(format!(
+            "argument operation: Found invalid choice '{}'\n",
+            context(ContextKind::InvalidSubcommand)
+        )),
+        ErrorKind::NoEquals
+        | ErrorKind::InvalidValue
+        | ErrorKind::WrongNumberOfValues
+        | ErrorKind::TooFewValues => {
+            let arg = context(ContextKind::InvalidArg);
+            let arg = arg
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            Error::usage(format!("argument {arg}: expected one argument"))
+        }
+        _ => {
+            let text = e.to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_string();
+            Error::usage(first)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The one error type of rcr, with aws CLI v2's wording and exit codes.
+//!
+//! Every failure, from a bad flag to a service error, ends as an [`Error`];
+//! `main` prints it with [`Error::report`] and exits with [`Error::exit_code`]
+//! (252 usage and validation, 253 configuration, 254 service, 255 anything
+//! else, 130 interrupted), as aws v2 does.
+
+use std::fmt::Write as _;
+
+/// The usage block aws prints after a command-line error, with our name.
+pub const USAGE: &str = "usage: rcr [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  rcr help\n  rcr <command> help\n  rcr <command> <subcommand> help\n";
+
+#[derive(Debug)]
+pub enum Error {
+    /// The command line could not be parsed (argparse's errors in aws).
+    Usage(String),
+    /// Client-side validation of the input document failed (botocore's
+    /// `Parameter validation failed:` report); one entry per problem.
+    Validation(Vec<String>),
+    /// A client-side error with a code in parentheses and no usage block
+    /// (`NoRegion`, `NoCredentials`, a bad `--query`, a bad param file).
+    Client {
+        code: &'static str,
+        message: String,
+        exit: i32,
+    },
+    /// The service answered with an error.
+    Service {
+        code: String,
+        operation: String,
+        message: String,
+        /// Set when retries ran out: the number of retries made.
+        max_retries: Option<u32>,
+    },
+    /// `--profile` names a profile that no file defines.
+    ProfileNotFound(String),
+    /// The endpoint could not be reached.
+    Connect { url: String },
+    /// The endpoint did not answer in time.
+    ReadTimeout { url: String },
+    /// Interrupted by SIGINT.
+    Interrupted,
+    /// Anything else, printed as is after `rcr: [ERROR]: `.
+    Other(String),
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage(message.into())
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::Other(message.into())
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) | Error::Validation(_) => 252,
+            Error::Client { exit, .. } => *exit,
+            Error::Service { .. } => 254,
+            Error::Interrupted => 130,
+            Error::ProfileNotFound(_)
+            | Error::Connect { .. }
+            | Error::ReadTimeout { .. }
+            | Error::Other(_) => 255,
+        }
+    }
+
+    /// The text aws v2 writes to stderr for this error.
+    pub fn report(&self) -> String {
+        let mut s = String::from("\n");
+        match self {
+            Error::Usage(message) => {
+                // argparse's message, a blank line, then the usage block.
+                let _ = write!(
+                    s,
+                    "rcr: [ERROR]: An error occurred (ParamValidation): {message}\n\n{USAGE}"
+                );
+            }
+            Error::Validation(problems) => {
+                let _ = writeln!(
+                    s,
+                    "rcr: [ERROR]: An error occurred (ParamValidation): Parameter validation failed:\n{}",
+                    problems.join("\n")
+                );
+            }
+            Error::Client { code, message, .. } => {
+                let _ = writeln!(s, "rcr: [ERROR]: An error occurred ({code}): {message}");
+            }
+            Error::Service {
+                code,
+                operation,
+                message,
+                max_retries,
+            } => {
+                let retries = match max_retries {
+                    Some(n) => format!(" (reached max retries: {n})"),
+                    None => String::new(),
+                };
+                let _ = writeln!(
+                    s,
+                    "rcr: [ERROR]: An error occurred ({code}) when calling the {operation} operation{retries}: {message}"
+                );
+            }
+            Error::ProfileNotFound(name) => {
+                let _ = writeln!(
+                    s,
+                    "rcr: [ERROR]: The config profile ({name}) could not be found"
+                );
+            }
+            Error::Connect { url } => {
+                let _ = writeln!(
+                    s,
+                    "rcr: [ERROR]: Could not connect to the endpoint URL: \"{url}\""
+                );
+            }
+            Error::ReadTimeout { url } => {
+                let _ = writeln!(s, "rcr: [ERROR]: Read timeout on endpoint URL: \"{url}\"");
+            }
+            Error::Interrupted => return String::from("\n"),
+            Error::Other(message) => {
+                let _ = writeln!(s, "rcr: [ERROR]: {message}");
+            }
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.report().trim())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_error_wording() {
+        let e = Error::Service {
+            code: "RepositoryNotFoundException".into(),
+            operation: "DescribeImages".into(),
+            message: "gone".into(),
+            max_retries: None,
+        };
+        assert_eq!(
+            e.report(),
+            "\nrcr: [ERROR]: An error occurred (RepositoryNotFoundException) when calling the DescribeImages operation: gone\n"
+        );
+        assert_eq!(e.exit_code(), 254);
+    }
+
+    #[test]
+    fn usage_error_has_usage_block() {
+        let e = Error::usage("the following arguments are required: --image-tag-mutability");
+        assert!(e.report().starts_with(
+            "\nrcr: [ERROR]: An error occurred (ParamValidation): the following arguments are required: --image-tag-mutability\n\nusage: rcr"
+        ));
+        assert_eq!(e.exit_code(), 252);
+    }
+}

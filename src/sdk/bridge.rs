@@ -1,0 +1,229 @@
+//! Helpers the generated bridge (`src/generated/*_bridge.rs`) is written in.
+//!
+//! Input side: reading typed scalars out of a JSON input document, with the
+//! botocore-style path of the member (`rules[0].destinations[0].region`) in
+//! any error. Output side: turning SDK scalars (timestamps, blobs, floats,
+//! maps) into the JSON values aws prints. And the mapping of an `SdkError`
+//! to rcr's [`Error`].
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_smithy_types::{Blob, DateTime};
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+
+/// A member of the input document that cannot become the SDK's type.
+#[derive(Debug)]
+pub struct InputError {
+    /// botocore's spelling of the member's place: `rules[0].destinations`.
+    pub path: String,
+    pub message: String,
+}
+
+impl InputError {
+    fn new(message: impl Into<String>) -> Self {
+        InputError {
+            path: String::new(),
+            message: message.into(),
+        }
+    }
+
+    /// A builder refused a structure (a required member is missing).
+    pub fn build(e: aws_smithy_types::error::operation::BuildError) -> Self {
+        InputError::new(e.to_string())
+    }
+
+    fn type_error(v: &Value, valid: &str) -> Self {
+        InputError::new(format!(
+            "value: {}, type: {}, valid types: {valid}",
+            short(v),
+            type_name(v)
+        ))
+    }
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        let place = if e.path.is_empty() {
+            "input".to_string()
+        } else {
+            e.path
+        };
+        Error::Validation(vec![format!(
+            "Invalid type for parameter {place}, {}",
+            e.message
+        )])
+    }
+}
+
+/// Adds the member name or list index to an error's path on its way up.
+pub trait At<T> {
+    fn at(self, name: &str) -> Result<T, InputError>;
+    fn at_index(self, index: usize) -> Result<T, InputError>;
+}
+
+impl<T> At<T> for Result<T, InputError> {
+    fn at(self, name: &str) -> Result<T, InputError> {
+        self.map_err(|mut e| {
+            e.path = if e.path.is_empty() {
+                name.to_string()
+            } else if e.path.starts_with('[') {
+                format!("{name}{}", e.path)
+            } else {
+                format!("{name}.{}", e.path)
+            };
+            e
+        })
+    }
+
+    fn at_index(self, index: usize) -> Result<T, InputError> {
+        self.map_err(|mut e| {
+            e.path = if e.path.is_empty() || e.path.starts_with('[') {
+                format!("[{index}]{}", e.path)
+            } else {
+                format!("[{index}].{}", e.path)
+            };
+            e
+        })
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "<class 'NoneType'>",
+        Value::Bool(_) => "<class 'bool'>",
+        Value::Number(n) if n.is_f64() => "<class 'float'>",
+        Value::Number(_) => "<class 'int'>",
+        Value::String(_) => "<class 'str'>",
+        Value::Array(_) => "<class 'list'>",
+        Value::Object(_) => "<class 'dict'>",
+    }
+}
+
+fn short(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A member of an object, where JSON `null` counts as absent.
+pub fn member<'a>(obj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    obj.get(name).filter(|v| !v.is_null())
+}
+
+pub fn in_object(v: &Value) -> Result<&Map<String, Value>, InputError> {
+    v.as_object()
+        .ok_or_else(|| InputError::type_error(v, "<class 'dict'>"))
+}
+
+pub fn in_array(v: &Value) -> Result<&Vec<Value>, InputError> {
+    v.as_array()
+        .ok_or_else(|| InputError::type_error(v, "<class 'list'>, <class 'tuple'>"))
+}
+
+pub fn in_string(v: &Value) -> Result<String, InputError> {
+    v.as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| InputError::type_error(v, "<class 'str'>"))
+}
+
+pub fn in_i64(v: &Value) -> Result<i64, InputError> {
+    v.as_i64()
+        .ok_or_else(|| InputError::type_error(v, "<class 'int'>"))
+}
+
+pub fn in_i32(v: &Value) -> Result<i32, InputError> {
+    in_i64(v)?
+        .try_into()
+        .map_err(|_| InputError::new(format!("value: {v} is out of range for an integer")))
+}
+
+pub fn in_f64(v: &Value) -> Result<f64, InputError> {
+    v.as_f64().ok_or_else(|| {
+        InputError::type_error(
+            v,
+            "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>",
+        )
+    })
+}
+
+pub fn in_f32(v: &Value) -> Result<f32, InputError> {
+    // The model's float members are f32 in the SDK; the narrowing is the SDK's.
+    in_f64(v).map(|f| f as f32)
+}
+
+pub fn in_bool(v: &Value) -> Result<bool, InputError> {
+    v.as_bool()
+        .ok_or_else(|| InputError::type_error(v, "<class 'bool'>"))
+}
+
+/// A timestamp member: epoch seconds (number) or an ISO 8601 string.
+pub fn in_timestamp(v: &Value) -> Result<DateTime, InputError> {
+    let invalid = || InputError::type_error(v, "<class 'datetime.datetime'>, <class 'str'>");
+    match v {
+        Value::Number(n) => n.as_f64().map(DateTime::from_secs_f64).ok_or_else(invalid),
+        Value::String(s) => crate::output::timestamp::parse_input(s).ok_or_else(invalid),
+        _ => Err(invalid()),
+    }
+}
+
+/// A blob member: in the input document blobs are always base64 text (the
+/// params layer encodes raw bytes from `fileb://` and `raw-in-base64-out`).
+pub fn in_blob(v: &Value) -> Result<Blob, InputError> {
+    let s = v.as_str().ok_or_else(|| {
+        InputError::type_error(v, "<class 'bytes'>, <class 'bytearray'>, file-like object")
+    })?;
+    base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .map(Blob::new)
+        .map_err(|_| InputError::new(format!("value: {s}, is not valid base64")))
+}
+
+/// A model member the SDK crate cannot send yet (see the generator's list of
+/// known SDK gaps): refuse it rather than drop it silently.
+pub fn reject_unsupported(obj: &Map<String, Value>, name: &str) -> Result<(), InputError> {
+    match member(obj, name) {
+        None => Ok(()),
+        Some(_) => Err(InputError {
+            path: name.to_string(),
+            message: "this member is in the service model but not yet in the AWS SDK for Rust, so rcr cannot send it".into(),
+        }),
+    }
+}
+
+pub fn out_timestamp(t: &DateTime) -> Value {
+    crate::output::timestamp::to_value(t)
+}
+
+pub fn out_blob(b: &Blob) -> Value {
+    Value::String(base64::engine::general_purpose::STANDARD.encode(b.as_ref()))
+}
+
+pub fn out_f64(f: f64) -> Value {
+    serde_json::Number::from_f64(f)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
+}
+
+/// A map member. The SDK keeps maps in a `HashMap`, which has lost the wire
+/// order aws would print; sorting the keys at least makes the output stable.
+pub fn out_map(entries: impl Iterator<Item = (String, Value)>) -> Value {
+    let mut entries: Vec<(String, Value)> = entries.collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Object(entries.into_iter().collect())
+}
+
+/// Maps the SDK's error for `operation` to rcr's error.
+pub fn sdk_error<E, R>(operation: &str, e: SdkError<E, R>) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    crate::sdk::map_sdk_error(operation, e)
+}
