@@ -159,6 +159,8 @@ impl ReferenceCase {
             .stderr
             .replace("aws: [ERROR]", "rcr: [ERROR]")
             .replace("usage: aws ", "usage: rcr ")
+            .replace("\n  aws help", "\n  rcr help")
+            .replace("\n  aws <command>", "\n  rcr <command>")
     }
 
     /// A `Run` of rcr set up like the recording (env changes and args),
