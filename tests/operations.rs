@@ -22,7 +22,10 @@ const ECR_PUBLIC_OPERATIONS: usize = 23;
 #[test]
 fn the_models_have_the_sdk_operation_counts() {
     assert_eq!(Model::load("ecr").operations().len(), ECR_OPERATIONS);
-    assert_eq!(Model::load("ecr-public").operations().len(), ECR_PUBLIC_OPERATIONS);
+    assert_eq!(
+        Model::load("ecr-public").operations().len(),
+        ECR_PUBLIC_OPERATIONS
+    );
 }
 
 /// Every model operation is a command of rcr: it reaches the server.
@@ -35,24 +38,50 @@ fn every_operation_is_a_command() {
         for op in model.operations() {
             let cli = xform(&op);
             let out = Run::rcr()
-                .args([service, cli.as_str(), "--cli-input-json", "{}", "--endpoint-url", server.url().as_str()])
+                .args([
+                    service,
+                    cli.as_str(),
+                    "--cli-input-json",
+                    "{}",
+                    "--endpoint-url",
+                    server.url().as_str(),
+                ])
                 .run();
             let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-            assert!(!stderr.contains("invalid choice"), "{service} {cli}: {stderr}");
+            assert!(
+                !stderr.contains("invalid choice"),
+                "{service} {cli}: {stderr}"
+            );
             count += 1;
         }
-        let targets: Vec<String> = server.requests().iter().filter_map(|r| r.target.clone()).collect();
+        let targets: Vec<String> = server
+            .requests()
+            .iter()
+            .filter_map(|r| r.target.clone())
+            .collect();
         for op in model.operations() {
             let target = format!("{}.{op}", model.target_prefix());
-            assert!(targets.contains(&target), "{service}: {op} never reached the server");
+            assert!(
+                targets.contains(&target),
+                "{service}: {op} never reached the server"
+            );
         }
-        assert_eq!(count, if service == "ecr" { ECR_OPERATIONS } else { ECR_PUBLIC_OPERATIONS });
+        assert_eq!(
+            count,
+            if service == "ecr" {
+                ECR_OPERATIONS
+            } else {
+                ECR_PUBLIC_OPERATIONS
+            }
+        );
     }
 }
 
 #[test]
 fn every_operation_sends_and_prints_like_aws_v1() {
-    let Some(aws) = AwsV1::new_or_skip() else { return };
+    let Some(aws) = AwsV1::new_or_skip() else {
+        return;
+    };
     let data_path = aws_data_path();
     let mut compared = 0;
     let mut failures = Vec::new();
@@ -76,10 +105,17 @@ fn every_operation_sends_and_prints_like_aws_v1() {
                 "--output",
                 "json",
             ];
-            let ours = Run::rcr().args(common_args).args(["--cli-binary-format", "raw-in-base64-out"]).run();
+            let ours = Run::rcr()
+                .args(common_args)
+                .args(["--cli-binary-format", "raw-in-base64-out"])
+                .run();
             let our_requests = server.requests();
             server.clear_requests();
-            let theirs = aws.command().env("AWS_DATA_PATH", &data_path).args(common_args).run();
+            let theirs = aws
+                .command()
+                .env("AWS_DATA_PATH", &data_path)
+                .args(common_args)
+                .run();
             let their_requests = server.requests();
             compared += 1;
 
@@ -109,10 +145,16 @@ fn every_operation_sends_and_prints_like_aws_v1() {
                         problems.push(format!("target {t1:?} vs aws {t2:?}"));
                     }
                     if !json_eq(&b1, &b2) {
-                        problems.push(format!("request body differs\n--- rcr\n{b1}\n--- aws\n{b2}"));
+                        problems.push(format!(
+                            "request body differs\n--- rcr\n{b1}\n--- aws\n{b2}"
+                        ));
                     }
                 }
-                (a, b) => problems.push(format!("requests: rcr {} vs aws {}", a.is_some(), b.is_some())),
+                (a, b) => problems.push(format!(
+                    "requests: rcr {} vs aws {}",
+                    a.is_some(),
+                    b.is_some()
+                )),
             }
             if !problems.is_empty() {
                 failures.push(format!("{service} {cli}:\n  {}", problems.join("\n  ")));
@@ -121,7 +163,12 @@ fn every_operation_sends_and_prints_like_aws_v1() {
     }
     eprintln!("compared {compared} operations with aws v1");
     assert_eq!(compared, ECR_OPERATIONS + ECR_PUBLIC_OPERATIONS);
-    assert!(failures.is_empty(), "{} of {compared} operations differ:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} operations differ:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// A botocore data directory holding rcr's models, so that aws v1 (whose
@@ -132,11 +179,14 @@ fn aws_data_path() -> std::path::PathBuf {
     for (service, version) in [("ecr", "2015-09-21"), ("ecr-public", "2020-10-30")] {
         let dir = root.join(service).join(version);
         std::fs::create_dir_all(&dir).expect("create the aws data dir");
-        let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models").join(service);
+        let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("models")
+            .join(service);
         for entry in std::fs::read_dir(&models).expect("models dir") {
             let path = entry.expect("models entry").path();
             if path.extension().is_some_and(|e| e == "json") {
-                std::fs::copy(&path, dir.join(path.file_name().expect("file name"))).expect("copy a model");
+                std::fs::copy(&path, dir.join(path.file_name().expect("file name")))
+                    .expect("copy a model");
             }
         }
     }
@@ -161,17 +211,46 @@ fn xform(op: &str) -> String {
     out
 }
 
-/// A model member the SDK cannot send is refused before anything is sent,
-/// never dropped silently.
+/// A model member the SDK crate lacks (`deleteReplication`) and a member
+/// holding its Smithy default (`scanOnPush: false`, which the SDK omits) both
+/// reach the server as aws sends them.
 #[test]
-fn members_missing_from_the_sdk_are_refused_not_dropped() {
+fn members_the_sdk_would_drop_are_sent() {
     let server = CaptureServer::empty();
     let input = r#"{"replicationConfiguration":{"rules":[{"destinations":[{"region":"us-west-2","registryId":"123456789012"}],"deleteReplication":{"enabled":true}}]}}"#;
     let out = Run::rcr()
-        .args(["ecr", "put-replication-configuration", "--cli-input-json", input, "--endpoint-url", server.url().as_str()])
+        .args([
+            "ecr",
+            "put-replication-configuration",
+            "--cli-input-json",
+            input,
+            "--endpoint-url",
+            server.url().as_str(),
+        ])
         .run();
-    assert_eq!(out.code, Some(252));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("replicationConfiguration.rules[0].deleteReplication"), "{stderr}");
-    assert!(server.requests().is_empty());
+    assert_eq!(out.code, Some(0), "{}", out.stderr_str());
+    let sent = &server.requests()[0].body;
+    assert!(
+        json_eq(sent, &serde_json::from_str::<Value>(input).expect("json")),
+        "{sent}"
+    );
+
+    server.clear_requests();
+    let out = Run::rcr()
+        .args([
+            "ecr",
+            "put-image-scanning-configuration",
+            "--repository-name",
+            "r",
+            "--image-scanning-configuration",
+            r#"{"scanOnPush": false}"#,
+            "--endpoint-url",
+            server.url().as_str(),
+        ])
+        .run();
+    assert_eq!(out.code, Some(0), "{}", out.stderr_str());
+    assert_eq!(
+        server.requests()[0].body,
+        json!({"repositoryName": "r", "imageScanningConfiguration": {"scanOnPush": false}})
+    );
 }

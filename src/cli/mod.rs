@@ -197,7 +197,7 @@ pub fn root_command() -> Command {
             Some(v) => arg
                 .value_name(v)
                 .num_args(1)
-                .allow_hyphen_values(true)
+                .allow_negative_numbers(true)
                 .action(ArgAction::Set)
                 .overrides_with(opt.name),
             None => arg.action(ArgAction::SetTrue),
@@ -237,7 +237,7 @@ pub fn operation_command(service: &Service, operation: &Operation) -> Command {
             .long(member.cli_name)
             .value_name(kind.type_name())
             .help(help)
-            .allow_hyphen_values(true)
+            .allow_negative_numbers(true)
             .action(ArgAction::Set)
             .overrides_with(member.cli_name)
             .num_args(if many {
@@ -262,7 +262,7 @@ pub fn operation_command(service: &Service, operation: &Operation) -> Command {
                 .long(name)
                 .value_name("string")
                 .help(help)
-                .allow_hyphen_values(true)
+                .allow_negative_numbers(true)
                 .num_args(1)
                 .overrides_with(name),
         );
@@ -295,7 +295,7 @@ pub fn operation_command(service: &Service, operation: &Operation) -> Command {
                     .long(name)
                     .help(help)
                     .num_args(1)
-                    .allow_hyphen_values(true)
+                    .allow_negative_numbers(true)
                     .overrides_with(name),
             );
         }

@@ -2598,7 +2598,6 @@ fn in_replication_rule(v: &Value) -> Result<sdk::types::ReplicationRule, InputEr
     if let Some(v) = member(obj, "repositoryFilters") {
         b = b.set_repository_filters(Some(in_repository_filter_list(v).at("repositoryFilters")?));
     }
-    reject_unsupported(obj, "deleteReplication")?;
     b.build().map_err(InputError::build)
 }
 

@@ -185,18 +185,6 @@ pub fn in_blob(v: &Value) -> Result<Blob, InputError> {
         .map_err(|_| InputError::new(format!("value: {s}, is not valid base64")))
 }
 
-/// A model member the SDK crate cannot send yet (see the generator's list of
-/// known SDK gaps): refuse it rather than drop it silently.
-pub fn reject_unsupported(obj: &Map<String, Value>, name: &str) -> Result<(), InputError> {
-    match member(obj, name) {
-        None => Ok(()),
-        Some(_) => Err(InputError {
-            path: name.to_string(),
-            message: "this member is in the service model but not yet in the AWS SDK for Rust, so rcr cannot send it".into(),
-        }),
-    }
-}
-
 pub fn out_timestamp(t: &DateTime) -> Value {
     crate::output::timestamp::to_value(t)
 }

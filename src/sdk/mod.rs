@@ -7,6 +7,7 @@
 //! `(reached max retries: N)` as aws does.
 
 pub mod bridge;
+mod splice;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -45,6 +46,7 @@ enum Inner {
 pub struct ServiceClient {
     inner: Inner,
     attempts: Arc<AtomicU32>,
+    current_input: splice::CurrentInput,
     max_attempts: u32,
     /// What connection errors name: the endpoint with the request's path.
     endpoint_for_errors: String,
@@ -54,22 +56,27 @@ impl ServiceClient {
     pub fn new(service: &Service, config: &SdkConfig, endpoint_for_errors: String) -> Self {
         let attempts = Arc::new(AtomicU32::new(0));
         let counter = AttemptCounter(attempts.clone());
+        let current_input = splice::CurrentInput::default();
+        let splice = splice::SpliceInput(current_input.clone());
         let max_attempts = config.retry_config().map(|r| r.max_attempts()).unwrap_or(3);
         let inner = match service.cli_name {
             "ecr-public" => Inner::EcrPublic(aws_sdk_ecrpublic::Client::from_conf(
                 aws_sdk_ecrpublic::config::Builder::from(config)
                     .interceptor(counter)
+                    .interceptor(splice)
                     .build(),
             )),
             _ => Inner::Ecr(aws_sdk_ecr::Client::from_conf(
                 aws_sdk_ecr::config::Builder::from(config)
                     .interceptor(counter)
+                    .interceptor(splice)
                     .build(),
             )),
         };
         ServiceClient {
             inner,
             attempts,
+            current_input,
             max_attempts,
             endpoint_for_errors,
         }
@@ -79,6 +86,7 @@ impl ServiceClient {
     /// model's member order.
     pub async fn call(&self, operation: &Operation, input: &Value) -> Result<Value, Error> {
         self.attempts.store(0, Ordering::Relaxed);
+        self.current_input.set(input);
         let result = match &self.inner {
             Inner::Ecr(c) => generated::ecr_bridge::call(c, operation.name, input).await,
             Inner::EcrPublic(c) => {

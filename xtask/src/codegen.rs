@@ -40,7 +40,9 @@ const SERVICES: &[ServiceSpec] = &[
 ];
 
 /// Model members the SDK crates do not have yet: (service, shape, member).
-/// The bridge cannot send or print them; the generator fails on any other gap.
+/// The bridge skips them: the request body splice (src/sdk/splice.rs) sends
+/// them from the input document; responses cannot show them yet. The
+/// generator fails on any other gap.
 const KNOWN_SDK_GAPS: &[(&str, &str, &str)] = &[("ecr", "ReplicationRule", "deleteReplication")];
 
 const HEADER: &str =
@@ -121,8 +123,13 @@ fn rustfmt(root: &Path, text: &str) -> Result<String, String> {
     let mut stdin = child.stdin.take().ok_or("rustfmt: no stdin")?;
     let input = text.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().map_err(|e| format!("rustfmt: {e}"))?;
-    writer.join().map_err(|_| "rustfmt: writer panicked")?.map_err(|e| format!("rustfmt: {e}"))?;
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("rustfmt: {e}"))?;
+    writer
+        .join()
+        .map_err(|_| "rustfmt: writer panicked")?
+        .map_err(|e| format!("rustfmt: {e}"))?;
     if !output.status.success() {
         return Err("rustfmt failed on generated code".into());
     }
@@ -472,7 +479,7 @@ impl Bridge<'_> {
             let ident = rust_ident(mname);
             if !fields.fields.contains_key(&ident) {
                 if self.is_gap(input, mname) {
-                    writeln!(self.out, "            reject_unsupported(obj, {mname:?})?;").ok();
+                    // Sent by the body splice (src/sdk/splice.rs).
                     continue;
                 }
                 return Err(format!(
@@ -606,7 +613,7 @@ impl Bridge<'_> {
                     let ident = rust_ident(&mname);
                     if !fields.contains(&ident) {
                         if self.is_gap(shape, &mname) {
-                            writeln!(self.funcs, "    reject_unsupported(obj, {mname:?})?;").ok();
+                            // Sent by the body splice (src/sdk/splice.rs).
                             continue;
                         }
                         return Err(format!("{}: {shape} has no field {ident}", self.krate));
