@@ -216,7 +216,9 @@ fn xform(op: &str) -> String {
 /// reach the server as aws sends them.
 #[test]
 fn members_the_sdk_would_drop_are_sent() {
-    let server = CaptureServer::empty();
+    let server = CaptureServer::start(
+        json!({"PutReplicationConfiguration": {}, "PutImageScanningConfiguration": {}}),
+    );
     let input = r#"{"replicationConfiguration":{"rules":[{"destinations":[{"region":"us-west-2","registryId":"123456789012"}],"deleteReplication":{"enabled":true}}]}}"#;
     let out = Run::rcr()
         .args([
