@@ -186,6 +186,7 @@ fn capture_raw_bodies_delay_headers_and_times() {
         "DescribeRepositories": "{\"repositories\": [",
         "ListImages": {"__status": 200, "__raw": "not json at all", "__headers": {"x-extra": "1"}},
         "GetAuthorizationToken": {"__delay_ms": 300, "authorizationData": []},
+        "DeleteRepository": {"__disconnect": true},
         "PutImage": [
             {"__status": 500, "__type": "ServerException", "message": "try again", "__times": 2},
             {"image": {"imageId": {"imageTag": "t"}}}
@@ -209,6 +210,16 @@ fn capture_raw_bodies_delay_headers_and_times() {
         t.elapsed()
     );
     assert_eq!(resp.json(), Some(json!({"authorizationData": []})));
+
+    // __disconnect: the connection closes with no response at all.
+    let err = aws_json_call(
+        &server.url(),
+        &format!("{ECR}.DeleteRepository"),
+        "us-east-1",
+        "ecr",
+        &json!({}),
+    );
+    assert!(err.is_err(), "{err:?}");
 
     let statuses: Vec<u16> = (0..4)
         .map(|_| ecr_call(&server, "PutImage", json!({})).status)

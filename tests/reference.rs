@@ -13,7 +13,11 @@ use common::reference_cases;
 #[test]
 fn every_reference_case_matches_aws_v2() {
     let cases = reference_cases();
-    assert!(cases.len() >= 25, "reference cases missing: {}", cases.len());
+    assert!(
+        cases.len() >= 25,
+        "reference cases missing: {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let (out, server) = case.run_rcr();
@@ -27,13 +31,19 @@ fn every_reference_case_matches_aws_v2() {
                 problems.push(format!("version line {stdout:?}"));
             }
         } else if stdout != case.aws_v2.stdout {
-            problems.push(format!("stdout\n--- rcr\n{stdout}\n--- aws v2\n{}", case.aws_v2.stdout));
+            problems.push(format!(
+                "stdout\n--- rcr\n{stdout}\n--- aws v2\n{}",
+                case.aws_v2.stdout
+            ));
         }
         if out.code != Some(case.aws_v2.exit_code) {
             problems.push(format!("exit {:?} vs {}", out.code, case.aws_v2.exit_code));
         }
         if stderr != case.expected_stderr_for_rcr() {
-            problems.push(format!("stderr\n--- rcr\n{stderr}\n--- aws v2 (as rcr)\n{}", case.expected_stderr_for_rcr()));
+            problems.push(format!(
+                "stderr\n--- rcr\n{stderr}\n--- aws v2 (as rcr)\n{}",
+                case.expected_stderr_for_rcr()
+            ));
         }
         let requests = server.requests_json();
         if requests != case.aws_v2.requests {

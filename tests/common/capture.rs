@@ -18,6 +18,8 @@
 //! - `"__delay_ms": N` waits N ms before answering (read-timeout tests);
 //! - `"__headers": {"name": "value"}` adds response headers;
 //! - `"__content_type": "..."` replaces `application/x-amz-json-1.1`;
+//! - `"__disconnect": true` closes the connection without any answer (after
+//!   `__delay_ms`, if given), for connection-error tests;
 //! - in a page list, an entry without `__when_token` matches any token, and
 //!   `"__times": N` makes an entry answer only its first N matches, after
 //!   which the next matching entry is used (the last match repeats forever),
@@ -355,6 +357,9 @@ fn serve_connection(shared: &Shared, stream: &TcpStream, conn_id: u64) {
                     .min(Duration::from_millis(10)),
             );
         }
+        if reply.disconnect {
+            return;
+        }
         if write_reply(&mut out, &reply, index, keep_alive).is_err() || !keep_alive {
             return;
         }
@@ -408,6 +413,8 @@ fn record(
 
 /// What to send back.
 struct Reply {
+    /// Close the connection instead of answering.
+    disconnect: bool,
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
@@ -416,6 +423,7 @@ struct Reply {
 
 fn error_reply(status: u16, error_type: &str, message: &str) -> Reply {
     Reply {
+        disconnect: false,
         status,
         headers: vec![
             ("Content-Type".into(), "application/x-amz-json-1.1".into()),
@@ -483,6 +491,7 @@ fn render(response: &Value) -> Reply {
     let obj = match response {
         Value::String(raw) => {
             return Reply {
+                disconnect: false,
                 status: 200,
                 headers: vec![("Content-Type".into(), "application/x-amz-json-1.1".into())],
                 body: raw.clone().into_bytes(),
@@ -538,6 +547,7 @@ fn render(response: &Value) -> Reply {
         Value::Object(body).to_string().into_bytes()
     };
     Reply {
+        disconnect: obj.get("__disconnect").and_then(Value::as_bool) == Some(true),
         status,
         headers,
         body,

@@ -84,6 +84,9 @@ impl MotoServer {
             .env("AWS_DEFAULT_REGION", "us-east-1")
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("PYTHONDONTWRITEBYTECODE", "1")
+            // The readiness check reads moto's log; unbuffered output makes
+            // the startup line appear as soon as it is printed.
+            .env("PYTHONUNBUFFERED", "1")
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err);
@@ -109,7 +112,14 @@ impl MotoServer {
                     server.log()
                 ));
             }
-            if server.answers() {
+            // The log line proves that *our* process bound the port: a port
+            // race lost to another HTTP server would otherwise look like
+            // success while our moto dies with "Address already in use".
+            if server.answers()
+                && server
+                    .log()
+                    .contains(&format!("Running on http://127.0.0.1:{port}"))
+            {
                 return Ok(server);
             }
             if Instant::now() >= deadline {

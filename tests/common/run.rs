@@ -361,13 +361,11 @@ impl Running {
                 String::from_utf8_lossy(&stderr)
             );
         };
-        // The child has exited; its pipes close unless something it spawned
-        // still holds them. Give that a bounded grace period, then kill the
-        // group so we never hang here.
-        let grace = deadline
-            .saturating_duration_since(Instant::now())
-            .max(Duration::from_secs(5));
-        let (stdout, stderr) = collect_or_kill(&self.rx, grace, child.id());
+        // The child has exited, so at most one pipe buffer (64 KiB) per
+        // stream is left to drain, which takes far less than the grace
+        // period. Pipes stay open only if something it spawned still holds
+        // them; then kill the group so we never hang here.
+        let (stdout, stderr) = collect_or_kill(&self.rx, Duration::from_secs(2), child.id());
         Output {
             command: self.command.clone(),
             stdout,

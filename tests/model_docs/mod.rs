@@ -22,17 +22,29 @@ pub struct Model {
 
 impl Model {
     pub fn load(cli_name: &'static str) -> Model {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join(cli_name).join("service-2.json");
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        Model { cli_name, json: serde_json::from_str(&text).expect("model JSON") }
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("models")
+            .join(cli_name)
+            .join("service-2.json");
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Model {
+            cli_name,
+            json: serde_json::from_str(&text).expect("model JSON"),
+        }
     }
 
     pub fn operations(&self) -> Vec<String> {
-        self.json["operations"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
+        self.json["operations"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     pub fn target_prefix(&self) -> &str {
-        self.json["metadata"]["targetPrefix"].as_str().unwrap_or_default()
+        self.json["metadata"]["targetPrefix"]
+            .as_str()
+            .unwrap_or_default()
     }
 
     fn shape(&self, name: &str) -> &Value {
@@ -40,11 +52,17 @@ impl Model {
     }
 
     pub fn input_shape(&self, op: &str) -> String {
-        self.json["operations"][op]["input"]["shape"].as_str().unwrap_or_default().to_string()
+        self.json["operations"][op]["input"]["shape"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     pub fn output_shape(&self, op: &str) -> String {
-        self.json["operations"][op]["output"]["shape"].as_str().unwrap_or_default().to_string()
+        self.json["operations"][op]["output"]["shape"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// The input of `op` with every member set. Blobs are raw text (send them
@@ -84,7 +102,10 @@ impl Model {
                 Side::Output => json!("aGVsbG8="),
             },
             "list" => {
-                let elem = shape["member"]["shape"].as_str().unwrap_or_default().to_string();
+                let elem = shape["member"]["shape"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
                 if path.contains(&elem) {
                     return json!([]);
                 }
@@ -94,7 +115,10 @@ impl Model {
                 Value::Array(vec![v])
             }
             "map" => {
-                let value = shape["value"]["shape"].as_str().unwrap_or_default().to_string();
+                let value = shape["value"]["shape"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
                 let key_shape = self.shape(shape["key"]["shape"].as_str().unwrap_or_default());
                 let key = match key_shape["enum"].as_array().and_then(|a| a.first()) {
                     Some(Value::String(k)) => k.clone(),
@@ -138,9 +162,13 @@ enum Side {
 pub fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
         }
         _ => a == b,
     }
