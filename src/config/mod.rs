@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_config::provider_config::ProviderConfig;
 use aws_smithy_types::retry::{RetryConfig, RetryMode};
 use aws_smithy_types::timeout::TimeoutConfig;
@@ -142,21 +143,6 @@ pub async fn load(globals: &Globals, service: &Service) -> Result<Resolved, Erro
     }
     if globals.no_sign_request {
         loader = loader.no_credentials();
-    } else if let (Some(name), Some(_)) = (&globals.profile, std::env::var_os("AWS_ACCESS_KEY_ID"))
-    {
-        // v2: an explicit --profile wins over the environment's keys, while
-        // AWS_PROFILE does not; the default chain would read the environment
-        // first, so use the profile chain alone.
-        let provider_config = ProviderConfig::without_region()
-            .with_http_client(http_client)
-            .with_region(globals.region.clone().map(Region::new))
-            .with_timeout_config(timeouts)
-            .with_retry_config(retry);
-        let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
-            .configure(&provider_config)
-            .profile_name(name)
-            .build();
-        loader = loader.credentials_provider(provider);
     }
     let config = loader.load().await;
 
@@ -168,6 +154,27 @@ pub async fn load(globals: &Globals, service: &Service) -> Result<Resolved, Erro
         });
     };
     debug::log("rcr.config", &format!("Region: {region}"));
+    let config = match (&globals.profile, std::env::var_os("AWS_ACCESS_KEY_ID")) {
+        (Some(name), Some(_)) if !globals.no_sign_request => {
+            // v2: an explicit --profile wins over the environment's keys,
+            // while AWS_PROFILE does not; the default chain reads the
+            // environment first, so use the profile chain alone.
+            let provider_config = ProviderConfig::without_region()
+                .with_http_client(http_client)
+                .with_region(Some(Region::new(region.clone())))
+                .with_timeout_config(timeouts)
+                .with_retry_config(retry);
+            let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .configure(&provider_config)
+                .profile_name(name)
+                .build();
+            config
+                .into_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build()
+        }
+        _ => config,
+    };
     let config = if globals.no_sign_request {
         debug::log("rcr.config", "Credentials: none (--no-sign-request)");
         config
