@@ -257,7 +257,7 @@ where
         SdkError::DispatchFailure(df) if df.is_timeout() => {
             // The connect timeout fires while connecting; anything else timed
             // out waiting for the response.
-            if format!("{}", DisplayErrorContext(&e)).contains("connect") {
+            if format!("{}", DisplayErrorContext(&e)).contains("HTTP connect timeout") {
                 Error::ConnectTimeout { url: String::new() }
             } else {
                 Error::ReadTimeout { url: String::new() }
