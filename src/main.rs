@@ -57,7 +57,10 @@ fn run(args: &[String]) -> Result<(), Error> {
                 debug::enable();
                 debug::log(
                     "rcr.clidriver",
-                    &format!("CLI version: {}, arguments entered to CLI: {args:?}", version_line()),
+                    &format!(
+                        "CLI version: {}, arguments entered to CLI: {args:?}",
+                        version_line()
+                    ),
                 );
             }
             let input = params::build_input(&call, binary)?;

@@ -119,7 +119,9 @@ fn profile_flag_ignores_environment_keys() {
     let r = run(home.rcr(&args(&["--endpoint-url", &url, "--profile", "dev"])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     // AWS_PROFILE: the environment's keys still win.
-    let r = run(home.rcr(&args(&["--endpoint-url", &url])).env("AWS_PROFILE", "dev"));
+    let r = run(home
+        .rcr(&args(&["--endpoint-url", &url]))
+        .env("AWS_PROFILE", "dev"));
     assert_eq!(r.code, 0, "{}", r.stderr);
     // AWS_PROFILE without environment keys: the profile's.
     let r = run(home
@@ -170,7 +172,12 @@ fn credential_process() {
         script.display()
     );
     std::fs::write(home.path(".aws/config"), config).expect("config");
-    let r = run(home.rcr(&args(&["--endpoint-url", &server.url(), "--profile", "proc"])));
+    let r = run(home.rcr(&args(&[
+        "--endpoint-url",
+        &server.url(),
+        "--profile",
+        "proc",
+    ])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(server.creds(), vec!["AKIDPROCESS/us-east-1/ecr"]);
     assert_eq!(
@@ -193,7 +200,12 @@ fn assume_role_through_sts() {
         ),
         "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = basesecret\n",
     );
-    let r = run(home.rcr(&args(&["--endpoint-url", &server.url(), "--profile", "role"])));
+    let r = run(home.rcr(&args(&[
+        "--endpoint-url",
+        &server.url(),
+        "--profile",
+        "role",
+    ])));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let creds = server.creds();
     assert_eq!(creds.len(), 1);
@@ -201,7 +213,11 @@ fn assume_role_through_sts() {
     // environment's, and with a session token.
     assert!(creds[0].ends_with("/us-east-1/ecr"), "{creds:?}");
     assert!(!creds[0].starts_with("AKIDBASE") && !creds[0].starts_with("AKIDEXAMPLE"));
-    assert!(server.requests()[0].header("x-amz-security-token").is_some());
+    assert!(
+        server.requests()[0]
+            .header("x-amz-security-token")
+            .is_some()
+    );
 }
 
 #[test]
@@ -216,8 +232,17 @@ fn endpoint_precedence() {
         "",
     );
     let cases: Vec<(Vec<&str>, Vec<(&str, String)>)> = vec![
-        (vec!["--endpoint-url", &w], vec![("AWS_ENDPOINT_URL_ECR", o.clone())]),
-        (vec![], vec![("AWS_ENDPOINT_URL_ECR", w.clone()), ("AWS_ENDPOINT_URL", o.clone())]),
+        (
+            vec!["--endpoint-url", &w],
+            vec![("AWS_ENDPOINT_URL_ECR", o.clone())],
+        ),
+        (
+            vec![],
+            vec![
+                ("AWS_ENDPOINT_URL_ECR", w.clone()),
+                ("AWS_ENDPOINT_URL", o.clone()),
+            ],
+        ),
         (vec![], vec![("AWS_ENDPOINT_URL", w.clone())]),
         (vec![], vec![("AWS_PROFILE", "svc".to_string())]),
         (vec![], vec![("AWS_PROFILE", "plain".to_string())]),
@@ -262,7 +287,11 @@ fn no_sign_request_sends_no_signature() {
     let server = Server::ok();
     let home = Home::new("", "");
     let r = run(home
-        .rcr(&args(&["--endpoint-url", &server.url(), "--no-sign-request"]))
+        .rcr(&args(&[
+            "--endpoint-url",
+            &server.url(),
+            "--no-sign-request",
+        ]))
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY"));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -281,7 +310,13 @@ fn debug_log_has_no_secrets() {
     });
     let home = Home::new("", "");
     let r = run(home
-        .rcr(&["ecr", "get-authorization-token", "--debug", "--endpoint-url", &server.url()])
+        .rcr(&[
+            "ecr",
+            "get-authorization-token",
+            "--debug",
+            "--endpoint-url",
+            &server.url(),
+        ])
         .env("AWS_SECRET_ACCESS_KEY", "SECRETKEYVALUE")
         .env("AWS_SESSION_TOKEN", "SESSIONTOKENVALUE"));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -294,21 +329,36 @@ fn debug_log_has_no_secrets() {
     assert!(r.stderr.contains("(redacted)"));
     assert!(r.stderr.contains("us-east-1"), "region in the log");
     assert!(r.stderr.contains(&server.url()), "endpoint in the log");
-    assert!(r.stderr.contains("AKIDEXAMPLE"), "credential source in the log");
-    for secret in ["SECRETKEYVALUE", "SESSIONTOKENVALUE", "QVdTOnNlY3JldHRva2Vu", &signature] {
+    assert!(
+        r.stderr.contains("AKIDEXAMPLE"),
+        "credential source in the log"
+    );
+    for secret in [
+        "SECRETKEYVALUE",
+        "SESSIONTOKENVALUE",
+        "QVdTOnNlY3JldHRva2Vu",
+        &signature,
+    ] {
         assert!(!r.stderr.contains(secret), "{secret} leaked:\n{}", r.stderr);
     }
     // The token still reaches stdout: that is the command's output.
     assert!(r.stdout.contains("QVdTOnNlY3JldHRva2Vu"));
     // Without --debug, nothing on stderr.
-    let r = run(home.rcr(&["ecr", "get-authorization-token", "--endpoint-url", &server.url()]));
+    let r = run(home.rcr(&[
+        "ecr",
+        "get-authorization-token",
+        "--endpoint-url",
+        &server.url(),
+    ]));
     assert_eq!(r.stderr, "");
 }
 
 #[test]
 fn version_line() {
     let home = Home::new("", "");
-    let r = run(home.rcr(&["--version"]).env("AWS_CONFIG_FILE", "/nonexistent/dir"));
+    let r = run(home
+        .rcr(&["--version"])
+        .env("AWS_CONFIG_FILE", "/nonexistent/dir"));
     assert_eq!(r.code, 0);
     let line = r.stdout.trim_end();
     let words: Vec<&str> = line.split(' ').collect();
@@ -316,7 +366,10 @@ fn version_line() {
     assert_eq!(words[0], concat!("rcr/", env!("CARGO_PKG_VERSION")));
     assert!(words[1].starts_with("Rust/1."), "{line}");
     assert!(words[2].starts_with("Linux/"), "{line}");
-    assert!(words[3].starts_with(&format!("source/{}", std::env::consts::ARCH)), "{line}");
+    assert!(
+        words[3].starts_with(&format!("source/{}", std::env::consts::ARCH)),
+        "{line}"
+    );
 }
 
 #[test]
@@ -324,8 +377,14 @@ fn bad_global_values_are_usage_errors() {
     let home = Home::new("", "");
     let r = run(home.rcr(&args(&["--cli-read-timeout", "soon"])));
     assert_eq!(r.code, 252);
-    assert!(r.stderr.contains("argument --cli-read-timeout: invalid int value: 'soon'"));
+    assert!(
+        r.stderr
+            .contains("argument --cli-read-timeout: invalid int value: 'soon'")
+    );
     let r = run(home.rcr(&args(&["--color", "pink"])));
     assert_eq!(r.code, 252);
-    assert!(r.stderr.contains("argument --color: Found invalid choice 'pink'"));
+    assert!(
+        r.stderr
+            .contains("argument --color: Found invalid choice 'pink'")
+    );
 }

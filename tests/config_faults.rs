@@ -60,7 +60,9 @@ fn server_errors_and_throttling_are_retried() {
         assert_eq!(r.code, 254, "{code}: {}", r.stderr);
         assert_eq!(
             r.stderr,
-            format!("\nrcr: [ERROR]: An error occurred ({code}) when calling the PutImage operation (reached max retries: 1): try later\n")
+            format!(
+                "\nrcr: [ERROR]: An error occurred ({code}) when calling the PutImage operation (reached max retries: 1): try later\n"
+            )
         );
         assert_eq!(server.requests().len(), 2, "{code}");
     }
@@ -88,9 +90,8 @@ fn a_retry_that_succeeds_prints_the_result() {
 
 #[test]
 fn client_errors_are_not_retried() {
-    let server = Server::start(|_, _| {
-        Some(Reply::error(400, "RepositoryNotFoundException", "gone"))
-    });
+    let server =
+        Server::start(|_, _| Some(Reply::error(400, "RepositoryNotFoundException", "gone")));
     let home = Home::new("", "");
     let url = server.url();
     let r = run(home.rcr(&with_endpoint(PUT, &url)));
@@ -109,13 +110,21 @@ fn max_attempts_and_retry_mode_from_the_profile() {
     let url = server.url();
     let r = run(home.rcr(&with_endpoint(PUT, &url)));
     assert_eq!(r.code, 254);
-    assert!(r.stderr.contains("(reached max retries: 0)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("(reached max retries: 0)"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(server.requests().len(), 1);
     // The environment beats the profile.
-    let r = run(home.rcr(&with_endpoint(PUT, &url)).env("AWS_MAX_ATTEMPTS", "2"));
+    let r = run(home
+        .rcr(&with_endpoint(PUT, &url))
+        .env("AWS_MAX_ATTEMPTS", "2"));
     assert_eq!(r.code, 254);
     assert_eq!(server.requests().len(), 3);
-    let r = run(home.rcr(&with_endpoint(PUT, &url)).env("AWS_RETRY_MODE", "sideways"));
+    let r = run(home
+        .rcr(&with_endpoint(PUT, &url))
+        .env("AWS_RETRY_MODE", "sideways"));
     assert_eq!(r.code, 255, "{}", r.stderr);
 }
 

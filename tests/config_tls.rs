@@ -27,7 +27,13 @@ fn openssl(dir: &Path, args: &[&str]) -> bool {
 
 /// Writes ca.pem, cert.pem and key.pem into `dir`; false without openssl.
 fn make_certificates(dir: &Path) -> bool {
-    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
     std::fs::write(
         dir.join("leaf.ext"),
         "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
@@ -35,17 +41,46 @@ fn make_certificates(dir: &Path) -> bool {
     .expect("ext file");
     let mut ca = vec!["req", "-x509"];
     ca.extend_from_slice(&ec);
-    ca.extend_from_slice(&["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=rcr test CA"]);
+    ca.extend_from_slice(&[
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=rcr test CA",
+    ]);
     let mut leaf = vec!["req"];
     leaf.extend_from_slice(&ec);
-    leaf.extend_from_slice(&["-keyout", "key.pem", "-out", "leaf.csr", "-subj", "/CN=127.0.0.1"]);
+    leaf.extend_from_slice(&[
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
     openssl(dir, &ca)
         && openssl(dir, &leaf)
         && openssl(
             dir,
             &[
-                "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                "-CAcreateserial", "-out", "cert.pem", "-days", "2", "-extfile", "leaf.ext",
+                "x509",
+                "-req",
+                "-in",
+                "leaf.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "cert.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "leaf.ext",
             ],
         )
 }
@@ -110,14 +145,23 @@ fn certificate_verification() {
     let url = format!("https://127.0.0.1:{port}");
     let ca = home.path("ca.pem");
     let ca = ca.to_str().expect("utf-8 path");
-    let list = ["ecr", "list-images", "--repository-name", "x", "--endpoint-url", &url];
+    let list = [
+        "ecr",
+        "list-images",
+        "--repository-name",
+        "x",
+        "--endpoint-url",
+        &url,
+    ];
     let count = || requests.lock().map(|r| r.len()).unwrap_or(0);
 
     // Default: the system's roots do not know the test CA.
     let r = run(home.rcr(&list).env("AWS_MAX_ATTEMPTS", "1"));
     assert_eq!(r.code, 255, "{}", r.stderr);
     assert!(
-        r.stderr.starts_with(&format!("\nrcr: [ERROR]: SSL validation failed for {url}/ ")),
+        r.stderr.starts_with(&format!(
+            "\nrcr: [ERROR]: SSL validation failed for {url}/ "
+        )),
         "{}",
         r.stderr
     );
@@ -130,8 +174,11 @@ fn certificate_verification() {
     let r = run(home.rcr(&list).env("AWS_CA_BUNDLE", ca));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(count(), 2);
-    std::fs::write(home.path(".aws/config"), format!("[default]\nca_bundle = {ca}\n"))
-        .expect("config");
+    std::fs::write(
+        home.path(".aws/config"),
+        format!("[default]\nca_bundle = {ca}\n"),
+    )
+    .expect("config");
     let r = run(home.rcr(&list));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(count(), 3);
@@ -145,8 +192,13 @@ fn certificate_verification() {
     assert_eq!(req.cred().as_deref(), Some("AKIDEXAMPLE/us-east-1/ecr"));
 
     // A bundle that is not PEM fails cleanly (no panic): 255.
-    let bad = home.write("bad.pem", "-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n");
-    let r = run(home.rcr(&list).args(["--ca-bundle", bad.to_str().expect("utf-8")]));
+    let bad = home.write(
+        "bad.pem",
+        "-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n",
+    );
+    let r = run(home
+        .rcr(&list)
+        .args(["--ca-bundle", bad.to_str().expect("utf-8")]));
     assert_eq!(r.code, 255, "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
 }

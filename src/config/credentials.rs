@@ -129,7 +129,8 @@ mod tests {
 
     #[test]
     fn primed_gives_first_then_inner() {
-        let inner = SharedCredentialsProvider::new(Credentials::new("AKIDINNER", "s", None, None, "test"));
+        let inner =
+            SharedCredentialsProvider::new(Credentials::new("AKIDINNER", "s", None, None, "test"));
         let first = Credentials::new("AKIDFIRST", "s", None, None, "test");
         let primed = Primed {
             first: Arc::new(Mutex::new(Some(first))),
@@ -140,7 +141,13 @@ mod tests {
             .expect("a current-thread runtime always builds");
         let a = rt.block_on(primed.provide_credentials());
         let b = rt.block_on(primed.provide_credentials());
-        assert_eq!(a.map(|c| c.access_key_id().to_string()).ok().as_deref(), Some("AKIDFIRST"));
-        assert_ne!(b.map(|c| c.access_key_id().to_string()).ok().as_deref(), Some("AKIDFIRST"));
+        assert_eq!(
+            a.map(|c| c.access_key_id().to_string()).ok().as_deref(),
+            Some("AKIDFIRST")
+        );
+        assert_ne!(
+            b.map(|c| c.access_key_id().to_string()).ok().as_deref(),
+            Some("AKIDFIRST")
+        );
     }
 }

@@ -39,7 +39,11 @@ pub fn client(
     let bundle = globals
         .ca_bundle
         .clone()
-        .or_else(|| std::env::var("AWS_CA_BUNDLE").ok().filter(|s| !s.is_empty()))
+        .or_else(|| {
+            std::env::var("AWS_CA_BUNDLE")
+                .ok()
+                .filter(|s| !s.is_empty())
+        })
         .or_else(|| settings.get("ca_bundle").cloned().filter(|s| !s.is_empty()));
     let builder = aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(
         tls::rustls_provider::CryptoMode::Ring,
@@ -215,9 +219,7 @@ impl rustls::client::danger::ServerCertVerifier for AcceptAny {
     }
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 
@@ -227,7 +229,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_pem() {
-        assert!(check_pem(b"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n").is_err());
+        assert!(
+            check_pem(b"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n")
+                .is_err()
+        );
         assert!(check_pem(b"").is_ok());
     }
 }

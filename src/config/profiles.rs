@@ -144,7 +144,9 @@ mod tests {
         assert_eq!(dev.get("ecr").map(String::as_str), Some(""));
         assert!(!dev.contains_key("endpoint_url"));
         assert_eq!(
-            settings(config, true, "default").get("region").map(String::as_str),
+            settings(config, true, "default")
+                .get("region")
+                .map(String::as_str),
             Some("a")
         );
         assert!(settings("[dev]\nregion=z\n", true, "dev").is_empty());

@@ -114,9 +114,8 @@ impl ServiceClient {
                 // one it retries and the attempts ran out.
                 let attempts = self.attempts.count.load(Ordering::Relaxed);
                 let status = self.attempts.status.load(Ordering::Relaxed);
-                let max_retries = (attempts >= self.max_attempts
-                    && is_retryable(&code, status))
-                .then(|| attempts.saturating_sub(1));
+                let max_retries = (attempts >= self.max_attempts && is_retryable(&code, status))
+                    .then(|| attempts.saturating_sub(1));
                 Error::Service {
                     code,
                     operation,

@@ -7,7 +7,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -27,7 +27,9 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
     }
 
     /// `AKID/region/service` from the SigV4 credential scope.
@@ -54,10 +56,7 @@ impl Reply {
     pub fn json(status: u16, body: &str) -> Reply {
         Reply {
             status,
-            headers: vec![(
-                "Content-Type".into(),
-                "application/x-amz-json-1.1".into(),
-            )],
+            headers: vec![("Content-Type".into(), "application/x-amz-json-1.1".into())],
             body: body.to_string(),
         }
     }
@@ -79,7 +78,9 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start(handler: impl Fn(&Request, usize) -> Option<Reply> + Send + Sync + 'static) -> Server {
+    pub fn start(
+        handler: impl Fn(&Request, usize) -> Option<Reply> + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let port = listener.local_addr().expect("local addr").port();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -111,7 +112,10 @@ impl Server {
     }
 
     pub fn creds(&self) -> Vec<String> {
-        self.requests().iter().map(|r| r.cred().unwrap_or_default()).collect()
+        self.requests()
+            .iter()
+            .map(|r| r.cred().unwrap_or_default())
+            .collect()
     }
 }
 
@@ -166,7 +170,12 @@ pub fn write_reply<W: Write>(out: &mut W, reply: &Reply) -> std::io::Result<()> 
     out.flush()
 }
 
-fn serve(stream: TcpStream, handler: &Handler, recorded: &Mutex<Vec<Request>>, count: &AtomicUsize) {
+fn serve(
+    stream: TcpStream,
+    handler: &Handler,
+    recorded: &Mutex<Vec<Request>>,
+    count: &AtomicUsize,
+) {
     let mut writer = match stream.try_clone() {
         Ok(w) => w,
         Err(_) => return,
@@ -232,7 +241,10 @@ impl Home {
         cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
         cmd.env("HOME", &self.dir);
         cmd.env("AWS_CONFIG_FILE", self.dir.join(".aws/config"));
-        cmd.env("AWS_SHARED_CREDENTIALS_FILE", self.dir.join(".aws/credentials"));
+        cmd.env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            self.dir.join(".aws/credentials"),
+        );
         cmd.env("AWS_EC2_METADATA_DISABLED", "true");
         cmd.env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
         cmd.env("AWS_SECRET_ACCESS_KEY", "secretexample");
@@ -257,7 +269,11 @@ pub struct Run {
 }
 
 pub fn run(mut cmd: impl std::borrow::BorrowMut<Command>) -> Run {
-    let Output { status, stdout, stderr } = cmd.borrow_mut().output().expect("run rcr");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.borrow_mut().output().expect("run rcr");
     Run {
         code: status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
@@ -273,7 +289,11 @@ pub struct Moto {
 
 impl Moto {
     pub fn start() -> Option<Moto> {
-        let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
         let child = Command::new("moto_server")
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
