@@ -388,3 +388,31 @@ fn bad_global_values_are_usage_errors() {
             .contains("argument --color: Found invalid choice 'pink'")
     );
 }
+
+#[test]
+fn web_identity_through_sts() {
+    let Some(moto) = Moto::start() else {
+        eprintln!("moto_server not available; skipping");
+        return;
+    };
+    let server = Server::ok();
+    let home = Home::new("", "");
+    let token = home.write("token", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.");
+    let r = run(home
+        .rcr(&args(&["--endpoint-url", &server.url()]))
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_WEB_IDENTITY_TOKEN_FILE", &token)
+        .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/ci")
+        .env("AWS_ROLE_SESSION_NAME", "test")
+        .env("AWS_ENDPOINT_URL_STS", moto.url()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let cred = requests[0].cred().unwrap_or_default();
+    assert!(
+        cred.ends_with("/us-east-1/ecr") && !cred.starts_with("AKIDEXAMPLE"),
+        "{cred}"
+    );
+    assert!(requests[0].header("x-amz-security-token").is_some());
+}

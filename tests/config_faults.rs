@@ -158,3 +158,29 @@ fn closed_port_is_255() {
         "\nrcr: [ERROR]: Could not connect to the endpoint URL: \"http://127.0.0.1:9/\"\n"
     );
 }
+
+#[test]
+fn sigint_is_130() {
+    let server = Server::start(|_, _| None);
+    let home = Home::new("", "");
+    let url = server.url();
+    let child = home
+        .rcr(&with_endpoint(PUT, &url))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn rcr");
+    // Wait until the request is in flight, then interrupt.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.requests().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "\n");
+}
