@@ -220,6 +220,9 @@ fn assume_role_through_sts() {
     );
 }
 
+/// Environment variables a case sets.
+type Env<'a> = Vec<(&'a str, String)>;
+
 #[test]
 fn endpoint_precedence() {
     let wanted = Server::ok();
@@ -231,7 +234,7 @@ fn endpoint_precedence() {
         ),
         "",
     );
-    let cases: Vec<(Vec<&str>, Vec<(&str, String)>)> = vec![
+    let cases: Vec<(Vec<&str>, Env)> = vec![
         (
             vec!["--endpoint-url", &w],
             vec![("AWS_ENDPOINT_URL_ECR", o.clone())],
