@@ -38,6 +38,10 @@ pub enum Error {
     Connect { url: String },
     /// The endpoint did not answer in time.
     ReadTimeout { url: String },
+    /// The connection was not made in time.
+    ConnectTimeout { url: String },
+    /// The server's certificate was refused.
+    Ssl { url: String, detail: String },
     /// Interrupted by SIGINT.
     Interrupted,
     /// Anything else, printed as is after `rcr: [ERROR]: `.
@@ -62,6 +66,8 @@ impl Error {
             Error::ProfileNotFound(_)
             | Error::Connect { .. }
             | Error::ReadTimeout { .. }
+            | Error::ConnectTimeout { .. }
+            | Error::Ssl { .. }
             | Error::Other(_) => 255,
         }
     }
@@ -116,6 +122,15 @@ impl Error {
             }
             Error::ReadTimeout { url } => {
                 let _ = writeln!(s, "rcr: [ERROR]: Read timeout on endpoint URL: \"{url}\"");
+            }
+            Error::ConnectTimeout { url } => {
+                let _ = writeln!(
+                    s,
+                    "rcr: [ERROR]: Connect timeout on endpoint URL: \"{url}\""
+                );
+            }
+            Error::Ssl { url, detail } => {
+                let _ = writeln!(s, "rcr: [ERROR]: SSL validation failed for {url} {detail}");
             }
             Error::Interrupted => return String::from("\n"),
             Error::Other(message) => {

@@ -6,6 +6,7 @@
 
 pub mod json;
 pub mod number;
+pub mod pager;
 pub mod timestamp;
 
 use std::io::{self, Write};

@@ -9,12 +9,14 @@
 pub mod bridge;
 mod splice;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -45,7 +47,7 @@ enum Inner {
 /// The SDK client of one service, ready to send any of its operations.
 pub struct ServiceClient {
     inner: Inner,
-    attempts: Arc<AtomicU32>,
+    attempts: Arc<Attempts>,
     current_input: splice::CurrentInput,
     max_attempts: u32,
     /// What connection errors name: the endpoint with the request's path.
@@ -54,24 +56,35 @@ pub struct ServiceClient {
 
 impl ServiceClient {
     pub fn new(service: &Service, config: &SdkConfig, endpoint_for_errors: String) -> Self {
-        let attempts = Arc::new(AtomicU32::new(0));
+        let attempts = Arc::new(Attempts::default());
         let counter = AttemptCounter(attempts.clone());
         let current_input = splice::CurrentInput::default();
         let splice = splice::SpliceInput(current_input.clone());
         let max_attempts = config.retry_config().map(|r| r.max_attempts()).unwrap_or(3);
+        // --no-sign-request: no credentials provider, so send unsigned.
+        let unsigned = config.credentials_provider().is_none();
+        // The same settings on either service's config builder.
+        macro_rules! configure {
+            ($builder:expr) => {{
+                let mut b = $builder.interceptor(counter).interceptor(splice);
+                if unsigned {
+                    b = b.allow_no_auth();
+                }
+                if crate::debug::enabled() {
+                    b = b.interceptor(crate::debug::DebugInterceptor);
+                }
+                b
+            }};
+        }
         let inner = match service.cli_name {
-            "ecr-public" => Inner::EcrPublic(aws_sdk_ecrpublic::Client::from_conf(
-                aws_sdk_ecrpublic::config::Builder::from(config)
-                    .interceptor(counter)
-                    .interceptor(splice)
-                    .build(),
-            )),
-            _ => Inner::Ecr(aws_sdk_ecr::Client::from_conf(
-                aws_sdk_ecr::config::Builder::from(config)
-                    .interceptor(counter)
-                    .interceptor(splice)
-                    .build(),
-            )),
+            "ecr-public" => {
+                let b = aws_sdk_ecrpublic::config::Builder::from(config);
+                Inner::EcrPublic(aws_sdk_ecrpublic::Client::from_conf(configure!(b).build()))
+            }
+            _ => {
+                let b = aws_sdk_ecr::config::Builder::from(config);
+                Inner::Ecr(aws_sdk_ecr::Client::from_conf(configure!(b).build()))
+            }
         };
         ServiceClient {
             inner,
@@ -85,7 +98,7 @@ impl ServiceClient {
     /// Sends `operation` with `input` and returns its output as JSON in the
     /// model's member order.
     pub async fn call(&self, operation: &Operation, input: &Value) -> Result<Value, Error> {
-        self.attempts.store(0, Ordering::Relaxed);
+        self.attempts.count.store(0, Ordering::Relaxed);
         self.current_input.set(input);
         let result = match &self.inner {
             Inner::Ecr(c) => generated::ecr_bridge::call(c, operation.name, input).await,
@@ -104,9 +117,12 @@ impl ServiceClient {
                 message,
                 ..
             } => {
-                let attempts = self.attempts.load(Ordering::Relaxed);
-                let max_retries =
-                    (attempts > 1 && attempts >= self.max_attempts).then(|| attempts - 1);
+                // aws adds "(reached max retries: N)" when the last error was
+                // one it retries and the attempts ran out.
+                let attempts = self.attempts.count.load(Ordering::Relaxed);
+                let status = self.attempts.status.load(Ordering::Relaxed);
+                let max_retries = (attempts >= self.max_attempts && is_retryable(&code, status))
+                    .then(|| attempts.saturating_sub(1));
                 Error::Service {
                     code,
                     operation,
@@ -115,19 +131,71 @@ impl ServiceClient {
                 }
             }
             Error::Connect { url } if url.is_empty() => Error::Connect {
-                url: self.endpoint_for_errors.clone(),
+                url: self.last_url(),
+            },
+            Error::ConnectTimeout { url } if url.is_empty() => Error::ConnectTimeout {
+                url: self.last_url(),
             },
             Error::ReadTimeout { url } if url.is_empty() => Error::ReadTimeout {
-                url: self.endpoint_for_errors.clone(),
+                url: self.last_url(),
+            },
+            Error::Ssl { url, detail } if url.is_empty() => Error::Ssl {
+                url: self.last_url(),
+                detail,
             },
             other => other,
         }
     }
+
+    /// The URL of the last request sent, as aws names it in connection
+    /// errors; the configured endpoint when nothing was sent.
+    fn last_url(&self) -> String {
+        match self.attempts.url.lock() {
+            Ok(url) if !url.is_empty() => url.clone(),
+            _ => self.endpoint_for_errors.clone(),
+        }
+    }
 }
 
-/// Counts the attempts of the current call.
+/// Error codes aws's standard retry mode retries (botocore's and the SDK's
+/// throttling and transient lists); any 5xx status is retried as well.
+const RETRYABLE_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "InternalError",
+];
+
+fn is_retryable(code: &str, status: u32) -> bool {
+    status >= 500 || status == 429 || RETRYABLE_CODES.contains(&code)
+}
+
+/// What the interceptor saw of the current call.
+#[derive(Debug, Default)]
+struct Attempts {
+    count: AtomicU32,
+    /// HTTP status of the last response.
+    status: AtomicU32,
+    /// URL of the last request.
+    url: Mutex<String>,
+}
+
+/// Counts the attempts of the current call and keeps the last URL and status.
 #[derive(Debug)]
-struct AttemptCounter(Arc<AtomicU32>);
+struct AttemptCounter(Arc<Attempts>);
 
 impl Intercept for AttemptCounter {
     fn name(&self) -> &'static str {
@@ -140,7 +208,32 @@ impl Intercept for AttemptCounter {
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        self.0.count.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Ok(mut url) = self.0.url.lock() {
+            *url = context.request().uri().to_string();
+        }
+        Ok(())
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &BeforeDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.status.store(
+            u32::from(context.response().status().as_u16()),
+            Ordering::Relaxed,
+        );
         Ok(())
     }
 }
@@ -163,8 +256,18 @@ where
             }
         }
         SdkError::TimeoutError(_) => Error::ReadTimeout { url: String::new() },
+        SdkError::DispatchFailure(_) if tls_failure(&e).is_some() => Error::Ssl {
+            url: String::new(),
+            detail: tls_failure(&e).unwrap_or_default(),
+        },
         SdkError::DispatchFailure(df) if df.is_timeout() => {
-            Error::ReadTimeout { url: String::new() }
+            // The connect timeout fires while connecting; anything else timed
+            // out waiting for the response.
+            if format!("{}", DisplayErrorContext(&e)).contains("HTTP connect timeout") {
+                Error::ConnectTimeout { url: String::new() }
+            } else {
+                Error::ReadTimeout { url: String::new() }
+            }
         }
         SdkError::DispatchFailure(df) if df.is_io() => Error::Connect { url: String::new() },
         SdkError::ResponseError(_) => Error::Other(format!(
@@ -173,4 +276,17 @@ where
         )),
         _ => Error::Other(format!("{}", DisplayErrorContext(&e))),
     }
+}
+
+/// The certificate problem when a request failed in the TLS handshake.
+fn tls_failure(e: &dyn std::error::Error) -> Option<String> {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if text.contains("invalid peer certificate") || text.contains("certificate verify") {
+            return Some(format!("[SSL: CERTIFICATE_VERIFY_FAILED] {text}"));
+        }
+        source = cause.source();
+    }
+    None
 }

@@ -1,0 +1,153 @@
+//! Resolving credentials once, before any request, and refreshing them when
+//! they expire during a long run.
+//!
+//! aws reports missing credentials as `NoCredentials` (253) before sending
+//! anything, so rcr asks the provider chain up front. The answer is handed to
+//! the SDK's identity cache through [`Primed`], so the first request does not
+//! run the chain (an assume-role call, a `credential_process`) a second time,
+//! while expiring credentials are still fetched again from the real chain.
+
+use std::sync::{Arc, Mutex};
+
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{
+    ProvideCredentials, SharedCredentialsProvider, future as cred_future,
+};
+use aws_types::SdkConfig;
+
+use crate::debug;
+use crate::error::Error;
+
+fn no_credentials() -> Error {
+    Error::Client {
+        code: "NoCredentials",
+        message:
+            "Unable to locate credentials. You can configure credentials by running \"aws login\"."
+                .into(),
+        exit: 253,
+    }
+}
+
+/// Resolves the credentials of `config` or fails with aws's error.
+pub async fn resolve(config: SdkConfig) -> Result<SdkConfig, Error> {
+    let Some(provider) = config.credentials_provider() else {
+        return Err(no_credentials());
+    };
+    match provider.provide_credentials().await {
+        Ok(credentials) => {
+            debug::log(
+                "rcr.credentials",
+                &format!(
+                    "Found credentials from {} (access key id {}, session token: {})",
+                    source_name(&credentials),
+                    credentials.access_key_id(),
+                    if credentials.session_token().is_some() {
+                        "(redacted)"
+                    } else {
+                        "none"
+                    }
+                ),
+            );
+            let primed = Primed {
+                first: Arc::new(Mutex::new(Some(credentials))),
+                inner: provider,
+            };
+            Ok(config
+                .into_builder()
+                .credentials_provider(SharedCredentialsProvider::new(primed))
+                .build())
+        }
+        Err(CredentialsError::CredentialsNotLoaded(_)) => Err(no_credentials()),
+        Err(e) => Err(Error::Other(format!(
+            "Error when retrieving credentials: {}",
+            display_chain(&e)
+        ))),
+    }
+}
+
+/// aws's names for where credentials came from, as `--debug` shows them.
+fn source_name(credentials: &Credentials) -> String {
+    // The provider name is only exposed through Debug (which redacts the
+    // secret): `Credentials { provider_name: "Environment", .. }`.
+    let debug = format!("{credentials:?}");
+    let name = debug
+        .split("provider_name: \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("unknown");
+    match name {
+        "Environment" => "env".to_string(),
+        "ProfileFile" => "shared-credentials-file".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Gives the credentials resolved up front on the first request, then asks
+/// the real chain (the identity cache calls again only when they expire).
+#[derive(Debug)]
+struct Primed {
+    first: Arc<Mutex<Option<Credentials>>>,
+    inner: SharedCredentialsProvider,
+}
+
+impl ProvideCredentials for Primed {
+    fn provide_credentials<'a>(&'a self) -> cred_future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        // A poisoned lock only means another thread panicked while holding
+        // it; the Option inside is still valid.
+        let first = match self.first.lock() {
+            Ok(mut guard) => guard.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        match first {
+            Some(credentials) => cred_future::ProvideCredentials::ready(Ok(credentials)),
+            None => self.inner.provide_credentials(),
+        }
+    }
+}
+
+fn display_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !s.contains(&text) {
+            s.push_str(": ");
+            s.push_str(&text);
+        }
+        source = cause.source();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn primed_gives_first_then_inner() {
+        let inner =
+            SharedCredentialsProvider::new(Credentials::new("AKIDINNER", "s", None, None, "test"));
+        let first = Credentials::new("AKIDFIRST", "s", None, None, "test");
+        let primed = Primed {
+            first: Arc::new(Mutex::new(Some(first))),
+            inner,
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a current-thread runtime always builds");
+        let a = rt.block_on(primed.provide_credentials());
+        let b = rt.block_on(primed.provide_credentials());
+        assert_eq!(
+            a.map(|c| c.access_key_id().to_string()).ok().as_deref(),
+            Some("AKIDFIRST")
+        );
+        assert_ne!(
+            b.map(|c| c.access_key_id().to_string()).ok().as_deref(),
+            Some("AKIDFIRST")
+        );
+    }
+}

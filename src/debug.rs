@@ -1,0 +1,222 @@
+//! `--debug`: a log on stderr of what rcr resolved and of every request and
+//! response, with every secret shown as `(redacted)`.
+//!
+//! aws v2 prints its session token in this log; rcr never prints the secret
+//! access key, the session token, a request signature or an authorization
+//! token from a response. Lines look like botocore's
+//! (`<time> - MainThread - <logger> - DEBUG - <message>`).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef,
+    BeforeTransmitInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use serde_json::Value;
+
+static ENABLED: AtomicBool = AtomicBool::new(false);
+
+const REDACTED: &str = "(redacted)";
+
+/// Response and request members that hold secrets, lower-cased.
+const SECRET_KEYS: &[&str] = &[
+    "authorizationtoken",
+    "password",
+    "secretaccesskey",
+    "sessiontoken",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "token",
+];
+
+pub fn enable() {
+    ENABLED.store(true, Ordering::Relaxed);
+}
+
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
+/// Writes one log line when `--debug` is on.
+pub fn log(logger: &str, message: &str) {
+    if !enabled() {
+        return;
+    }
+    let now = jiff::Zoned::now().strftime("%Y-%m-%d %H:%M:%S,%3f");
+    eprintln!("{now} - MainThread - {logger} - DEBUG - {message}");
+}
+
+/// A header's value as the log shows it.
+pub fn redact_header(name: &str, value: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    if lower == "authorization" {
+        // Keep the credential scope and signed headers (useful and not
+        // secret); drop the signature.
+        return match value.find("Signature=") {
+            Some(i) => format!("{}Signature={REDACTED}", &value[..i]),
+            None => REDACTED.to_string(),
+        };
+    }
+    if lower.contains("token") || lower.contains("secret") || lower.contains("password") {
+        return REDACTED.to_string();
+    }
+    value.to_string()
+}
+
+/// A request or response body as the log shows it: JSON with secret members
+/// replaced, XML (STS) with secret elements replaced.
+pub fn redact_body(body: &[u8]) -> String {
+    if let Ok(mut value) = serde_json::from_slice::<Value>(body) {
+        redact_json(&mut value);
+        return value.to_string();
+    }
+    let mut text = String::from_utf8_lossy(body).into_owned();
+    for tag in ["SecretAccessKey", "SessionToken", "Token", "Password"] {
+        text = redact_xml(&text, tag);
+    }
+    text
+}
+
+fn redact_json(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if SECRET_KEYS.contains(&key.to_ascii_lowercase().as_str()) && !v.is_null() {
+                    *v = Value::String(REDACTED.into());
+                } else {
+                    redact_json(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+fn redact_xml(text: &str, tag: &str) -> String {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(&open) {
+        let after = start + open.len();
+        let Some(end) = rest[after..].find(&close) else {
+            break;
+        };
+        out.push_str(&rest[..after]);
+        out.push_str(REDACTED);
+        rest = &rest[after + end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Logs each request as sent (after signing) and each response.
+#[derive(Debug)]
+pub struct DebugInterceptor;
+
+impl Intercept for DebugInterceptor {
+    fn name(&self) -> &'static str {
+        "DebugInterceptor"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let request = context.request();
+        let headers: Vec<String> = request
+            .headers()
+            .iter()
+            .map(|(k, v)| format!("'{k}': '{}'", redact_header(k, v)))
+            .collect();
+        let body = request
+            .body()
+            .bytes()
+            .map(redact_body)
+            .unwrap_or_else(|| "(streaming)".into());
+        log(
+            "rcr.endpoint",
+            &format!(
+                "Sending http request: <AWSPreparedRequest stream_output=False, method={}, url={}, headers={{{}}}>",
+                request.method(),
+                request.uri(),
+                headers.join(", ")
+            ),
+        );
+        log("rcr.endpoint", &format!("Request body: {body}"));
+        Ok(())
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &BeforeDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let response = context.response();
+        let headers: Vec<String> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| format!("'{k}': '{}'", redact_header(k, v)))
+            .collect();
+        log(
+            "rcr.parsers",
+            &format!(
+                "Response headers: {{{}}} (status {})",
+                headers.join(", "),
+                response.status().as_u16()
+            ),
+        );
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(bytes) = context.response().body().bytes() {
+            log(
+                "rcr.parsers",
+                &format!("Response body: {}", redact_body(bytes)),
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_signature_and_tokens() {
+        let auth = "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/ecr/aws4_request, SignedHeaders=host, Signature=abcdef";
+        assert_eq!(
+            redact_header("Authorization", auth),
+            "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/ecr/aws4_request, SignedHeaders=host, Signature=(redacted)"
+        );
+        assert_eq!(redact_header("x-amz-security-token", "tok"), REDACTED);
+        assert_eq!(redact_header("content-type", "x"), "x");
+    }
+
+    #[test]
+    fn redacts_bodies() {
+        let json = br#"{"authorizationData":[{"authorizationToken":"QVdT","proxyEndpoint":"p"}]}"#;
+        let out = redact_body(json);
+        assert!(!out.contains("QVdT"));
+        assert!(out.contains("proxyEndpoint"));
+        let xml = b"<Credentials><AccessKeyId>A</AccessKeyId><SecretAccessKey>s3cr3t</SecretAccessKey><SessionToken>t0k</SessionToken></Credentials>";
+        let out = redact_body(xml);
+        assert!(!out.contains("s3cr3t") && !out.contains("t0k"));
+        assert!(out.contains("<AccessKeyId>A</AccessKeyId>"));
+    }
+}
