@@ -469,30 +469,25 @@ pub fn full_tree() -> Command {
     for service in sdk::SERVICES {
         let mut svc = Command::new(service.cli_name)
             .about(summary(service.doc, 80))
+            .disable_help_subcommand(true)
             .subcommand(help())
             .subcommand(
-                Command::new(LOGIN)
-                    .about("Print a password for a container client's login.")
-                    .subcommand(help()),
+                Command::new(LOGIN).about("Print a password for a container client's login."),
             );
         for op in service.operations {
-            svc = svc.subcommand(
-                tree_operation(service, op)
-                    .about(summary(op.doc, 80))
-                    .subcommand(help()),
-            );
+            svc = svc.subcommand(tree_operation(service, op).about(summary(op.doc, 80)));
         }
         if !service.waiters.is_empty() {
             let mut wait = Command::new("wait")
                 .about("Wait until a particular condition is satisfied.")
+                .disable_help_subcommand(true)
                 .subcommand(help());
             for w in service.waiters {
                 if let Some(op) = service.operations.iter().find(|o| o.name == w.operation) {
                     wait = wait.subcommand(
                         tree_operation(service, op)
                             .name(w.cli_name)
-                            .about(format!("Wait until {} polling {}.", w.name, op.cli_name))
-                            .subcommand(help()),
+                            .about(format!("Wait until {} polling {}.", w.name, op.cli_name)),
                     );
                 }
             }

@@ -1,0 +1,256 @@
+//! `cargo xtask completions [--check]` and `cargo xtask man [--check]`.
+//!
+//! Both are written from rcr's own command tree and help pages: this crate
+//! compiles rcr's `src/cli/`, `src/model.rs`, the generated model tables and
+//! `src/custom/{help,html}.rs` in (see `main.rs`), so the completions come
+//! from `cli::full_tree()` (operations, customizations, options, enum values)
+//! and the man pages from `custom::help::all_pages()`, the very pages
+//! `rcr ... help` prints. The committed files live in `completions/` and
+//! `man/`; `--check` writes nothing and fails when any of them is stale or
+//! when a file is there that the tree no longer produces.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use clap_complete::Shell;
+
+use crate::cli;
+use crate::custom::help::{self, Node, Page};
+
+/// The shells, with the committed file of each.
+const SHELLS: &[(Shell, &str)] = &[
+    (Shell::Bash, "rcr.bash"),
+    (Shell::Zsh, "_rcr"),
+    (Shell::Fish, "rcr.fish"),
+    (Shell::PowerShell, "_rcr.ps1"),
+    (Shell::Elvish, "rcr.elv"),
+];
+
+/// The completion scripts by file name.
+pub fn completions() -> Result<BTreeMap<String, String>, String> {
+    let mut files = BTreeMap::new();
+    for (shell, file) in SHELLS {
+        let mut cmd = cli::full_tree();
+        let mut buf = Vec::new();
+        clap_complete::generate(*shell, &mut cmd, "rcr", &mut buf);
+        let text = String::from_utf8(buf).map_err(|e| format!("{file}: {e}"))?;
+        files.insert((*file).to_string(), text);
+    }
+    Ok(files)
+}
+
+/// The man pages by file name.
+pub fn man_pages() -> BTreeMap<String, String> {
+    help::all_pages()
+        .iter()
+        .map(|p| (format!("{}.1", p.name), roff(p)))
+        .collect()
+}
+
+/// Writes `files` into `dir`, or with `check` compares them with what is
+/// there; files in `dir` that are not in `files` count as stale too.
+pub fn sync(
+    root: &Path,
+    dir: &str,
+    files: &BTreeMap<String, String>,
+    check: bool,
+) -> Result<(), String> {
+    let path = root.join(dir);
+    let mut stale = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&path) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !files.contains_key(&name) {
+                stale.push(format!("{dir}/{name} (not produced any more)"));
+                if !check {
+                    std::fs::remove_file(entry.path()).map_err(|e| format!("{dir}/{name}: {e}"))?;
+                }
+            }
+        }
+    }
+    if !check {
+        std::fs::create_dir_all(&path).map_err(|e| format!("{dir}: {e}"))?;
+    }
+    for (name, text) in files {
+        let file = path.join(name);
+        let current = std::fs::read_to_string(&file).ok();
+        if current.as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        if check {
+            stale.push(format!("{dir}/{name}"));
+        } else {
+            std::fs::write(&file, text).map_err(|e| format!("{dir}/{name}: {e}"))?;
+        }
+    }
+    if check && !stale.is_empty() {
+        return Err(format!(
+            "stale generated files (run `cargo xtask {}`):\n  {}",
+            if dir == "man" { "man" } else { "completions" },
+            stale.join("\n  ")
+        ));
+    }
+    Ok(())
+}
+
+pub fn run_completions(root: &Path, check: bool) -> Result<(), String> {
+    sync(root, "completions", &completions()?, check)
+}
+
+pub fn run_man(root: &Path, check: bool) -> Result<(), String> {
+    sync(root, "man", &man_pages(), check)
+}
+
+/// A help page as a man page (the `man(7)` macros).
+pub fn roff(page: &Page) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        ".TH \"{}\" \"1\" \"\" \"rcr {}\" \"rcr manual\"",
+        escape(&page.name.to_uppercase()),
+        env!("CARGO_PKG_VERSION")
+    );
+    // Left-adjusted and unhyphenated: option names and URLs must not be
+    // split or stretched (and justification warns on unbreakable URLs).
+    out.push_str(".ad l\n.nh\n.SH NAME\n");
+    let summary = page.summary.trim_end_matches('.');
+    let _ = writeln!(out, "{} \\- {}", escape(&page.name), escape(summary));
+    // The page's own NAME section names the command the aws way; the man
+    // page's NAME is the line above, as whatis/apropos expect.
+    let mut skipping = false;
+    for node in &page.nodes {
+        match node {
+            Node::Heading(h) => {
+                skipping = h == "NAME";
+                if !skipping {
+                    let _ = writeln!(out, ".SH \"{}\"", escape(h));
+                }
+            }
+            _ if skipping => {}
+            Node::Para { indent, text } => {
+                indented(&mut out, *indent, |o| {
+                    let _ = writeln!(o, ".PP\n{}", fill_line(text));
+                });
+            }
+            Node::Bullet { indent, text } => {
+                indented(&mut out, *indent, |o| {
+                    let _ = writeln!(o, ".IP \\(bu 2\n{}", fill_line(text));
+                });
+            }
+            Node::Verbatim { indent, text } => {
+                indented(&mut out, *indent, |o| {
+                    o.push_str(".PP\n.nf\n");
+                    for l in text.lines() {
+                        let _ = writeln!(o, "{}", line(l));
+                    }
+                    o.push_str(".fi\n");
+                });
+            }
+        }
+    }
+    out
+}
+
+fn indented(out: &mut String, indent: usize, body: impl FnOnce(&mut String)) {
+    if indent > 0 {
+        let _ = writeln!(out, ".RS {indent}");
+    }
+    body(out);
+    if indent > 0 {
+        out.push_str(".RE\n");
+    }
+}
+
+/// One input line of text: escaped, and never read as a request or empty.
+fn line(text: &str) -> String {
+    line_of(escape(text))
+}
+
+fn line_of(e: String) -> String {
+    if e.is_empty() || e.starts_with('.') || e.starts_with('\'') || e.starts_with(' ') {
+        format!("\\&{e}")
+    } else {
+        e
+    }
+}
+
+/// A line of filled text: long words (URLs, ARNs) get break points after
+/// `/`, `.`, `:`, `_` and `,` so that troff can fit them in the line length.
+fn fill_line(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|w| {
+            if w.chars().count() <= 30 {
+                return escape(w);
+            }
+            let mut out = String::new();
+            for c in w.chars() {
+                out.push_str(&escape(&c.to_string()));
+                if matches!(c, '/' | '.' | ':' | '_' | ',' | '&' | '?' | '=') {
+                    out.push_str("\\:");
+                }
+            }
+            out
+        })
+        .collect();
+    line_of(words.join(" "))
+}
+
+/// roff escapes: backslashes, minus signs (so options copy and paste as
+/// ASCII), and non-ASCII characters as `\[uXXXX]` so that no input encoding
+/// is assumed.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\e"),
+            '-' => out.push_str("\\-"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            '\t' => out.push_str("        "),
+            c if c.is_ascii_control() => {}
+            c => {
+                let _ = write!(out, "\\[u{:04X}]", u32::from(c));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(escape("--a\\b é"), "\\-\\-a\\eb \\[u00E9]");
+        assert_eq!(line(".x"), "\\&.x");
+        assert_eq!(line(""), "\\&");
+    }
+
+    /// The committed completions and man pages match the command tree, so a
+    /// model or CLI change whose docs were not regenerated fails the tests.
+    #[test]
+    fn committed_files_are_fresh() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives inside the workspace"); // CARGO_MANIFEST_DIR is xtask/
+        run_completions(root, true).unwrap(); // fails with the list of stale files
+        run_man(root, true).unwrap(); // fails with the list of stale files
+    }
+
+    #[test]
+    fn every_operation_has_a_page_and_completion() {
+        let pages = man_pages();
+        let bash = &completions().unwrap()["rcr.bash"]; // generation cannot fail for bash
+        for service in crate::sdk::SERVICES {
+            for op in service.operations {
+                assert!(pages.contains_key(&format!("rcr-{}-{}.1", service.cli_name, op.cli_name)));
+                assert!(bash.contains(op.cli_name), "{}", op.cli_name);
+            }
+            assert!(pages.contains_key(&format!("rcr-{}-get-login-password.1", service.cli_name)));
+        }
+        assert!(pages.contains_key("rcr.1"));
+        assert!(pages.contains_key("rcr-ecr-wait-image-scan-complete.1"));
+    }
+}
