@@ -2,7 +2,7 @@
 //! operation of the model plus the customizations), each operation (naming
 //! every option of its synopsis in OPTIONS), get-login-password and wait.
 
-#[path = "custom_support.rs"]
+#[path = "custom_support/mod.rs"]
 mod support;
 
 use std::collections::BTreeSet;

@@ -2,7 +2,7 @@
 //! against a capture server: the recorded aws v2 run (login-password.json),
 //! ECR Public's single-structure answer, and a service error.
 
-#[path = "custom_support.rs"]
+#[path = "custom_support/mod.rs"]
 mod support;
 
 use serde_json::json;

@@ -9,7 +9,7 @@
 //! the programs is missing (`.ci/run` installs them:
 //! `apt-get install docker-registry apache2-utils skopeo`, `pip install moto[server]`).
 
-#[path = "custom_support.rs"]
+#[path = "custom_support/mod.rs"]
 mod support;
 
 use std::io::Write;

@@ -3,7 +3,7 @@
 //! and aws v2's recorded failure (err-waiter-timeout-shape.json). The delay
 //! between attempts is shortened with RCR_WAITER_DELAY_OVERRIDE.
 
-#[path = "custom_support.rs"]
+#[path = "custom_support/mod.rs"]
 mod support;
 
 use std::time::{Duration, Instant};
@@ -119,7 +119,7 @@ fn model_delay_without_override() {
 #[test]
 fn sigint_exits_130_promptly() {
     let server = CaptureServer::start(&[(SCAN, vec![scan("IN_PROGRESS")])]);
-    let mut child = wait_scan(&server, "60")
+    let child = wait_scan(&server, "60")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
