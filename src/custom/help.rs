@@ -11,7 +11,7 @@ use crate::cli::globals::GLOBAL_OPTIONS;
 use crate::cli::{HelpTopic, LOGIN};
 use crate::custom::html::{self, BlockKind};
 use crate::model::{
-    AcceptorState, Expected, Matcher, Operation, Service, ShapeId, ShapeKind, Waiter,
+    AcceptorState, Expected, Matcher, Member, Operation, Service, ShapeId, ShapeKind, Waiter,
 };
 use crate::sdk;
 
@@ -389,11 +389,27 @@ fn expected_text(e: Expected) -> String {
     }
 }
 
+/// The input members help documents: as in aws, a paginated operation's
+/// token and page-size members are accepted but left out of its help, since
+/// `--starting-token`, `--page-size` and `--max-items` stand for them.
+pub fn documented_members(s: &Service, op: &Operation) -> impl Iterator<Item = &'static Member> {
+    let hidden: Vec<&str> = op
+        .paginator
+        .as_ref()
+        .map(|p| p.input_token.iter().copied().chain(p.limit_key).collect())
+        .unwrap_or_default();
+    s.shape(op.input)
+        .kind
+        .members()
+        .iter()
+        .filter(move |m| !hidden.contains(&m.name))
+}
+
 /// SYNOPSIS and OPTIONS of an operation (or of a waiter polling it).
 fn synopsis_and_options(b: &mut Builder, s: &Service, op: &Operation, command: &str) {
-    let members = s.shape(op.input).kind.members();
+    let members: Vec<&Member> = documented_members(s, op).collect();
     let mut lines = vec![format!("  {command}")];
-    for m in members {
+    for m in &members {
         let kind = &s.shape(m.shape).kind;
         let flag = if matches!(kind, ShapeKind::Boolean) {
             format!("--{0} | --no-{0}", m.cli_name)
@@ -647,7 +663,7 @@ mod tests {
             for op in service.operations {
                 let text = render_text(&page(&HelpTopic::Operation(service, op)), WIDTH);
                 assert!(text.starts_with("NAME\n"), "{}", op.cli_name);
-                for m in service.shape(op.input).kind.members() {
+                for m in documented_members(service, op) {
                     assert!(
                         text.contains(&format!("\n       --{} (", m.cli_name))
                             || text.contains(&format!("\n       --{0} | --no-{0} (", m.cli_name)),
