@@ -32,9 +32,9 @@ section "1/5 setup test environment"
 bash scripts/setup-test-env.sh
 done_section "setup"
 
-section "2/5 generated code is up to date (cargo xtask codegen --check)"
+section "2/5 generated code, completions and man pages are up to date (cargo xtask all --check)"
 if [ -f xtask/Cargo.toml ]; then
-    cargo run --quiet -p xtask -- codegen --check
+    cargo run --quiet -p xtask -- all --check
     done_section "codegen check"
 else
     # xtask not written yet: nothing to check. Once xtask/Cargo.toml exists

@@ -5,6 +5,7 @@
 
 mod cli;
 mod config;
+mod custom;
 mod debug;
 mod error;
 mod generated;
@@ -38,6 +39,9 @@ fn run(args: &[String]) -> Result<(), Error> {
             println!("{}", version_line());
             Ok(())
         }
+        Invocation::LoginPassword { globals, service } => custom::login::run(&globals, service),
+        Invocation::Wait { call, waiter } => custom::wait::run(&call, waiter),
+        Invocation::Help(topic) => custom::print_help(&topic),
         Invocation::Operation(call) => {
             let format = match call
                 .globals

@@ -12,7 +12,7 @@ use clap::builder::ValueRange;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::error::Error;
-use crate::model::{Member, Operation, Service, ShapeKind};
+use crate::model::{Member, Operation, Service, ShapeKind, Waiter};
 use crate::sdk;
 use globals::GLOBAL_OPTIONS;
 
@@ -41,7 +41,33 @@ pub struct Globals {
 pub enum Invocation {
     Version,
     Operation(OperationCall),
+    /// `get-login-password` (a customization, see `src/custom/`).
+    LoginPassword {
+        globals: Globals,
+        service: &'static Service,
+    },
+    /// `wait <waiter>`: the polled operation's call and the waiter.
+    Wait {
+        call: OperationCall,
+        waiter: &'static Waiter,
+    },
+    /// `help` or `--help` after any command.
+    Help(HelpTopic),
 }
+
+/// What `help` was asked about.
+#[derive(Debug, Clone, Copy)]
+pub enum HelpTopic {
+    Root,
+    Service(&'static Service),
+    Operation(&'static Service, &'static Operation),
+    LoginPassword(&'static Service),
+    Wait(&'static Service),
+    Waiter(&'static Service, &'static Waiter),
+}
+
+/// The command name of the login customization.
+pub const LOGIN: &str = "get-login-password";
 
 /// An operation with its arguments, not yet turned into an input document.
 #[derive(Debug)]
@@ -73,6 +99,9 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
     if args.iter().any(|a| a == "--version") && words.is_empty() {
         return Ok(Invocation::Version);
     }
+    if let Some(topic) = help_topic(args, &words)? {
+        return Ok(Invocation::Help(topic));
+    }
     let Some(service_name) = words.first().copied() else {
         return Err(Error::usage(
             "the following arguments are required: command",
@@ -88,6 +117,41 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
             "the following arguments are required: operation",
         ));
     };
+    if operation_name == LOGIN {
+        let command = root_command()
+            .subcommand(Command::new(service.cli_name).subcommand(Command::new(LOGIN)));
+        let matches = command
+            .try_get_matches_from(argv_of(args))
+            .map_err(clap_error)?;
+        let globals = read_globals(&matches);
+        return Ok(Invocation::LoginPassword { globals, service });
+    }
+    if operation_name == "wait" && !service.waiters.is_empty() {
+        let Some(waiter_name) = words.get(2).copied() else {
+            return Err(Error::usage(
+                "the following arguments are required: waiter_name",
+            ));
+        };
+        let (waiter, operation) = find_waiter(service, waiter_name)?;
+        let command = root_command().subcommand(
+            Command::new(service.cli_name).subcommand(
+                Command::new("wait")
+                    .subcommand(operation_command(service, operation).name(waiter.cli_name)),
+            ),
+        );
+        let matches = command
+            .try_get_matches_from(argv_of(args))
+            .map_err(clap_error)?;
+        let globals = read_globals(&matches);
+        let op_matches = matches
+            .subcommand_matches(service.cli_name)
+            .and_then(|m| m.subcommand_matches("wait"))
+            .and_then(|m| m.subcommand_matches(waiter.cli_name))
+            .ok_or_else(|| Error::internal("the command line parser lost the waiter"))?;
+        let call = operation_call(globals, service, operation, op_matches);
+        check_required(&call)?;
+        return Ok(Invocation::Wait { call, waiter });
+    }
     let Some(operation) = service.operation(operation_name) else {
         return Err(Error::usage(format!(
             "argument operation: Found invalid choice '{operation_name}'\n"
@@ -97,16 +161,89 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
     let command = root_command().subcommand(
         Command::new(service.cli_name).subcommand(operation_command(service, operation)),
     );
-    let mut argv = Vec::with_capacity(args.len() + 1);
-    argv.push("rcr".to_string());
-    argv.extend(args.iter().cloned());
-    let matches = command.try_get_matches_from(argv).map_err(clap_error)?;
+    let matches = command
+        .try_get_matches_from(argv_of(args))
+        .map_err(clap_error)?;
     let globals = read_globals(&matches);
     let op_matches = matches
         .subcommand_matches(service.cli_name)
         .and_then(|m| m.subcommand_matches(operation.cli_name))
         .ok_or_else(|| Error::internal("the command line parser lost the operation"))?;
+    let call = operation_call(globals, service, operation, op_matches);
+    check_required(&call)?;
+    Ok(Invocation::Operation(call))
+}
 
+fn argv_of(args: &[String]) -> Vec<String> {
+    let mut argv = Vec::with_capacity(args.len() + 1);
+    argv.push("rcr".to_string());
+    argv.extend(args.iter().cloned());
+    argv
+}
+
+/// A waiter by command name, with the operation it polls.
+fn find_waiter(
+    service: &'static Service,
+    name: &str,
+) -> Result<(&'static Waiter, &'static Operation), Error> {
+    service
+        .waiter(name)
+        .and_then(|w| {
+            service
+                .operations
+                .iter()
+                .find(|o| o.name == w.operation)
+                .map(|o| (w, o))
+        })
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "argument waiter_name: Found invalid choice '{name}'\n"
+            ))
+        })
+}
+
+/// `help` as the last positional word, or `--help` anywhere: the topic named
+/// by the words before it.
+fn help_topic(args: &[String], words: &[&str]) -> Result<Option<HelpTopic>, Error> {
+    let words = match words.split_last() {
+        Some((&"help", before)) => before,
+        _ if args.iter().any(|a| a == "--help") => words,
+        _ => return Ok(None),
+    };
+    let Some(&service_name) = words.first() else {
+        return Ok(Some(HelpTopic::Root));
+    };
+    let Some(service) = sdk::service(service_name) else {
+        return Err(Error::usage(format!(
+            "argument command: Found invalid choice '{service_name}'\n"
+        )));
+    };
+    let topic = match words.get(1).copied() {
+        None => HelpTopic::Service(service),
+        Some(LOGIN) => HelpTopic::LoginPassword(service),
+        Some("wait") if !service.waiters.is_empty() => match words.get(2) {
+            None => HelpTopic::Wait(service),
+            Some(name) => HelpTopic::Waiter(service, find_waiter(service, name)?.0),
+        },
+        Some(name) => match service.operation(name) {
+            Some(op) => HelpTopic::Operation(service, op),
+            None => {
+                return Err(Error::usage(format!(
+                    "argument operation: Found invalid choice '{name}'\n"
+                )));
+            }
+        },
+    };
+    Ok(Some(topic))
+}
+
+/// The call described by an operation's matches.
+fn operation_call(
+    globals: Globals,
+    service: &'static Service,
+    operation: &'static Operation,
+    op_matches: &ArgMatches,
+) -> OperationCall {
     let mut members = Vec::new();
     for member in service.shape(operation.input).kind.members() {
         let kind = &service.shape(member.shape).kind;
@@ -123,7 +260,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
         }
     }
     let get = |name: &str| op_matches.get_one::<String>(name).cloned();
-    let call = OperationCall {
+    OperationCall {
         globals,
         service,
         operation,
@@ -137,9 +274,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
             .and_then(|_| get("starting-token")),
         page_size: operation.paginator.as_ref().and_then(|_| get("page-size")),
         max_items: operation.paginator.as_ref().and_then(|_| get("max-items")),
-    };
-    check_required(&call)?;
-    Ok(Invocation::Operation(call))
+    }
 }
 
 /// aws's argparse check: required members must be flags unless an input
@@ -309,17 +444,79 @@ fn member_type_help(service: &Service, member: &Member) -> String {
     format!("({}){required}", kind.type_name())
 }
 
-/// Every service and operation, for completions and man pages.
+/// Every service, operation and customization, for completions and man
+/// pages. Unlike the parsing tree, it lists enum values as possible values
+/// (aws does not check them client-side, so the parser must not) and carries
+/// short descriptions from the model.
+#[allow(dead_code)] // Used by xtask (completions), which compiles this module in.
 pub fn full_tree() -> Command {
-    let mut root = root_command();
+    use crate::custom::html::summary;
+    let help = || Command::new("help").about("Show help for this command.");
+    let mut root = root_command()
+        .about("A fast drop-in replacement for aws ecr and aws ecr-public.")
+        .subcommand(help());
+    for (name, values) in [
+        (
+            "output",
+            &["json", "text", "table", "yaml", "yaml-stream"][..],
+        ),
+        ("color", &["on", "off", "auto"][..]),
+        ("cli-binary-format", &["base64", "raw-in-base64-out"][..]),
+    ] {
+        root = root.mut_arg(name, |a| {
+            a.value_parser(clap::builder::PossibleValuesParser::new(values))
+        });
+    }
     for service in sdk::SERVICES {
-        let mut svc = Command::new(service.cli_name);
+        let mut svc = Command::new(service.cli_name)
+            .about(summary(service.doc, 80))
+            .disable_help_subcommand(true)
+            .subcommand(help())
+            .subcommand(
+                Command::new(LOGIN).about("Print a password for a container client's login."),
+            );
         for op in service.operations {
-            svc = svc.subcommand(operation_command(service, op));
+            svc = svc.subcommand(tree_operation(service, op).about(summary(op.doc, 80)));
+        }
+        if !service.waiters.is_empty() {
+            let mut wait = Command::new("wait")
+                .about("Wait until a particular condition is satisfied.")
+                .disable_help_subcommand(true)
+                .subcommand(help());
+            for w in service.waiters {
+                if let Some(op) = service.operations.iter().find(|o| o.name == w.operation) {
+                    wait = wait.subcommand(
+                        tree_operation(service, op)
+                            .name(w.cli_name)
+                            .about(format!("Wait until {} polling {}.", w.name, op.cli_name)),
+                    );
+                }
+            }
+            svc = svc.subcommand(wait);
         }
         root = root.subcommand(svc);
     }
     root
+}
+
+/// An operation's command with enum values as possible values.
+#[allow(dead_code)] // Used by `full_tree`.
+fn tree_operation(service: &Service, operation: &Operation) -> Command {
+    let mut cmd = operation_command(service, operation);
+    for member in service.shape(operation.input).kind.members() {
+        let mut kind = &service.shape(member.shape).kind;
+        if let ShapeKind::List { member, .. } = kind {
+            kind = &service.shape(*member).kind;
+        }
+        if let ShapeKind::String { enum_values, .. } = kind
+            && !enum_values.is_empty()
+        {
+            cmd = cmd.mut_arg(member.cli_name, |a| {
+                a.value_parser(clap::builder::PossibleValuesParser::new(*enum_values))
+            });
+        }
+    }
+    cmd
 }
 
 fn read_globals(m: &ArgMatches) -> Globals {
