@@ -51,7 +51,10 @@ fn run(args: &[String]) -> Result<(), Error> {
                 Some(s) => params::BinaryFormat::parse(s)?,
                 None => params::BinaryFormat::Base64,
             };
-            let input = params::build_input(&call, binary)?;
+            if params::skeleton::run(&call, format, binary)? {
+                return Ok(());
+            }
+            let input = params::build_and_validate(&call, binary)?;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()

@@ -8,6 +8,11 @@
 //! member's model type, blobs per `--cli-binary-format`.
 
 pub mod paramfile;
+mod pyjson;
+pub mod shorthand;
+pub mod skeleton;
+pub mod validate;
+pub mod yaml_input;
 
 use base64::Engine as _;
 use serde_json::{Map, Value};
@@ -37,46 +42,90 @@ impl BinaryFormat {
     }
 }
 
-/// Builds the input document of `call`.
-pub fn build_input(call: &OperationCall, binary: BinaryFormat) -> Result<Value, Error> {
-    let service = call.service;
-    let input_shape = call.operation.input;
-    let mut doc = match (&call.cli_input_json, &call.cli_input_yaml) {
-        (Some(text), _) => {
-            let text = paramfile::resolve_text("cli-input-json", text)?;
-            let value: Value = serde_json::from_str(&text).map_err(|e| {
-                Error::Client {
-                    code: "ParamValidation",
-                    message: format!("Error parsing parameter '--cli-input-json': Invalid JSON: {e}\nJSON received: {text}"),
-                    exit: 252,
-                }
-            })?;
-            encode_blobs(service, input_shape, value, binary)
-        }
-        (None, Some(_)) => {
-            return Err(Error::usage(
-                "--cli-input-yaml is not supported by this build of rcr",
-            ));
-        }
-        (None, None) => Value::Object(Map::new()),
-    };
-    if !doc.is_object() {
-        return Err(Error::Client {
-            code: "ParamValidation",
-            message: "Invalid type for parameter input, the document given to --cli-input-json must be a JSON object".into(),
-            exit: 252,
-        });
+fn param_error(flag: &str, message: impl std::fmt::Display) -> Error {
+    Error::Client {
+        code: "ParamValidation",
+        message: format!("Error parsing parameter '{flag}': {message}"),
+        exit: 252,
     }
-    for (member, value) in &call.members {
-        let v = member_value(service, member, value, binary)?;
-        if let Value::Object(map) = &mut doc {
-            map.insert(member.name.to_string(), v);
-        }
-    }
+}
+
+/// Builds the input document of `call` and validates it against the model
+/// (botocore's checks); nothing may be sent when this fails.
+pub fn build_and_validate(call: &OperationCall, binary: BinaryFormat) -> Result<Value, Error> {
+    let doc = build_input(call, binary)?;
+    validate::validate(call.service, call.operation.input, &doc)?;
     Ok(doc)
 }
 
-/// The JSON value of one member's flag.
+/// Builds the input document of `call`: the flags (in the model's member
+/// order), then the members of `--cli-input-json` / `--cli-input-yaml` that
+/// no flag gave, as aws merges them.
+pub fn build_input(call: &OperationCall, binary: BinaryFormat) -> Result<Value, Error> {
+    let service = call.service;
+    let input_shape = call.operation.input;
+    let mut doc = Map::new();
+    for (member, value) in &call.members {
+        let v = member_value(service, member, value, binary)?;
+        doc.insert(member.name.to_string(), v);
+    }
+    let (name, text) = match (&call.cli_input_json, &call.cli_input_yaml) {
+        (Some(_), Some(_)) => {
+            return Err(Error::Client {
+                code: "ParamValidation",
+                message: "Only one --cli-input- parameter may be specified.".into(),
+                exit: 252,
+            });
+        }
+        (Some(text), None) => ("cli-input-json", text),
+        (None, Some(text)) => ("cli-input-yaml", text),
+        (None, None) => return Ok(Value::Object(doc)),
+    };
+    let text = paramfile::resolve_text(name, text)?;
+    let loaded = if name == "cli-input-json" {
+        serde_json::from_str::<Value>(&text)
+            .map_err(|_| param_error(name, "Invalid JSON received."))?
+    } else {
+        yaml_input::load(&text).ok_or_else(|| param_error(name, "Invalid YAML received."))?
+    };
+    let type_name = match &loaded {
+        Value::Object(_) => "",
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+    };
+    let Value::Object(loaded) = encode_blobs(service, input_shape, loaded, binary) else {
+        return Err(param_error(
+            &format!("--{name}"),
+            format!("Invalid type: expecting map, received <class '{type_name}'>"),
+        ));
+    };
+    for (k, v) in loaded {
+        if !doc.contains_key(&k) {
+            doc.insert(k, v);
+        }
+    }
+    Ok(Value::Object(doc))
+}
+
+/// Python's whitespace for `str.strip()`.
+fn py_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
+}
+
+fn is_complex(kind: &ShapeKind) -> bool {
+    matches!(
+        kind,
+        ShapeKind::Structure { .. } | ShapeKind::List { .. } | ShapeKind::Map { .. }
+    )
+}
+
+/// The JSON value of one member's flag, read as aws reads it: JSON when the
+/// text starts with `{` / `[`, shorthand for structures, maps and lists of
+/// them, one list element per word, scalars coerced by the model type.
 fn member_value(
     service: &Service,
     member: &Member,
@@ -87,35 +136,96 @@ fn member_value(
         MemberValue::Bool(b) => return Ok(Value::Bool(*b)),
         MemberValue::Words(words) => words,
     };
-    let flag = member.cli_name;
+    let flag = format!("--{}", member.cli_name);
     let kind = &service.shape(member.shape).kind;
     match kind {
         ShapeKind::List { member: elem, .. } => {
-            // One word that is a JSON list is the whole list; otherwise each
-            // word is one element.
-            if let [word] = words.as_slice() {
-                let text = paramfile::resolve_arg(flag, word)?;
-                if text.as_text().trim_start().starts_with('[') {
-                    let value = parse_json(flag, text.as_text())?;
-                    return Ok(encode_blobs(service, member.shape, value, binary));
-                }
-                return Ok(Value::Array(vec![element_value(
-                    service, flag, *elem, text, binary,
-                )?]));
+            let texts = words
+                .iter()
+                .map(|w| paramfile::resolve_arg(member.cli_name, w))
+                .collect::<Result<Vec<_>, _>>()?;
+            let first = texts
+                .first()
+                .map(|t| py_trim(t.as_text()))
+                .unwrap_or_default();
+            if texts.len() == 1 && first.starts_with('[') {
+                let value = parse_json(&flag, texts[0].as_text())?;
+                return Ok(encode_blobs(service, member.shape, value, binary));
             }
-            let mut items = Vec::with_capacity(words.len());
-            for word in words {
-                let text = paramfile::resolve_arg(flag, word)?;
-                items.push(element_value(service, flag, *elem, text, binary)?);
+            let elem_kind = &service.shape(*elem).kind;
+            if is_complex(elem_kind) && !first.starts_with(['[', '{']) {
+                let mut items = Vec::with_capacity(texts.len());
+                for t in &texts {
+                    items.push(shorthand::parse(t.as_text()).map_err(|e| param_error(&flag, e.0))?);
+                }
+                return shorthand_json(
+                    service,
+                    member.shape,
+                    shorthand::SValue::List(items),
+                    binary,
+                );
+            }
+            let mut items = Vec::with_capacity(texts.len());
+            for t in texts {
+                let item = match element_value(service, &flag, *elem, t, binary) {
+                    Err(ElementError::Coerce(_)) => {
+                        // awscli reports a bad list element by the flag's first word.
+                        return Err(param_error(
+                            &flag,
+                            words.first().map(String::as_str).unwrap_or_default(),
+                        ));
+                    }
+                    other => other.map_err(ElementError::into_error)?,
+                };
+                items.push(item);
             }
             Ok(Value::Array(items))
         }
         _ => {
             let word = words.last().map(String::as_str).unwrap_or_default();
-            let text = paramfile::resolve_arg(flag, word)?;
-            element_value(service, flag, member.shape, text, binary)
+            let text = paramfile::resolve_arg(member.cli_name, word)?;
+            element_value(service, &flag, member.shape, text, binary)
+                .map_err(ElementError::into_error)
         }
     }
+}
+
+/// Why one word could not become a value.
+enum ElementError {
+    /// Python's `int()` / `float()` failed: aws ends with Python's message.
+    Coerce(String),
+    Other(Error),
+}
+
+impl ElementError {
+    fn into_error(self) -> Error {
+        match self {
+            // An uncaught ValueError in awscli: printed as is, exit 255.
+            ElementError::Coerce(message) => Error::Other(message),
+            ElementError::Other(e) => e,
+        }
+    }
+}
+
+impl From<Error> for ElementError {
+    fn from(e: Error) -> Self {
+        ElementError::Other(e)
+    }
+}
+
+fn shorthand_json(
+    service: &Service,
+    shape: ShapeId,
+    value: shorthand::SValue,
+    binary: BinaryFormat,
+) -> Result<Value, Error> {
+    shorthand::to_json(
+        service,
+        shape,
+        value,
+        binary == BinaryFormat::RawInBase64Out,
+    )
+    .map_err(|e| Error::Other(e.0))
 }
 
 /// One word for a value of `shape`.
@@ -125,13 +235,8 @@ fn element_value(
     shape: ShapeId,
     text: paramfile::ArgText,
     binary: BinaryFormat,
-) -> Result<Value, Error> {
+) -> Result<Value, ElementError> {
     let kind = &service.shape(shape).kind;
-    let invalid = |what: &str, s: &str| Error::Client {
-        code: "ParamValidation",
-        message: format!("Error parsing parameter '--{flag}': invalid {what} value: '{s}'"),
-        exit: 252,
-    };
     match kind {
         ShapeKind::Blob { .. } => Ok(Value::String(match (&text, binary) {
             (paramfile::ArgText::Bytes(bytes), _) => {
@@ -145,63 +250,86 @@ fn element_value(
         ShapeKind::String { .. } | ShapeKind::Timestamp => Ok(Value::String(text.into_text())),
         ShapeKind::Integer { .. } | ShapeKind::Long { .. } => {
             let s = text.into_text();
-            s.trim()
-                .parse::<i64>()
-                .map(Value::from)
-                .map_err(|_| invalid("int", &s))
+            shorthand::py_int(&s).map(Value::from).ok_or_else(|| {
+                ElementError::Coerce(format!(
+                    "invalid literal for int() with base 10: {}",
+                    shorthand::py_str_repr(&s)
+                ))
+            })
         }
         ShapeKind::Float { .. } | ShapeKind::Double { .. } => {
             let s = text.into_text();
-            s.trim()
-                .parse::<f64>()
-                .ok()
+            shorthand::py_float(&s)
                 .and_then(serde_json::Number::from_f64)
                 .map(Value::Number)
-                .ok_or_else(|| invalid("float", &s))
+                .ok_or_else(|| {
+                    ElementError::Coerce(format!(
+                        "could not convert string to float: {}",
+                        shorthand::py_str_repr(&s)
+                    ))
+                })
         }
         ShapeKind::Boolean => {
+            // awscli: "false" (any case) is False, any other text is True.
             let s = text.into_text();
-            match s.trim().to_ascii_lowercase().as_str() {
-                "true" => Ok(Value::Bool(true)),
-                "false" => Ok(Value::Bool(false)),
-                _ => Err(invalid("boolean", &s)),
-            }
+            Ok(Value::Bool(!s.eq_ignore_ascii_case("false")))
         }
-        ShapeKind::Structure { .. } | ShapeKind::Map { .. } | ShapeKind::List { .. } => {
+        ShapeKind::Structure { members, .. } => {
             let s = text.into_text();
-            let value = if s.trim_start().starts_with(['{', '[']) {
-                parse_json(flag, &s)?
-            } else {
-                crate::params::structured_shorthand(service, flag, shape, &s)?
-            };
-            Ok(encode_blobs(service, shape, value, binary))
+            if py_trim(&s).starts_with('{') {
+                let value = parse_json(flag, &s)?;
+                return Ok(encode_blobs(service, shape, value, binary));
+            }
+            if py_trim(&s).starts_with('[') {
+                return Err(param_error(flag, format!("Invalid JSON:\n{s}")).into());
+            }
+            // awscli's special case: a structure whose only member is the
+            // string `Value` takes the bare text.
+            if let [only] = members
+                && only.name == "Value"
+                && matches!(service.shape(only.shape).kind, ShapeKind::String { .. })
+                && !s.contains('=')
+            {
+                let mut map = Map::new();
+                map.insert("Value".into(), Value::String(s));
+                return Ok(Value::Object(map));
+            }
+            let parsed = shorthand::parse(&s).map_err(|e| param_error(flag, e.0))?;
+            Ok(shorthand_json(service, shape, parsed, binary)?)
+        }
+        ShapeKind::Map { .. } => {
+            let s = text.into_text();
+            if py_trim(&s).starts_with('{') {
+                let value = parse_json(flag, &s)?;
+                return Ok(encode_blobs(service, shape, value, binary));
+            }
+            if py_trim(&s).starts_with('[') {
+                return Err(param_error(flag, format!("Invalid JSON:\n{s}")).into());
+            }
+            let parsed = shorthand::parse(&s).map_err(|e| param_error(flag, e.0))?;
+            Ok(shorthand_json(service, shape, parsed, binary)?)
+        }
+        ShapeKind::List { .. } => {
+            // A list inside a list given as one word: JSON only.
+            let s = text.into_text();
+            if py_trim(&s).starts_with('[') {
+                let value = parse_json(flag, &s)?;
+                return Ok(encode_blobs(service, shape, value, binary));
+            }
+            Ok(Value::Array(vec![Value::String(s)]))
         }
     }
 }
 
-/// Shorthand syntax for a structure, map or list (not supported yet: JSON only).
-fn structured_shorthand(
-    _service: &Service,
-    flag: &str,
-    _shape: ShapeId,
-    text: &str,
-) -> Result<Value, Error> {
-    Err(Error::Client {
-        code: "ParamValidation",
-        message: format!(
-            "Error parsing parameter '--{flag}': Invalid JSON: Expecting value: line 1 column 1 (char 0)\nJSON received: {text}"
-        ),
-        exit: 252,
-    })
-}
-
 fn parse_json(flag: &str, text: &str) -> Result<Value, Error> {
-    serde_json::from_str(text).map_err(|e| Error::Client {
-        code: "ParamValidation",
-        message: format!(
-            "Error parsing parameter '--{flag}': Invalid JSON: {e}\nJSON received: {text}"
-        ),
-        exit: 252,
+    serde_json::from_str(text).map_err(|_| {
+        param_error(
+            flag,
+            format!(
+                "Invalid JSON: {}\nJSON received: {text}",
+                pyjson::error_message(text)
+            ),
+        )
     })
 }
 
