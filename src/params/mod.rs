@@ -368,3 +368,216 @@ fn encode_blobs(service: &Service, shape: ShapeId, value: Value, binary: BinaryF
         (_, v) => v,
     }
 }
+
+/// Property tests: random text through every input path never panics. The
+/// case count is bounded for CI; `PROPTEST_CASES=200000 cargo test
+/// params::fuzz` runs a long fuzz.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::sdk;
+
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(2000),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
+    }
+
+    /// Text biased towards the characters the grammars care about.
+    fn grammar_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                prop::sample::select(vec![
+                    '=',
+                    ',',
+                    '[',
+                    ']',
+                    '{',
+                    '}',
+                    '\'',
+                    '"',
+                    '\\',
+                    ' ',
+                    '\n',
+                    '@',
+                    ':',
+                    '-',
+                    '#',
+                    'a',
+                    'K',
+                    '1',
+                    '.',
+                    '*',
+                    '/',
+                    'é',
+                    '\u{2028}',
+                    '\u{1F600}',
+                    '\t',
+                    '&',
+                    '<',
+                    '>',
+                ]),
+                any::<char>(),
+            ],
+            0..40,
+        )
+        .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    fn call_with(
+        op: &str,
+        words: Vec<(&str, Vec<String>)>,
+        json: Option<String>,
+        yaml: Option<String>,
+    ) -> Option<OperationCall> {
+        let service = sdk::service(if op.starts_with("public:") {
+            "ecr-public"
+        } else {
+            "ecr"
+        })?;
+        let operation = service.operation(op.trim_start_matches("public:"))?;
+        let members = service
+            .shape(operation.input)
+            .kind
+            .members()
+            .iter()
+            .filter_map(|m| {
+                words
+                    .iter()
+                    .find(|(flag, _)| *flag == m.cli_name)
+                    .map(|(_, w)| (m, MemberValue::Words(w.clone())))
+            })
+            .collect();
+        Some(OperationCall {
+            globals: Default::default(),
+            service,
+            operation,
+            members,
+            cli_input_json: json,
+            cli_input_yaml: yaml,
+            generate_cli_skeleton: None,
+            starting_token: None,
+            page_size: None,
+            max_items: None,
+        })
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn shorthand_parser_never_panics(s in grammar_text()) {
+            let _ = shorthand::parse(&s);
+        }
+
+        #[test]
+        fn python_json_messages_never_panic(s in grammar_text()) {
+            let _ = pyjson::error_message(&s);
+        }
+
+        #[test]
+        fn yaml_loader_never_panics(s in grammar_text()) {
+            let _ = yaml_input::load(&s);
+        }
+
+        #[test]
+        fn doc_overview_never_panics(s in grammar_text()) {
+            let _ = skeleton::doc_overview(&s);
+        }
+
+        #[test]
+        fn flags_build_and_validate_never_panic(
+            words in prop::collection::vec(grammar_text(), 1..4),
+            word in grammar_text(),
+            binary in prop::bool::ANY,
+        ) {
+            let binary = if binary { BinaryFormat::Base64 } else { BinaryFormat::RawInBase64Out };
+            let cases = [
+                ("create-repository", vec![
+                    ("repository-name", vec![word.clone()]),
+                    ("tags", words.clone()),
+                    ("image-scanning-configuration", vec![word.clone()]),
+                    ("encryption-configuration", vec![word.clone()]),
+                ]),
+                ("put-replication-configuration", vec![("replication-configuration", vec![word.clone()])]),
+                ("describe-images", vec![
+                    ("repository-name", vec![word.clone()]),
+                    ("image-ids", words.clone()),
+                    ("max-results", vec![word.clone()]),
+                ]),
+                ("public:put-repository-catalog-data", vec![("catalog-data", vec![word.clone()])]),
+                ("upload-layer-part", vec![("layer-part-blob", vec![word.clone()]), ("part-first-byte", vec![word.clone()])]),
+            ];
+            for (op, flags) in cases {
+                if let Some(call) = call_with(op, flags, None, None) {
+                    let _ = build_and_validate(&call, binary);
+                }
+            }
+        }
+
+        #[test]
+        fn input_documents_never_panic(text in grammar_text(), json in prop::bool::ANY) {
+            let (j, y) = if json { (Some(text.clone()), None) } else { (None, Some(text.clone())) };
+            if let Some(call) = call_with("create-repository", vec![], j, y) {
+                let _ = build_and_validate(&call, BinaryFormat::Base64);
+            }
+        }
+
+        /// Structured JSON documents (valid JSON of any shape) through
+        /// `--cli-input-json`: validation must describe, never panic.
+        #[test]
+        fn json_documents_validate_without_panic(doc in json_value()) {
+            let wrapped = serde_json::json!({"replicationConfiguration": doc.clone(), "repositoryName": doc});
+            if let Some(call) = call_with("put-replication-configuration", vec![], Some(wrapped.to_string()), None) {
+                let _ = build_and_validate(&call, BinaryFormat::RawInBase64Out);
+            }
+        }
+
+        #[test]
+        fn param_files_never_panic(path in grammar_text(), binary in prop::bool::ANY) {
+            let arg = if binary { format!("fileb://{path}") } else { format!("file://{path}") };
+            let _ = paramfile::resolve_arg("x", &arg);
+            let _ = shorthand::parse(&format!("a@={arg}"));
+        }
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            (-1e6f64..1e6).prop_map(Value::from),
+            grammar_text().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec(
+                    (
+                        prop::sample::select(vec![
+                            "rules",
+                            "destinations",
+                            "region",
+                            "registryId",
+                            "repositoryFilters",
+                            "filter",
+                            "x"
+                        ]),
+                        inner
+                    ),
+                    0..4
+                )
+                .prop_map(|kv| Value::Object(
+                    kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+                )),
+            ]
+        })
+    }
+}
