@@ -53,9 +53,93 @@ fn param_error(flag: &str, message: impl std::fmt::Display) -> Error {
 /// Builds the input document of `call` and validates it against the model
 /// (botocore's checks); nothing may be sent when this fails.
 pub fn build_and_validate(call: &OperationCall, binary: BinaryFormat) -> Result<Value, Error> {
-    let doc = build_input(call, binary)?;
+    let mut doc = build_input(call, binary)?;
+    if binary == BinaryFormat::Base64 {
+        decode_base64_blobs(call.service, call.operation.input, &mut doc)?;
+    }
     validate::validate(call.service, call.operation.input, &doc)?;
     Ok(doc)
+}
+
+/// aws v2's `Base64DecodeVisitor` under `--cli-binary-format base64`: every
+/// blob given as text is decoded with Python's lenient `b64decode` (the
+/// request then carries the canonical base64 of those bytes). Its errors are
+/// not ParamValidation errors in aws: they end the command with exit 255.
+fn decode_base64_blobs(service: &Service, shape: ShapeId, value: &mut Value) -> Result<(), Error> {
+    match (&service.shape(shape).kind, value) {
+        (ShapeKind::Blob { .. }, Value::String(s)) => {
+            let bytes = py_b64decode(s).map_err(Error::Other)?;
+            *s = base64::engine::general_purpose::STANDARD.encode(bytes);
+        }
+        (ShapeKind::Structure { members, .. }, Value::Object(map)) => {
+            for m in members.iter() {
+                if let Some(v) = map.get_mut(m.name) {
+                    decode_base64_blobs(service, m.shape, v)?;
+                }
+            }
+        }
+        (ShapeKind::List { member, .. }, Value::Array(items)) => {
+            for item in items {
+                decode_base64_blobs(service, *member, item)?;
+            }
+        }
+        (ShapeKind::Map { value: vs, .. }, Value::Object(map)) => {
+            for v in map.values_mut() {
+                decode_base64_blobs(service, *vs, v)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Python's `base64.b64decode(s)` (binascii's non-strict mode): characters
+/// outside the alphabet are skipped, padding ends the input.
+fn py_b64decode(s: &str) -> Result<Vec<u8>, String> {
+    if !s.is_ascii() {
+        return Err("string argument should contain only ASCII characters".into());
+    }
+    let invalid = || format!("Invalid base64: \"{s}\"");
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let mut quad_pos = 0u8;
+    let mut left: u32 = 0;
+    let mut pads = 0u8;
+    for &c in s.as_bytes() {
+        if c == b'=' {
+            if quad_pos >= 2 {
+                pads += 1;
+                if quad_pos + pads >= 4 {
+                    return Ok(out);
+                }
+            }
+            continue;
+        }
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => continue,
+        };
+        pads = 0;
+        left = (left << 6) | u32::from(v);
+        quad_pos = (quad_pos + 1) % 4;
+        match quad_pos {
+            2 => out.push((left >> 4) as u8),
+            3 => out.push((left >> 2) as u8),
+            0 => {
+                out.push(left as u8);
+                left = 0;
+            }
+            _ => {}
+        }
+        left &= 0x3f;
+    }
+    if quad_pos != 0 {
+        return Err(invalid());
+    }
+    Ok(out)
 }
 
 /// Builds the input document of `call`: the flags (in the model's member
@@ -366,6 +450,28 @@ fn encode_blobs(service: &Service, shape: ShapeId, value: Value, binary: BinaryF
                 .collect(),
         ),
         (_, v) => v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_base64_decoding() {
+        assert_eq!(py_b64decode("aGVsbG8="), Ok(b"hello".to_vec()));
+        assert_eq!(py_b64decode("aGVs bG8=\n"), Ok(b"hello".to_vec()));
+        assert_eq!(py_b64decode("aGVsbG8=trailing"), Ok(b"hello".to_vec()));
+        assert_eq!(py_b64decode(""), Ok(Vec::new()));
+        assert_eq!(
+            py_b64decode("aGVsbG8"),
+            Err("Invalid base64: \"aGVsbG8\"".into())
+        );
+        assert_eq!(py_b64decode("a"), Err("Invalid base64: \"a\"".into()));
+        assert!(py_b64decode("é").is_err());
+        assert_eq!(py_b64decode("ab==cd"), Ok(vec![0x69]));
+        assert_eq!(py_b64decode("abc=d"), Ok(vec![0x69, 0xb7]));
+        assert_eq!(py_b64decode("a=b=c="), Ok(vec![0x69, 0xb7]));
     }
 }
 
