@@ -51,8 +51,14 @@ pub fn run(
         "yaml-input" => print_bytes(input_yaml(service, op.input).as_bytes())?,
         "output" => {
             require_flags(call)?;
-            super::build_and_validate(call, binary)?;
-            crate::output::print_response(&output_json(service, op.output), format, op.name)?;
+            let input = super::build_input(call, binary)?;
+            // aws stubs the client with the fake response, and botocore's
+            // Stubber validates that response against the output shape
+            // first: where member names break a `min`, aws fails here.
+            let response = output_json(service, op.output);
+            super::validate::validate(service, op.output, &response)?;
+            super::validate::validate(service, op.input, &input)?;
+            crate::output::print_response(&response, format, op.name)?;
         }
         other => {
             return Err(Error::usage(format!(
