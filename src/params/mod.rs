@@ -1,11 +1,18 @@
 //! From command-line words to the operation's input document.
 //!
-//! The document is a `serde_json::Value` shaped like the model's input:
-//! `--cli-input-json` (or `--cli-input-yaml`) gives the start, each flag on
-//! the command line then replaces its member. Values are read the way aws
-//! reads them: `file://` and `fileb://` param files, JSON for structures,
-//! maps and lists (shorthand in [`shorthand`]), scalars coerced by the
-//! member's model type, blobs per `--cli-binary-format`.
+//! The document is a `serde_json::Value` shaped like the model's input. As
+//! in aws, the flags come first (model member order) and `--cli-input-json` /
+//! `--cli-input-yaml` ([`yaml_input`]) add the members no flag gave; the
+//! result is then checked by [`validate`] before anything is sent. Values are
+//! read the way aws reads them: `file://` and `fileb://` param files, JSON
+//! when the text starts with `{` / `[`, shorthand ([`shorthand`]) for
+//! structures, maps and lists of them (one list element per word), scalars
+//! coerced by the member's model type. A list of scalars takes one element
+//! per word and never splits a word on commas (`--repository-names a,b c`
+//! is `["a,b", "c"]`, checked with aws v1). Blobs follow
+//! `--cli-binary-format`: base64 text (decoded with Python's lenient rules
+//! and re-encoded, as v2 does) or raw text that rcr encodes; `fileb://` is
+//! always raw bytes. [`skeleton`] answers `--generate-cli-skeleton`.
 
 pub mod paramfile;
 mod pyjson;

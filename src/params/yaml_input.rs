@@ -14,7 +14,9 @@
 //! Known differences from ruamel: timestamps stay strings (ruamel makes
 //! `datetime`s of them, which matters only for string members); `!!binary`
 //! values are kept as their base64 text (ruamel decodes them and botocore
-//! encodes them back, so the request is the same).
+//! encodes them back, so the request is the same under v2's default
+//! `--cli-binary-format base64`; under `raw-in-base64-out` rcr would encode
+//! that text once more, where aws sends the bytes' base64).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
