@@ -56,6 +56,9 @@ fn run(args: &[String]) -> Result<(), Error> {
                 Some(s) => params::BinaryFormat::parse(s)?,
                 None => params::BinaryFormat::Base64,
             };
+            if params::skeleton::run(&call, format, binary)? {
+                return Ok(());
+            }
             config::check_globals(&call.globals)?;
             if call.globals.debug {
                 debug::enable();
@@ -67,7 +70,7 @@ fn run(args: &[String]) -> Result<(), Error> {
                     ),
                 );
             }
-            let input = params::build_input(&call, binary)?;
+            let input = params::build_and_validate(&call, binary)?;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()

@@ -372,7 +372,9 @@ pub fn operation_command(service: &Service, operation: &Operation) -> Command {
             .long(member.cli_name)
             .value_name(kind.type_name())
             .help(help)
-            .allow_negative_numbers(true)
+            // argparse ends a list (nargs='+') at the next `--option`.
+            .allow_hyphen_values(!many)
+            .allow_negative_numbers(many)
             .action(ArgAction::Set)
             .overrides_with(member.cli_name)
             .num_args(if many {
@@ -397,7 +399,7 @@ pub fn operation_command(service: &Service, operation: &Operation) -> Command {
                 .long(name)
                 .value_name("string")
                 .help(help)
-                .allow_negative_numbers(true)
+                .allow_hyphen_values(true)
                 .num_args(1)
                 .overrides_with(name),
         );

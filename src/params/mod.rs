@@ -1,13 +1,25 @@
 //! From command-line words to the operation's input document.
 //!
-//! The document is a `serde_json::Value` shaped like the model's input:
-//! `--cli-input-json` (or `--cli-input-yaml`) gives the start, each flag on
-//! the command line then replaces its member. Values are read the way aws
-//! reads them: `file://` and `fileb://` param files, JSON for structures,
-//! maps and lists (shorthand in [`shorthand`]), scalars coerced by the
-//! member's model type, blobs per `--cli-binary-format`.
+//! The document is a `serde_json::Value` shaped like the model's input. As
+//! in aws, the flags come first (model member order) and `--cli-input-json` /
+//! `--cli-input-yaml` ([`yaml_input`]) add the members no flag gave; the
+//! result is then checked by [`validate`] before anything is sent. Values are
+//! read the way aws reads them: `file://` and `fileb://` param files, JSON
+//! when the text starts with `{` / `[`, shorthand ([`shorthand`]) for
+//! structures, maps and lists of them (one list element per word), scalars
+//! coerced by the member's model type. A list of scalars takes one element
+//! per word and never splits a word on commas (`--repository-names a,b c`
+//! is `["a,b", "c"]`, checked with aws v1). Blobs follow
+//! `--cli-binary-format`: base64 text (decoded with Python's lenient rules
+//! and re-encoded, as v2 does) or raw text that rcr encodes; `fileb://` is
+//! always raw bytes. [`skeleton`] answers `--generate-cli-skeleton`.
 
 pub mod paramfile;
+mod pyjson;
+pub mod shorthand;
+pub mod skeleton;
+pub mod validate;
+pub mod yaml_input;
 
 use base64::Engine as _;
 use serde_json::{Map, Value};
@@ -37,46 +49,174 @@ impl BinaryFormat {
     }
 }
 
-/// Builds the input document of `call`.
-pub fn build_input(call: &OperationCall, binary: BinaryFormat) -> Result<Value, Error> {
-    let service = call.service;
-    let input_shape = call.operation.input;
-    let mut doc = match (&call.cli_input_json, &call.cli_input_yaml) {
-        (Some(text), _) => {
-            let text = paramfile::resolve_text("cli-input-json", text)?;
-            let value: Value = serde_json::from_str(&text).map_err(|e| {
-                Error::Client {
-                    code: "ParamValidation",
-                    message: format!("Error parsing parameter '--cli-input-json': Invalid JSON: {e}\nJSON received: {text}"),
-                    exit: 252,
-                }
-            })?;
-            encode_blobs(service, input_shape, value, binary)
-        }
-        (None, Some(_)) => {
-            return Err(Error::usage(
-                "--cli-input-yaml is not supported by this build of rcr",
-            ));
-        }
-        (None, None) => Value::Object(Map::new()),
-    };
-    if !doc.is_object() {
-        return Err(Error::Client {
-            code: "ParamValidation",
-            message: "Invalid type for parameter input, the document given to --cli-input-json must be a JSON object".into(),
-            exit: 252,
-        });
+fn param_error(flag: &str, message: impl std::fmt::Display) -> Error {
+    Error::Client {
+        code: "ParamValidation",
+        message: format!("Error parsing parameter '{flag}': {message}"),
+        exit: 252,
     }
-    for (member, value) in &call.members {
-        let v = member_value(service, member, value, binary)?;
-        if let Value::Object(map) = &mut doc {
-            map.insert(member.name.to_string(), v);
-        }
+}
+
+/// Builds the input document of `call` and validates it against the model
+/// (botocore's checks); nothing may be sent when this fails.
+pub fn build_and_validate(call: &OperationCall, binary: BinaryFormat) -> Result<Value, Error> {
+    let mut doc = build_input(call, binary)?;
+    if binary == BinaryFormat::Base64 {
+        decode_base64_blobs(call.service, call.operation.input, &mut doc)?;
     }
+    validate::validate(call.service, call.operation.input, &doc)?;
     Ok(doc)
 }
 
-/// The JSON value of one member's flag.
+/// aws v2's `Base64DecodeVisitor` under `--cli-binary-format base64`: every
+/// blob given as text is decoded with Python's lenient `b64decode` (the
+/// request then carries the canonical base64 of those bytes). Its errors are
+/// not ParamValidation errors in aws: they end the command with exit 255.
+fn decode_base64_blobs(service: &Service, shape: ShapeId, value: &mut Value) -> Result<(), Error> {
+    match (&service.shape(shape).kind, value) {
+        (ShapeKind::Blob { .. }, Value::String(s)) => {
+            let bytes = py_b64decode(s).map_err(Error::Other)?;
+            *s = base64::engine::general_purpose::STANDARD.encode(bytes);
+        }
+        (ShapeKind::Structure { members, .. }, Value::Object(map)) => {
+            for m in members.iter() {
+                if let Some(v) = map.get_mut(m.name) {
+                    decode_base64_blobs(service, m.shape, v)?;
+                }
+            }
+        }
+        (ShapeKind::List { member, .. }, Value::Array(items)) => {
+            for item in items {
+                decode_base64_blobs(service, *member, item)?;
+            }
+        }
+        (ShapeKind::Map { value: vs, .. }, Value::Object(map)) => {
+            for v in map.values_mut() {
+                decode_base64_blobs(service, *vs, v)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Python's `base64.b64decode(s)` (binascii's non-strict mode): characters
+/// outside the alphabet are skipped, padding ends the input.
+fn py_b64decode(s: &str) -> Result<Vec<u8>, String> {
+    if !s.is_ascii() {
+        return Err("string argument should contain only ASCII characters".into());
+    }
+    let invalid = || format!("Invalid base64: \"{s}\"");
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let mut quad_pos = 0u8;
+    let mut left: u32 = 0;
+    let mut pads = 0u8;
+    for &c in s.as_bytes() {
+        if c == b'=' {
+            if quad_pos >= 2 {
+                pads += 1;
+                if quad_pos + pads >= 4 {
+                    return Ok(out);
+                }
+            }
+            continue;
+        }
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => continue,
+        };
+        pads = 0;
+        left = (left << 6) | u32::from(v);
+        quad_pos = (quad_pos + 1) % 4;
+        match quad_pos {
+            2 => out.push((left >> 4) as u8),
+            3 => out.push((left >> 2) as u8),
+            0 => {
+                out.push(left as u8);
+                left = 0;
+            }
+            _ => {}
+        }
+        left &= 0x3f;
+    }
+    if quad_pos != 0 {
+        return Err(invalid());
+    }
+    Ok(out)
+}
+
+/// Builds the input document of `call`: the flags (in the model's member
+/// order), then the members of `--cli-input-json` / `--cli-input-yaml` that
+/// no flag gave, as aws merges them.
+pub fn build_input(call: &OperationCall, binary: BinaryFormat) -> Result<Value, Error> {
+    let service = call.service;
+    let input_shape = call.operation.input;
+    let mut doc = Map::new();
+    for (member, value) in &call.members {
+        let v = member_value(service, member, value, binary)?;
+        doc.insert(member.name.to_string(), v);
+    }
+    let (name, text) = match (&call.cli_input_json, &call.cli_input_yaml) {
+        (Some(_), Some(_)) => {
+            return Err(Error::Client {
+                code: "ParamValidation",
+                message: "Only one --cli-input- parameter may be specified.".into(),
+                exit: 252,
+            });
+        }
+        (Some(text), None) => ("cli-input-json", text),
+        (None, Some(text)) => ("cli-input-yaml", text),
+        (None, None) => return Ok(Value::Object(doc)),
+    };
+    let text = paramfile::resolve_text(name, text)?;
+    let loaded = if name == "cli-input-json" {
+        serde_json::from_str::<Value>(&text)
+            .map_err(|_| param_error(name, "Invalid JSON received."))?
+    } else {
+        yaml_input::load(&text).ok_or_else(|| param_error(name, "Invalid YAML received."))?
+    };
+    let type_name = match &loaded {
+        Value::Object(_) => "",
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+    };
+    let Value::Object(loaded) = encode_blobs(service, input_shape, loaded, binary) else {
+        return Err(param_error(
+            &format!("--{name}"),
+            format!("Invalid type: expecting map, received <class '{type_name}'>"),
+        ));
+    };
+    for (k, v) in loaded {
+        if !doc.contains_key(&k) {
+            doc.insert(k, v);
+        }
+    }
+    Ok(Value::Object(doc))
+}
+
+/// Python's whitespace for `str.strip()`.
+fn py_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
+}
+
+fn is_complex(kind: &ShapeKind) -> bool {
+    matches!(
+        kind,
+        ShapeKind::Structure { .. } | ShapeKind::List { .. } | ShapeKind::Map { .. }
+    )
+}
+
+/// The JSON value of one member's flag, read as aws reads it: JSON when the
+/// text starts with `{` / `[`, shorthand for structures, maps and lists of
+/// them, one list element per word, scalars coerced by the model type.
 fn member_value(
     service: &Service,
     member: &Member,
@@ -87,35 +227,96 @@ fn member_value(
         MemberValue::Bool(b) => return Ok(Value::Bool(*b)),
         MemberValue::Words(words) => words,
     };
-    let flag = member.cli_name;
+    let flag = format!("--{}", member.cli_name);
     let kind = &service.shape(member.shape).kind;
     match kind {
         ShapeKind::List { member: elem, .. } => {
-            // One word that is a JSON list is the whole list; otherwise each
-            // word is one element.
-            if let [word] = words.as_slice() {
-                let text = paramfile::resolve_arg(flag, word)?;
-                if text.as_text().trim_start().starts_with('[') {
-                    let value = parse_json(flag, text.as_text())?;
-                    return Ok(encode_blobs(service, member.shape, value, binary));
-                }
-                return Ok(Value::Array(vec![element_value(
-                    service, flag, *elem, text, binary,
-                )?]));
+            let texts = words
+                .iter()
+                .map(|w| paramfile::resolve_arg(member.cli_name, w))
+                .collect::<Result<Vec<_>, _>>()?;
+            let first = texts
+                .first()
+                .map(|t| py_trim(t.as_text()))
+                .unwrap_or_default();
+            if texts.len() == 1 && first.starts_with('[') {
+                let value = parse_json(&flag, texts[0].as_text())?;
+                return Ok(encode_blobs(service, member.shape, value, binary));
             }
-            let mut items = Vec::with_capacity(words.len());
-            for word in words {
-                let text = paramfile::resolve_arg(flag, word)?;
-                items.push(element_value(service, flag, *elem, text, binary)?);
+            let elem_kind = &service.shape(*elem).kind;
+            if is_complex(elem_kind) && !first.starts_with(['[', '{']) {
+                let mut items = Vec::with_capacity(texts.len());
+                for t in &texts {
+                    items.push(shorthand::parse(t.as_text()).map_err(|e| param_error(&flag, e.0))?);
+                }
+                return shorthand_json(
+                    service,
+                    member.shape,
+                    shorthand::SValue::List(items),
+                    binary,
+                );
+            }
+            let mut items = Vec::with_capacity(texts.len());
+            for t in texts {
+                let item = match element_value(service, &flag, *elem, t, binary) {
+                    Err(ElementError::Coerce(_)) => {
+                        // awscli reports a bad list element by the flag's first word.
+                        return Err(param_error(
+                            &flag,
+                            words.first().map(String::as_str).unwrap_or_default(),
+                        ));
+                    }
+                    other => other.map_err(ElementError::into_error)?,
+                };
+                items.push(item);
             }
             Ok(Value::Array(items))
         }
         _ => {
             let word = words.last().map(String::as_str).unwrap_or_default();
-            let text = paramfile::resolve_arg(flag, word)?;
-            element_value(service, flag, member.shape, text, binary)
+            let text = paramfile::resolve_arg(member.cli_name, word)?;
+            element_value(service, &flag, member.shape, text, binary)
+                .map_err(ElementError::into_error)
         }
     }
+}
+
+/// Why one word could not become a value.
+enum ElementError {
+    /// Python's `int()` / `float()` failed: aws ends with Python's message.
+    Coerce(String),
+    Other(Error),
+}
+
+impl ElementError {
+    fn into_error(self) -> Error {
+        match self {
+            // An uncaught ValueError in awscli: printed as is, exit 255.
+            ElementError::Coerce(message) => Error::Other(message),
+            ElementError::Other(e) => e,
+        }
+    }
+}
+
+impl From<Error> for ElementError {
+    fn from(e: Error) -> Self {
+        ElementError::Other(e)
+    }
+}
+
+fn shorthand_json(
+    service: &Service,
+    shape: ShapeId,
+    value: shorthand::SValue,
+    binary: BinaryFormat,
+) -> Result<Value, Error> {
+    shorthand::to_json(
+        service,
+        shape,
+        value,
+        binary == BinaryFormat::RawInBase64Out,
+    )
+    .map_err(|e| Error::Other(e.0))
 }
 
 /// One word for a value of `shape`.
@@ -125,13 +326,8 @@ fn element_value(
     shape: ShapeId,
     text: paramfile::ArgText,
     binary: BinaryFormat,
-) -> Result<Value, Error> {
+) -> Result<Value, ElementError> {
     let kind = &service.shape(shape).kind;
-    let invalid = |what: &str, s: &str| Error::Client {
-        code: "ParamValidation",
-        message: format!("Error parsing parameter '--{flag}': invalid {what} value: '{s}'"),
-        exit: 252,
-    };
     match kind {
         ShapeKind::Blob { .. } => Ok(Value::String(match (&text, binary) {
             (paramfile::ArgText::Bytes(bytes), _) => {
@@ -145,63 +341,86 @@ fn element_value(
         ShapeKind::String { .. } | ShapeKind::Timestamp => Ok(Value::String(text.into_text())),
         ShapeKind::Integer { .. } | ShapeKind::Long { .. } => {
             let s = text.into_text();
-            s.trim()
-                .parse::<i64>()
-                .map(Value::from)
-                .map_err(|_| invalid("int", &s))
+            shorthand::py_int(&s).map(Value::from).ok_or_else(|| {
+                ElementError::Coerce(format!(
+                    "invalid literal for int() with base 10: {}",
+                    shorthand::py_str_repr(&s)
+                ))
+            })
         }
         ShapeKind::Float { .. } | ShapeKind::Double { .. } => {
             let s = text.into_text();
-            s.trim()
-                .parse::<f64>()
-                .ok()
+            shorthand::py_float(&s)
                 .and_then(serde_json::Number::from_f64)
                 .map(Value::Number)
-                .ok_or_else(|| invalid("float", &s))
+                .ok_or_else(|| {
+                    ElementError::Coerce(format!(
+                        "could not convert string to float: {}",
+                        shorthand::py_str_repr(&s)
+                    ))
+                })
         }
         ShapeKind::Boolean => {
+            // awscli: "false" (any case) is False, any other text is True.
             let s = text.into_text();
-            match s.trim().to_ascii_lowercase().as_str() {
-                "true" => Ok(Value::Bool(true)),
-                "false" => Ok(Value::Bool(false)),
-                _ => Err(invalid("boolean", &s)),
-            }
+            Ok(Value::Bool(!s.eq_ignore_ascii_case("false")))
         }
-        ShapeKind::Structure { .. } | ShapeKind::Map { .. } | ShapeKind::List { .. } => {
+        ShapeKind::Structure { members, .. } => {
             let s = text.into_text();
-            let value = if s.trim_start().starts_with(['{', '[']) {
-                parse_json(flag, &s)?
-            } else {
-                crate::params::structured_shorthand(service, flag, shape, &s)?
-            };
-            Ok(encode_blobs(service, shape, value, binary))
+            if py_trim(&s).starts_with('{') {
+                let value = parse_json(flag, &s)?;
+                return Ok(encode_blobs(service, shape, value, binary));
+            }
+            if py_trim(&s).starts_with('[') {
+                return Err(param_error(flag, format!("Invalid JSON:\n{s}")).into());
+            }
+            // awscli's special case: a structure whose only member is the
+            // string `Value` takes the bare text.
+            if let [only] = members
+                && only.name == "Value"
+                && matches!(service.shape(only.shape).kind, ShapeKind::String { .. })
+                && !s.contains('=')
+            {
+                let mut map = Map::new();
+                map.insert("Value".into(), Value::String(s));
+                return Ok(Value::Object(map));
+            }
+            let parsed = shorthand::parse(&s).map_err(|e| param_error(flag, e.0))?;
+            Ok(shorthand_json(service, shape, parsed, binary)?)
+        }
+        ShapeKind::Map { .. } => {
+            let s = text.into_text();
+            if py_trim(&s).starts_with('{') {
+                let value = parse_json(flag, &s)?;
+                return Ok(encode_blobs(service, shape, value, binary));
+            }
+            if py_trim(&s).starts_with('[') {
+                return Err(param_error(flag, format!("Invalid JSON:\n{s}")).into());
+            }
+            let parsed = shorthand::parse(&s).map_err(|e| param_error(flag, e.0))?;
+            Ok(shorthand_json(service, shape, parsed, binary)?)
+        }
+        ShapeKind::List { .. } => {
+            // A list inside a list given as one word: JSON only.
+            let s = text.into_text();
+            if py_trim(&s).starts_with('[') {
+                let value = parse_json(flag, &s)?;
+                return Ok(encode_blobs(service, shape, value, binary));
+            }
+            Ok(Value::Array(vec![Value::String(s)]))
         }
     }
 }
 
-/// Shorthand syntax for a structure, map or list (not supported yet: JSON only).
-fn structured_shorthand(
-    _service: &Service,
-    flag: &str,
-    _shape: ShapeId,
-    text: &str,
-) -> Result<Value, Error> {
-    Err(Error::Client {
-        code: "ParamValidation",
-        message: format!(
-            "Error parsing parameter '--{flag}': Invalid JSON: Expecting value: line 1 column 1 (char 0)\nJSON received: {text}"
-        ),
-        exit: 252,
-    })
-}
-
 fn parse_json(flag: &str, text: &str) -> Result<Value, Error> {
-    serde_json::from_str(text).map_err(|e| Error::Client {
-        code: "ParamValidation",
-        message: format!(
-            "Error parsing parameter '--{flag}': Invalid JSON: {e}\nJSON received: {text}"
-        ),
-        exit: 252,
+    serde_json::from_str(text).map_err(|_| {
+        param_error(
+            flag,
+            format!(
+                "Invalid JSON: {}\nJSON received: {text}",
+                pyjson::error_message(text)
+            ),
+        )
     })
 }
 
@@ -238,5 +457,240 @@ fn encode_blobs(service: &Service, shape: ShapeId, value: Value, binary: BinaryF
                 .collect(),
         ),
         (_, v) => v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_base64_decoding() {
+        assert_eq!(py_b64decode("aGVsbG8="), Ok(b"hello".to_vec()));
+        assert_eq!(py_b64decode("aGVs bG8=\n"), Ok(b"hello".to_vec()));
+        assert_eq!(py_b64decode("aGVsbG8=trailing"), Ok(b"hello".to_vec()));
+        assert_eq!(py_b64decode(""), Ok(Vec::new()));
+        assert_eq!(
+            py_b64decode("aGVsbG8"),
+            Err("Invalid base64: \"aGVsbG8\"".into())
+        );
+        assert_eq!(py_b64decode("a"), Err("Invalid base64: \"a\"".into()));
+        assert!(py_b64decode("é").is_err());
+        assert_eq!(py_b64decode("ab==cd"), Ok(vec![0x69]));
+        assert_eq!(py_b64decode("abc=d"), Ok(vec![0x69, 0xb7]));
+        assert_eq!(py_b64decode("a=b=c="), Ok(vec![0x69, 0xb7]));
+    }
+}
+
+/// Property tests: random text through every input path never panics. The
+/// case count is bounded for CI; `PROPTEST_CASES=200000 cargo test
+/// params::fuzz` runs a long fuzz.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::sdk;
+
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(2000),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
+    }
+
+    /// Text biased towards the characters the grammars care about.
+    fn grammar_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                prop::sample::select(vec![
+                    '=',
+                    ',',
+                    '[',
+                    ']',
+                    '{',
+                    '}',
+                    '\'',
+                    '"',
+                    '\\',
+                    ' ',
+                    '\n',
+                    '@',
+                    ':',
+                    '-',
+                    '#',
+                    'a',
+                    'K',
+                    '1',
+                    '.',
+                    '*',
+                    '/',
+                    'é',
+                    '\u{2028}',
+                    '\u{1F600}',
+                    '\t',
+                    '&',
+                    '<',
+                    '>',
+                ]),
+                any::<char>(),
+            ],
+            0..40,
+        )
+        .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    fn call_with(
+        op: &str,
+        words: Vec<(&str, Vec<String>)>,
+        json: Option<String>,
+        yaml: Option<String>,
+    ) -> Option<OperationCall> {
+        let service = sdk::service(if op.starts_with("public:") {
+            "ecr-public"
+        } else {
+            "ecr"
+        })?;
+        let operation = service.operation(op.trim_start_matches("public:"))?;
+        let members = service
+            .shape(operation.input)
+            .kind
+            .members()
+            .iter()
+            .filter_map(|m| {
+                words
+                    .iter()
+                    .find(|(flag, _)| *flag == m.cli_name)
+                    .map(|(_, w)| (m, MemberValue::Words(w.clone())))
+            })
+            .collect();
+        Some(OperationCall {
+            globals: Default::default(),
+            service,
+            operation,
+            members,
+            cli_input_json: json,
+            cli_input_yaml: yaml,
+            generate_cli_skeleton: None,
+            starting_token: None,
+            page_size: None,
+            max_items: None,
+        })
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn shorthand_parser_never_panics(s in grammar_text()) {
+            let _ = shorthand::parse(&s);
+        }
+
+        #[test]
+        fn python_json_messages_never_panic(s in grammar_text()) {
+            let _ = pyjson::error_message(&s);
+        }
+
+        #[test]
+        fn yaml_loader_never_panics(s in grammar_text()) {
+            let _ = yaml_input::load(&s);
+        }
+
+        #[test]
+        fn doc_overview_never_panics(s in grammar_text()) {
+            let _ = skeleton::doc_overview(&s);
+        }
+
+        #[test]
+        fn flags_build_and_validate_never_panic(
+            words in prop::collection::vec(grammar_text(), 1..4),
+            word in grammar_text(),
+            binary in prop::bool::ANY,
+        ) {
+            let binary = if binary { BinaryFormat::Base64 } else { BinaryFormat::RawInBase64Out };
+            let cases = [
+                ("create-repository", vec![
+                    ("repository-name", vec![word.clone()]),
+                    ("tags", words.clone()),
+                    ("image-scanning-configuration", vec![word.clone()]),
+                    ("encryption-configuration", vec![word.clone()]),
+                ]),
+                ("put-replication-configuration", vec![("replication-configuration", vec![word.clone()])]),
+                ("describe-images", vec![
+                    ("repository-name", vec![word.clone()]),
+                    ("image-ids", words.clone()),
+                    ("max-results", vec![word.clone()]),
+                ]),
+                ("public:put-repository-catalog-data", vec![("catalog-data", vec![word.clone()])]),
+                ("upload-layer-part", vec![("layer-part-blob", vec![word.clone()]), ("part-first-byte", vec![word.clone()])]),
+            ];
+            for (op, flags) in cases {
+                if let Some(call) = call_with(op, flags, None, None) {
+                    let _ = build_and_validate(&call, binary);
+                }
+            }
+        }
+
+        #[test]
+        fn input_documents_never_panic(text in grammar_text(), json in prop::bool::ANY) {
+            let (j, y) = if json { (Some(text.clone()), None) } else { (None, Some(text.clone())) };
+            if let Some(call) = call_with("create-repository", vec![], j, y) {
+                let _ = build_and_validate(&call, BinaryFormat::Base64);
+            }
+        }
+
+        /// Structured JSON documents (valid JSON of any shape) through
+        /// `--cli-input-json`: validation must describe, never panic.
+        #[test]
+        fn json_documents_validate_without_panic(doc in json_value()) {
+            let wrapped = serde_json::json!({"replicationConfiguration": doc.clone(), "repositoryName": doc});
+            if let Some(call) = call_with("put-replication-configuration", vec![], Some(wrapped.to_string()), None) {
+                let _ = build_and_validate(&call, BinaryFormat::RawInBase64Out);
+            }
+        }
+
+        #[test]
+        fn param_files_never_panic(path in grammar_text(), binary in prop::bool::ANY) {
+            let arg = if binary { format!("fileb://{path}") } else { format!("file://{path}") };
+            let _ = paramfile::resolve_arg("x", &arg);
+            let _ = shorthand::parse(&format!("a@={arg}"));
+        }
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            (-1e6f64..1e6).prop_map(Value::from),
+            grammar_text().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec(
+                    (
+                        prop::sample::select(vec![
+                            "rules",
+                            "destinations",
+                            "region",
+                            "registryId",
+                            "repositoryFilters",
+                            "filter",
+                            "x"
+                        ]),
+                        inner
+                    ),
+                    0..4
+                )
+                .prop_map(|kv| Value::Object(
+                    kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+                )),
+            ]
+        })
     }
 }
