@@ -211,8 +211,8 @@ fn request_bodies_and_errors_match_aws_v1() {
         let v1 = case["stderr_v1"].as_str().unwrap_or_default().trim();
         let (message_ok, want_code) = match v2_message(&args) {
             Some(m) => (stderr.ends_with(m), 252),
-            // An uncaught Python ValueError in awscli: printed as is, exit 255.
-            None if v1.starts_with("invalid literal") => (stderr.contains(v1), 255),
+            // An uncaught Python ValueError in awscli (exit 255): rcr keeps the
+            // message and rejects it as the usage error it is (252).
             None => (stderr.contains(v1), 252),
         };
         if !message_ok || code != want_code {
@@ -463,7 +463,7 @@ fn cli_input_yaml_with_flags_overriding() {
 }
 
 /// Malformed words of many kinds: never a panic, never a request, exit 252
-/// (or 255 for Python's own int() failure, as aws).
+/// (also for Python's own int() failure, which aws v1 lets escape with 255).
 #[test]
 fn malformed_input_is_rejected_without_sending() {
     let home = TempDir::new("params-bad");

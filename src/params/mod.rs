@@ -291,10 +291,20 @@ enum ElementError {
 impl ElementError {
     fn into_error(self) -> Error {
         match self {
-            // An uncaught ValueError in awscli: printed as is, exit 255.
-            ElementError::Coerce(message) => Error::Other(message),
+            // aws v1 lets Python's ValueError escape (exit 255); rcr treats a
+            // value of the wrong type as the usage error it is (252), with
+            // the same message.
+            ElementError::Coerce(message) => coerce_error(message),
             ElementError::Other(e) => e,
         }
+    }
+}
+
+fn coerce_error(message: String) -> Error {
+    Error::Client {
+        code: "ParamValidation",
+        message,
+        exit: 252,
     }
 }
 
@@ -316,7 +326,7 @@ fn shorthand_json(
         value,
         binary == BinaryFormat::RawInBase64Out,
     )
-    .map_err(|e| Error::Other(e.0))
+    .map_err(|e| coerce_error(e.0))
 }
 
 /// One word for a value of `shape`.
