@@ -36,6 +36,8 @@ pub enum Error {
     ProfileNotFound(String),
     /// The endpoint could not be reached.
     Connect { url: String },
+    /// The connection closed (or was reset) before a whole response arrived.
+    ConnectionClosed { url: String },
     /// The endpoint did not answer in time.
     ReadTimeout { url: String },
     /// The connection was not made in time.
@@ -65,6 +67,7 @@ impl Error {
             Error::Interrupted => 130,
             Error::ProfileNotFound(_)
             | Error::Connect { .. }
+            | Error::ConnectionClosed { .. }
             | Error::ReadTimeout { .. }
             | Error::ConnectTimeout { .. }
             | Error::Ssl { .. }
@@ -118,6 +121,13 @@ impl Error {
                 let _ = writeln!(
                     s,
                     "rcr: [ERROR]: Could not connect to the endpoint URL: \"{url}\""
+                );
+            }
+            Error::ConnectionClosed { url } => {
+                // botocore's ConnectionClosedError, full stop included.
+                let _ = writeln!(
+                    s,
+                    "rcr: [ERROR]: Connection was closed before we received a valid response from endpoint URL: \"{url}\"."
                 );
             }
             Error::ReadTimeout { url } => {

@@ -208,10 +208,12 @@ pub fn out_map(entries: impl Iterator<Item = (String, Value)>) -> Value {
 }
 
 /// Maps the SDK's error for `operation` to rcr's error.
-pub fn sdk_error<E, R>(operation: &str, e: SdkError<E, R>) -> Error
+pub fn sdk_error<E>(
+    operation: &str,
+    e: SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     crate::sdk::map_sdk_error(operation, e)
 }

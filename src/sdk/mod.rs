@@ -14,8 +14,10 @@ use std::sync::{Arc, Mutex};
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef,
+    BeforeTransmitInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
@@ -99,6 +101,7 @@ impl ServiceClient {
     /// model's member order.
     pub async fn call(&self, operation: &Operation, input: &Value) -> Result<Value, Error> {
         self.attempts.count.store(0, Ordering::Relaxed);
+        self.attempts.empty_success.store(false, Ordering::Relaxed);
         self.current_input.set(input);
         let result = match &self.inner {
             Inner::Ecr(c) => generated::ecr_bridge::call(c, operation.name, input).await,
@@ -106,7 +109,17 @@ impl ServiceClient {
                 generated::ecr_public_bridge::call(c, operation.name, input).await
             }
         };
-        result.map_err(|e| self.complete_error(e))
+        let value = result.map_err(|e| self.complete_error(e))?;
+        // The SDK reads an empty body as an empty output; an AWS JSON service
+        // always sends at least `{}`, so an empty 2xx body is a broken
+        // endpoint or proxy, not a result to print.
+        if self.attempts.empty_success.load(Ordering::Relaxed) {
+            return Err(Error::Other(format!(
+                "An error occurred when calling the {} operation: the response is not valid: the body is empty",
+                operation.name
+            )));
+        }
+        Ok(value)
     }
 
     fn complete_error(&self, e: Error) -> Error {
@@ -137,6 +150,9 @@ impl ServiceClient {
                 url: self.last_url(),
             },
             Error::ReadTimeout { url } if url.is_empty() => Error::ReadTimeout {
+                url: self.last_url(),
+            },
+            Error::ConnectionClosed { url } if url.is_empty() => Error::ConnectionClosed {
                 url: self.last_url(),
             },
             Error::Ssl { url, detail } if url.is_empty() => Error::Ssl {
@@ -191,6 +207,8 @@ struct Attempts {
     status: AtomicU32,
     /// URL of the last request.
     url: Mutex<String>,
+    /// The last response had a 2xx status and an empty (or blank) body.
+    empty_success: std::sync::atomic::AtomicBool,
 }
 
 /// Counts the attempts of the current call and keeps the last URL and status.
@@ -236,23 +254,71 @@ impl Intercept for AttemptCounter {
         );
         Ok(())
     }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        // Only now is the body in memory (before deserialization it is
+        // still a stream).
+        let response = context.response();
+        let empty = response.status().is_success()
+            && response
+                .body()
+                .bytes()
+                .is_some_and(|b| b.trim_ascii().is_empty());
+        self.0.empty_success.store(empty, Ordering::Relaxed);
+        Ok(())
+    }
 }
 
 /// Maps an SDK error to rcr's error. Connection errors get their URL filled in
 /// by [`ServiceClient`].
-pub fn map_sdk_error<E, R>(operation: &str, e: SdkError<E, R>) -> Error
+///
+/// Nothing here prints an error's `Debug` form: it dumps the raw response
+/// (headers and all), which is neither aws's wording nor safe to show.
+pub fn map_sdk_error<E>(operation: &str, e: SdkError<E, HttpResponse>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
 {
     match &e {
         SdkError::ServiceError(se) => {
             let err = se.err();
-            Error::Service {
-                code: err.code().unwrap_or("Unknown").to_string(),
-                operation: operation.to_string(),
-                message: err.message().unwrap_or_default().to_string(),
-                max_retries: None,
+            let status = se.raw().status().as_u16();
+            match err.code() {
+                Some(code) => Error::Service {
+                    code: code.to_string(),
+                    operation: operation.to_string(),
+                    message: err.message().unwrap_or_default().to_string(),
+                    max_retries: None,
+                },
+                // A success status whose body is not the operation's output
+                // (truncated, HTML, wrong types): the SDK reports it as an
+                // unmodeled error without a code. It is not the service's
+                // answer, so 255 with what went wrong, not 254 "(Unknown)".
+                None if (200..300).contains(&status) => Error::Other(format!(
+                    "An error occurred when calling the {operation} operation: the response is not valid: {}",
+                    // The source: the error itself only says "unhandled error".
+                    std::error::Error::source(err)
+                        .map(cause_chain)
+                        .unwrap_or_else(|| err.to_string())
+                )),
+                // botocore's generic error: a 5xx whose body is empty or an
+                // HTML page is named by its status and reason phrase.
+                None if status >= 500 && is_generic_body(se.raw()) => Error::Service {
+                    code: status.to_string(),
+                    operation: operation.to_string(),
+                    message: reason_phrase(status).to_string(),
+                    max_retries: None,
+                },
+                None => Error::Service {
+                    code: "Unknown".to_string(),
+                    operation: operation.to_string(),
+                    message: err.message().unwrap_or_default().to_string(),
+                    max_retries: None,
+                },
             }
         }
         SdkError::TimeoutError(_) => Error::ReadTimeout { url: String::new() },
@@ -270,11 +336,65 @@ where
             }
         }
         SdkError::DispatchFailure(df) if df.is_io() => Error::Connect { url: String::new() },
-        SdkError::ResponseError(_) => Error::Other(format!(
-            "An error occurred when calling the {operation} operation: the response could not be read: {}",
-            DisplayErrorContext(&e)
-        )),
-        _ => Error::Other(format!("{}", DisplayErrorContext(&e))),
+        // The server closed the connection before a response head arrived
+        // (hyper's IncompleteMessage): botocore's ConnectionClosedError.
+        SdkError::DispatchFailure(_) if cause_chain(&e).contains("connection closed") => {
+            Error::ConnectionClosed { url: String::new() }
+        }
+        // The body stopped arriving: the SDK's stalled-stream protection
+        // fires where urllib3's per-read timeout would.
+        SdkError::ResponseError(_) if cause_chain(&e).contains("minimum throughput") => {
+            Error::ReadTimeout { url: String::new() }
+        }
+        // The connection broke while the body was being read (a reset, an
+        // early close).
+        SdkError::ResponseError(_) => Error::ConnectionClosed { url: String::new() },
+        _ => Error::Other(cause_chain(&e)),
+    }
+}
+
+/// The `Display` texts of an error and its sources, joined by `: `, without
+/// repeating a text a wrapper already included.
+fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
+}
+
+/// botocore's `_is_generic_error_response` body test: empty, or an HTML page.
+fn is_generic_body(raw: &HttpResponse) -> bool {
+    match raw.body().bytes() {
+        Some(body) => {
+            let body = body.trim_ascii();
+            body.is_empty() || body.starts_with(b"<html>")
+        }
+        None => false,
+    }
+}
+
+/// Python's `http.client.responses` phrase for the 5xx statuses.
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        506 => "Variant Also Negotiates",
+        507 => "Insufficient Storage",
+        508 => "Loop Detected",
+        510 => "Not Extended",
+        511 => "Network Authentication Required",
+        _ => "",
     }
 }
 
