@@ -56,6 +56,29 @@ pub fn exists(name: &str) -> bool {
             .any(|n| n == name)
 }
 
+/// A setting of `profile`'s section in the config file (`output`,
+/// `cli_timestamp_format`, ...), for the settings aws-config does not read.
+pub fn setting(profile: &str, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(config_file()?).ok()?;
+    let mut in_section = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_section = section_names(line, true).first().map(String::as_str) == Some(profile);
+            continue;
+        }
+        if !in_section || line.starts_with(['#', ';']) {
+            continue;
+        }
+        if let Some((k, v)) = line.split_once('=')
+            && k.trim() == key
+        {
+            return Some(v.trim().to_string());
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
