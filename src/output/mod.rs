@@ -116,11 +116,8 @@ impl<W: Write> Output<W> {
             Format::Json => json::write_json(&mut self.out, value),
             Format::Text => text::write_text(&mut self.out, value),
             Format::Table => table::write_table(&mut self.out, &self.title, value),
-            Format::Yaml if value.is_object() || value.is_array() => {
-                yaml::write_yaml(&mut self.out, value)
-            }
-            // v2's yaml printer writes a bare scalar (a query's result) as JSON.
-            Format::Yaml => json::write_json(&mut self.out, value),
+            // A bare scalar (a query's result) comes out as JSON, as in v2.
+            Format::Yaml => yaml::write_yaml(&mut self.out, value),
             Format::YamlStream => yaml::write_yaml_stream_item(&mut self.out, value),
         };
         written(result)

@@ -48,18 +48,103 @@ impl Query {
 /// token, named by its lexer type.
 fn python_error(expr: &str, offset: usize) -> String {
     let chars: Vec<char> = expr.chars().collect();
+    // Python tokenizes the whole expression first: an unknown character
+    // anywhere is a lexer error before any parse error.
+    if let Some(col) = unknown_char(&chars) {
+        // Python quotes the lone `=` (it expected `==`), not other characters.
+        let token = match chars[col] {
+            '=' => "'='".to_string(),
+            c => c.to_string(),
+        };
+        return format!(
+            "Bad jmespath expression: Unknown token {token}:\n{expr}\n{}^",
+            " ".repeat(col)
+        );
+    }
     let caret = |column: usize| format!("\"{expr}\"\n{}^", " ".repeat(column + 1));
+    let prev = chars[..offset.min(chars.len())]
+        .iter()
+        .rev()
+        .find(|c| !c.is_whitespace())
+        .copied();
+    let (text, kind) = if offset >= chars.len() {
+        (String::new(), "EOF")
+    } else {
+        token_at(&chars[offset..])
+    };
+    if prev == Some('.') {
+        return format!(
+            "Expecting: ['quoted_identifier', 'unquoted_identifier', 'lbracket', 'lbrace'], got: {}: Parse error at column {offset}, token \"{text}\" ({kind}), for expression:\n{}",
+            kind.to_ascii_lowercase(),
+            caret(offset)
+        );
+    }
     if offset >= chars.len() {
         return format!(
             "Invalid jmespath expression: Incomplete expression:\n{}",
             caret(chars.len())
         );
     }
-    let (text, kind) = token_at(&chars[offset..]);
+    // A whole expression was read and a token that cannot continue it
+    // follows: Python's "Unexpected token".
+    let ends_expression = prev.is_some_and(|c| {
+        c.is_alphanumeric() || matches!(c, '_' | ']' | '}' | ')' | '`' | '"' | '\'' | '*' | '@')
+    });
+    let starts_operand = matches!(
+        kind,
+        "UNQUOTED_IDENTIFIER"
+            | "QUOTED_IDENTIFIER"
+            | "NUMBER"
+            | "CURRENT"
+            | "LITERAL"
+            | "NOT"
+            | "EXPREF"
+    );
+    if ends_expression && starts_operand {
+        return format!(
+            "Unexpected token: {text}: Parse error at column {offset}, token \"{text}\" ({kind}), for expression:\n{}",
+            caret(offset)
+        );
+    }
     format!(
         "invalid token: Parse error at column {offset}, token \"{text}\" ({kind}), for expression:\n{}",
         caret(offset)
     )
+}
+
+/// The column of the first character Python's lexer rejects, skipping
+/// quoted identifiers and literals.
+fn unknown_char(chars: &[char]) -> Option<usize> {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if matches!(c, '"' | '\'' | '`') {
+            i += 1;
+            while i < chars.len() && chars[i] != c {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let next = chars.get(i + 1).copied();
+        if matches!(c, '!' | '<' | '>' | '=') && next == Some('=') {
+            i += 2;
+            continue;
+        }
+        if c == '=' {
+            return Some(i);
+        }
+        let known =
+            c.is_ascii_alphanumeric() || c.is_whitespace() || "_-.*[]{},:@()|&!<>=?".contains(c);
+        if !known {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The token starting at `rest` and its Python jmespath lexer type name.
