@@ -330,3 +330,171 @@ fn reference_runs_match_aws_v2() {
         mismatches.join("\n\n")
     );
 }
+
+fn list_pages() -> Value {
+    serde_json::json!({"ListImages": [
+        {"__when_token": null, "imageIds": [{"imageDigest": "sha256:1", "imageTag": "a"}], "nextToken": "p2"},
+        {"__when_token": "p2", "imageIds": [{"imageDigest": "sha256:2", "imageTag": "b"}]}
+    ]})
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn output_comes_from_env_then_profile() {
+    let args = strings(&[
+        "ecr",
+        "list-images",
+        "--repository-name",
+        "r",
+        "--query",
+        "imageIds[].imageTag",
+    ]);
+    let none = Value::Null;
+    let profile = "[default]\noutput = text\n";
+    let run = run_rcr(&args, &none, &list_pages(), profile);
+    assert_eq!(run.stdout, "a\nb\n", "profile output=text, text per page");
+    let env = serde_json::json!({"AWS_DEFAULT_OUTPUT": "json"});
+    let run = run_rcr(&args, &env, &list_pages(), profile);
+    assert_eq!(
+        run.stdout, "[\n    \"a\",\n    \"b\"\n]\n",
+        "env beats profile"
+    );
+    let mut flag = args.clone();
+    flag.extend(strings(&["--output", "yaml"]));
+    let run = run_rcr(&flag, &env, &list_pages(), profile);
+    assert_eq!(run.stdout, "- a\n- b\n", "flag beats env");
+    let bad = serde_json::json!({"AWS_DEFAULT_OUTPUT": "csv"});
+    let run = run_rcr(&args, &bad, &list_pages(), "");
+    assert_eq!(run.code, 252);
+    assert!(
+        run.stderr
+            .contains("argument --output: Found invalid choice 'csv'")
+    );
+}
+
+#[test]
+fn bad_query_is_252_before_any_request() {
+    let args = strings(&[
+        "ecr",
+        "list-images",
+        "--repository-name",
+        "r",
+        "--query",
+        "foo[",
+    ]);
+    let run = run_rcr(&args, &Value::Null, &list_pages(), "");
+    assert_eq!(run.code, 252);
+    assert_eq!(
+        run.stderr,
+        "\nrcr: [ERROR]: An error occurred (ParamValidation): Bad value for --query foo[: Invalid jmespath expression: Incomplete expression:\n\"foo[\"\n     ^\n"
+    );
+    assert!(run.requests.is_empty());
+}
+
+#[test]
+fn paging_conflicts_and_manual_tokens() {
+    let base = strings(&["ecr", "list-images", "--repository-name", "r"]);
+    let mut args = base.clone();
+    args.extend(strings(&["--no-paginate", "--max-items", "1"]));
+    let run = run_rcr(&args, &Value::Null, &list_pages(), "");
+    assert_eq!(run.code, 255);
+    assert!(run.stderr.contains(
+        "Error during pagination: Cannot specify --no-paginate along with pagination arguments: --max-items"
+    ));
+    // A hand-given token turns paging off: one call, the service's token shown.
+    let mut args = base.clone();
+    args.extend(strings(&["--max-results", "1", "--query", "nextToken"]));
+    let run = run_rcr(&args, &Value::Null, &list_pages(), "");
+    assert_eq!(run.stdout, "\"p2\"\n");
+    assert_eq!(run.requests.len(), 1);
+    let mut args = base;
+    args.extend(strings(&["--page-size", "x"]));
+    let run = run_rcr(&args, &Value::Null, &list_pages(), "");
+    assert_eq!(run.code, 252);
+    assert!(
+        run.stderr
+            .contains("argument --page-size: invalid int value: 'x'")
+    );
+}
+
+#[test]
+fn wire_timestamps_from_the_profile() {
+    let responses =
+        serde_json::json!({"DescribeImages": {"imageDetails": [{"imagePushedAt": 1717171800.5}]}});
+    let args = strings(&[
+        "ecr",
+        "describe-images",
+        "--repository-name",
+        "r",
+        "--query",
+        "imageDetails[0].imagePushedAt",
+    ]);
+    let run = run_rcr(
+        &args,
+        &Value::Null,
+        &responses,
+        "[default]\ncli_timestamp_format = wire\n",
+    );
+    assert_eq!(run.stdout, "1717171800.5\n");
+}
+
+#[test]
+fn closed_pipe_ends_quietly() {
+    let pages: Vec<Value> = (0..50)
+        .map(|p| {
+            let ids: Vec<Value> = (0..2000)
+                .map(|i| serde_json::json!({"imageDigest": format!("sha256:{p}-{i}"), "imageTag": "t"}))
+                .collect();
+            let mut page = serde_json::json!({"__when_token": if p == 0 { Value::Null } else { Value::String(format!("p{p}")) }, "imageIds": ids});
+            if p < 49 {
+                page["nextToken"] = Value::String(format!("p{}", p + 1));
+            }
+            page
+        })
+        .collect();
+    let capture = start_capture(serde_json::json!({ "ListImages": pages }));
+    let home = std::env::temp_dir().join(format!("rcr-output-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&home).expect("temp home");
+    for format in ["text", "json"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rcr"))
+            .env_clear()
+            .env("HOME", &home)
+            .env("AWS_CONFIG_FILE", home.join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+            .env("AWS_SECRET_ACCESS_KEY", "secretexample")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .args([
+                "--endpoint-url",
+                &format!("http://127.0.0.1:{}", capture.port),
+            ])
+            .args([
+                "ecr",
+                "list-images",
+                "--repository-name",
+                "r",
+                "--output",
+                format,
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn rcr");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut first = [0u8; 16];
+        stdout.read_exact(&mut first).expect("some output");
+        drop(stdout);
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert!(
+            out.stderr.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -8,6 +8,7 @@
 //! a field of a non-object, `0 == false` is false, ordering comparisons only
 //! between numbers or between strings, projections dropping nulls.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use jmespath::ast::{Ast, Comparator};
@@ -284,6 +285,88 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 }
 
 fn eval(ast: &Ast, value: &Value) -> EvalResult {
+    eval_ref(ast, value).map(Cow::into_owned)
+}
+
+/// Evaluates without copying what it only passes through: field lookups,
+/// filters and projections borrow from the input, so a query over a large
+/// response copies only its result.
+fn eval_ref<'a>(ast: &Ast, value: &'a Value) -> Result<Cow<'a, Value>, String> {
+    static NULL: Value = Value::Null;
+    Ok(match ast {
+        Ast::Identity { .. } => Cow::Borrowed(value),
+        Ast::Field { name, .. } => Cow::Borrowed(value.get(name.as_str()).unwrap_or(&NULL)),
+        Ast::Index { idx, .. } => match value {
+            Value::Array(a) => {
+                let i = if *idx < 0 {
+                    a.len() as i64 + i64::from(*idx)
+                } else {
+                    i64::from(*idx)
+                };
+                Cow::Borrowed(
+                    usize::try_from(i)
+                        .ok()
+                        .and_then(|i| a.get(i))
+                        .unwrap_or(&NULL),
+                )
+            }
+            _ => Cow::Borrowed(&NULL),
+        },
+        Ast::Subexpr { lhs, rhs, .. } => match eval_ref(lhs, value)? {
+            Cow::Borrowed(l) => eval_ref(rhs, l)?,
+            Cow::Owned(l) => Cow::Owned(eval_ref(rhs, &l)?.into_owned()),
+        },
+        Ast::Condition {
+            predicate, then, ..
+        } => {
+            if is_false(&*eval_ref(predicate, value)?) {
+                Cow::Borrowed(&NULL)
+            } else {
+                eval_ref(then, value)?
+            }
+        }
+        Ast::Comparison {
+            comparator,
+            lhs,
+            rhs,
+            ..
+        } => {
+            let l = eval_ref(lhs, value)?;
+            let r = eval_ref(rhs, value)?;
+            Cow::Owned(match comparator {
+                Comparator::Equal => Value::Bool(equals(&l, &r)),
+                Comparator::NotEqual => Value::Bool(!equals(&l, &r)),
+                op => match compare(&l, &r) {
+                    None => Value::Null,
+                    Some(ord) => Value::Bool(match op {
+                        Comparator::LessThan => ord == Ordering::Less,
+                        Comparator::LessThanEqual => ord != Ordering::Greater,
+                        Comparator::GreaterThan => ord == Ordering::Greater,
+                        _ => ord != Ordering::Less,
+                    }),
+                },
+            })
+        }
+        Ast::Projection { lhs, rhs, .. } => {
+            let base = eval_ref(lhs, value)?;
+            let Value::Array(items) = &*base else {
+                return Ok(Cow::Borrowed(&NULL));
+            };
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                let v = eval_ref(rhs, item)?;
+                if !v.is_null() {
+                    out.push(v.into_owned());
+                }
+            }
+            Cow::Owned(Value::Array(out))
+        }
+        _ => Cow::Owned(eval_node(ast, value)?),
+    })
+}
+
+/// The nodes that build new values anyway.
+fn eval_node(ast: &Ast, value: &Value) -> EvalResult {
     Ok(match ast {
         Ast::Identity { .. } => value.clone(),
         Ast::Field { name, .. } => value.get(name.as_str()).cloned().unwrap_or(Value::Null),
