@@ -13,6 +13,7 @@ mod model;
 mod operation;
 mod output;
 mod paginate;
+mod pager;
 mod params;
 mod sdk;
 mod session;

@@ -4,7 +4,7 @@
 use crate::cli::OperationCall;
 use crate::config::profiles;
 use crate::error::Error;
-use crate::{output, paginate, params, session};
+use crate::{output, pager, paginate, params, session};
 
 pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
     let profile =
@@ -26,7 +26,7 @@ pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
     let input = params::build_and_validate(call, binary)?;
     let paging = paging_options(call)?;
     session::with_client(&call.globals, call.service, args, async |client| {
-        output::pager::start(&call.globals);
+        pager::start(&call.globals);
         let mut out = output::Output::stdout(format, query, call.operation.name);
         let printed = async {
             match (&call.operation.paginator, paging) {
@@ -48,7 +48,7 @@ pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
         }
         .await
         .and_then(|()| out.flush());
-        output::pager::finish();
+        pager::finish();
         printed
     })
 }

@@ -10,7 +10,6 @@
 
 pub mod json;
 pub mod number;
-pub mod pager;
 pub mod query;
 pub mod table;
 pub mod text;
