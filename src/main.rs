@@ -5,6 +5,7 @@
 
 mod cli;
 mod config;
+mod credhelper;
 mod debug;
 mod error;
 mod generated;
@@ -19,6 +20,11 @@ use cli::Invocation;
 use error::Error;
 
 fn main() -> ExitCode {
+    // Run as `docker-credential-rcr`, rcr is a credential helper: decided
+    // first, so the helper's cached path pays for nothing else.
+    if credhelper::invoked_as_helper() {
+        return credhelper::main();
+    }
     let args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
