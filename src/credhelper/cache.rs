@@ -93,7 +93,22 @@ impl Token {
 /// string for the cache key (no secrets). `service_env` is the
 /// service-specific endpoint variable (`AWS_ENDPOINT_URL_ECR`).
 pub fn identity(service_env: &str) -> String {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    identity_from(
+        service_env,
+        |k| std::env::var(k).ok().filter(|v| !v.is_empty()),
+        profiles::profile,
+        &[profiles::config_file(), profiles::credentials_file()],
+    )
+}
+
+/// [`identity`] over given sources, so the rules can be tested without
+/// touching the process environment.
+fn identity_from(
+    service_env: &str,
+    var: impl Fn(&str) -> Option<String>,
+    profile_settings: impl Fn(&str) -> std::collections::BTreeMap<String, String>,
+    files: &[Option<PathBuf>],
+) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(url) = var(service_env).or_else(|| var("AWS_ENDPOINT_URL")) {
         parts.push(format!("endpoint={url}"));
@@ -104,19 +119,18 @@ pub fn identity(service_env: &str) -> String {
         parts.push(format!("env={akid}"));
         return parts.join("\n");
     }
-    let profile = profiles::selected(None).unwrap_or_else(|| "default".to_string());
+    let profile = var("AWS_PROFILE")
+        .or_else(|| var("AWS_DEFAULT_PROFILE"))
+        .unwrap_or_else(|| "default".to_string());
     parts.push(format!("profile={profile}"));
-    for path in [profiles::config_file(), profiles::credentials_file()]
-        .into_iter()
-        .flatten()
-    {
+    for path in files.iter().flatten() {
         parts.push(format!("file={}", path.display()));
     }
     // Follow source_profile a few steps: the role's base credentials are
     // part of who assumes it.
     let mut name = profile;
     for _ in 0..4 {
-        let settings = profiles::profile(&name);
+        let settings = profile_settings(&name);
         for key in [
             "role_arn",
             "aws_access_key_id",
@@ -322,6 +336,69 @@ mod tests {
         // Expired on arrival, or without an expiry: never reused.
         assert!(!token(100, Some(50)).fresh(0));
         assert!(!token(0, None).fresh(0));
+    }
+
+    #[test]
+    fn identity_follows_roles_and_never_secrets() {
+        use std::collections::BTreeMap;
+        let files = [Some(PathBuf::from("/c")), None];
+        let profiles = |name: &str| -> BTreeMap<String, String> {
+            let pairs: &[(&str, &str)] = match name {
+                "dev" => &[
+                    ("role_arn", "arn:aws:iam::1:role/dev"),
+                    ("source_profile", "base"),
+                ],
+                "ops" => &[
+                    ("role_arn", "arn:aws:iam::1:role/ops"),
+                    ("source_profile", "base"),
+                ],
+                "base" => &[
+                    ("aws_access_key_id", "AKIDBASE"),
+                    ("aws_secret_access_key", "SECRET"),
+                ],
+                "loop" => &[("source_profile", "loop")],
+                _ => &[],
+            };
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let with = |env: &[(&str, &str)]| {
+            let env: BTreeMap<String, String> = env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            identity_from(
+                "AWS_ENDPOINT_URL_ECR",
+                |k| env.get(k).cloned(),
+                profiles,
+                &files,
+            )
+        };
+        let dev = with(&[("AWS_PROFILE", "dev")]);
+        let ops = with(&[("AWS_PROFILE", "ops")]);
+        assert_ne!(dev, ops);
+        assert!(dev.contains("arn:aws:iam::1:role/dev") && dev.contains("AKIDBASE"));
+        assert!(!dev.contains("SECRET"));
+        // The same role always gives the same key (assumed-role sessions
+        // change their keys, not their identity).
+        assert_eq!(dev, with(&[("AWS_PROFILE", "dev")]));
+        // Environment keys win over the profile, as in the default chain.
+        assert_eq!(
+            with(&[("AWS_PROFILE", "dev"), ("AWS_ACCESS_KEY_ID", "AKIDENV"), ("AWS_SECRET_ACCESS_KEY", "SECRET")]),
+            "env=AKIDENV"
+        );
+        assert_ne!(
+            with(&[("AWS_ACCESS_KEY_ID", "A")]),
+            with(&[("AWS_ACCESS_KEY_ID", "A"), ("AWS_ENDPOINT_URL_ECR", "http://x")])
+        );
+        assert_ne!(
+            with(&[("AWS_ROLE_ARN", "r1"), ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t")]),
+            with(&[("AWS_ROLE_ARN", "r2"), ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t")])
+        );
+        // A source_profile loop ends.
+        assert!(with(&[("AWS_PROFILE", "loop")]).contains("profile=loop"));
     }
 
     #[test]
