@@ -27,8 +27,8 @@ fn calls(server: &CaptureServer) -> usize {
 fn edit_entry(run: &Run, edit: impl Fn(&mut Value)) {
     let files = cache_files(run);
     assert_eq!(files.len(), 1, "{files:?}");
-    let mut v: Value = serde_json::from_slice(&std::fs::read(&files[0]).expect("entry"))
-        .expect("entry is JSON");
+    let mut v: Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("entry")).expect("entry is JSON");
     edit(&mut v);
     std::fs::write(&files[0], v.to_string()).expect("write entry");
 }
@@ -46,14 +46,19 @@ fn second_get_is_a_hit_and_the_file_is_private() {
 
     let files = cache_files(&run);
     assert_eq!(files.len(), 1);
-    let mode = |p: &std::path::Path| {
-        std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
-    };
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
     assert_eq!(mode(&files[0]), 0o600);
     assert_eq!(mode(&cache_dir(&run)), 0o700);
     let text = std::fs::read_to_string(&files[0]).expect("entry");
-    assert!(!text.contains("secretexample"), "never the AWS secret: {text}");
-    assert!(text.contains("AKIDEXAMPLE"), "keyed by the access key id: {text}");
+    assert!(
+        !text.contains("secretexample"),
+        "never the AWS secret: {text}"
+    );
+    assert!(
+        text.contains("AKIDEXAMPLE"),
+        "keyed by the access key id: {text}"
+    );
     // No temporary files left behind.
     let leftovers: Vec<_> = std::fs::read_dir(cache_dir(&run))
         .expect("dir")
@@ -126,7 +131,8 @@ fn identities_are_kept_apart() {
     assert_eq!(secret_of(&run.run()), "pw-env");
 
     // Profiles instead of environment keys.
-    run.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY");
+    run.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY");
     server.set_response("GetAuthorizationToken", ecr_token("pw-one", 43200));
     run.env("AWS_PROFILE", "one");
     assert_eq!(secret_of(&run.run()), "pw-one");
@@ -134,7 +140,11 @@ fn identities_are_kept_apart() {
     run.env("AWS_PROFILE", "two");
     assert_eq!(secret_of(&run.run()), "pw-two");
     assert_eq!(calls(&server), 3);
-    let creds: Vec<_> = server.requests().into_iter().filter_map(|r| r.cred).collect();
+    let creds: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.cred)
+        .collect();
     assert_eq!(
         creds,
         [
@@ -174,10 +184,21 @@ fn corrupt_entries_are_ignored_and_rewritten() {
     assert_eq!(secret_of(&run.run()), "pw1");
     let file = cache_files(&run).remove(0);
     server.set_response("GetAuthorizationToken", ecr_token("pw2", 43200));
-    for garbage in [&b"{\"registry\": "[..], b"", b"\x00\xff not json", b"[]", b"{\"registry\":1}"] {
+    for garbage in [
+        &b"{\"registry\": "[..],
+        b"",
+        b"\x00\xff not json",
+        b"[]",
+        b"{\"registry\":1}",
+    ] {
         std::fs::write(&file, garbage).expect("corrupt the entry");
         let out = run.run();
-        assert_eq!(secret_of(&out), "pw2", "{}", String::from_utf8_lossy(garbage));
+        assert_eq!(
+            secret_of(&out),
+            "pw2",
+            "{}",
+            String::from_utf8_lossy(garbage)
+        );
         let v: Value = serde_json::from_slice(&std::fs::read(&file).expect("entry"))
             .expect("rewritten entry is JSON");
         assert_eq!(v["secret"], "pw2");
@@ -243,7 +264,10 @@ fn list_and_erase_follow_the_cache() {
     );
 
     let mut erase = Run::new(program());
-    erase.arg("erase").env("HOME", run.home_dir()).stdin("mirror.local:5000");
+    erase
+        .arg("erase")
+        .env("HOME", run.home_dir())
+        .stdin("mirror.local:5000");
     erase.run().assert_exit(0);
     assert!(cache_files(&run).is_empty());
     assert_eq!(list.run().stdout_str(), "{}\n");

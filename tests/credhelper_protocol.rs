@@ -17,7 +17,10 @@ fn version_names_the_helper() {
     out.assert_exit(0);
     assert_eq!(
         out.stdout_str(),
-        format!("docker-credential-rcr (rcr) {}\n", env!("CARGO_PKG_VERSION"))
+        format!(
+            "docker-credential-rcr (rcr) {}\n",
+            env!("CARGO_PKG_VERSION")
+        )
     );
 }
 
@@ -64,7 +67,12 @@ fn get_for_other_hosts_is_not_found_without_any_call() {
             .stdin(input)
             .run();
         out.assert_exit(1);
-        assert_eq!(out.stdout_str(), NOT_FOUND, "{:?}", String::from_utf8_lossy(input));
+        assert_eq!(
+            out.stdout_str(),
+            NOT_FOUND,
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
     }
     assert!(server.requests().is_empty(), "no AWS call for other hosts");
 }
@@ -110,7 +118,10 @@ fn get_dual_stack_and_china_hosts() {
     let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
     for (host, region) in [
         ("123456789012.dkr-ecr.ap-south-1.on.aws", "ap-south-1"),
-        ("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn", "cn-north-1"),
+        (
+            "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn",
+            "cn-north-1",
+        ),
     ] {
         let out = helper("get")
             .env("AWS_ENDPOINT_URL_ECR", server.url())
@@ -124,7 +135,8 @@ fn get_dual_stack_and_china_hosts() {
 
 #[test]
 fn get_public_registry_uses_ecr_public_in_us_east_1() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": public_token("pw-pub", 43200)}));
+    let server =
+        CaptureServer::start(json!({"GetAuthorizationToken": public_token("pw-pub", 43200)}));
     let out = helper("get")
         .env("AWS_ENDPOINT_URL_ECR_PUBLIC", server.url())
         .env("AWS_DEFAULT_REGION", "eu-central-1")
@@ -137,7 +149,10 @@ fn get_public_registry_uses_ecr_public_in_us_east_1() {
         requests[0].target.as_deref(),
         Some("SpencerFrontendService.GetAuthorizationToken")
     );
-    assert_eq!(requests[0].cred.as_deref(), Some("AKIDEXAMPLE/us-east-1/ecr-public"));
+    assert_eq!(
+        requests[0].cred.as_deref(),
+        Some("AKIDEXAMPLE/us-east-1/ecr-public")
+    );
 }
 
 #[test]
@@ -166,10 +181,15 @@ fn no_credentials_fail_fast_and_clearly() {
         .run();
     out.assert_exit(1);
     assert!(
-        out.stdout_str().contains("(NoCredentials): Unable to locate credentials"),
+        out.stdout_str()
+            .contains("(NoCredentials): Unable to locate credentials"),
         "{out}"
     );
-    assert!(out.duration < Duration::from_secs(1), "took {:?}", out.duration);
+    assert!(
+        out.duration < Duration::from_secs(1),
+        "took {:?}",
+        out.duration
+    );
     assert!(server.requests().is_empty());
 }
 
@@ -185,8 +205,14 @@ fn store_accepts_valid_input_and_stores_nothing() {
 
     for (input, message) in [
         ("", "EOF\n"),
-        (r#"{"Username":"AWS","Secret":"x"}"#, "no credentials server URL\n"),
-        (r#"{"ServerURL":"h","Secret":"x"}"#, "no credentials username\n"),
+        (
+            r#"{"Username":"AWS","Secret":"x"}"#,
+            "no credentials server URL\n",
+        ),
+        (
+            r#"{"ServerURL":"h","Secret":"x"}"#,
+            "no credentials username\n",
+        ),
     ] {
         let out = helper("store").stdin(input).run();
         out.assert_exit(1);
@@ -214,7 +240,8 @@ fn erase_and_list_on_an_empty_cache() {
 
 #[test]
 fn aliases_map_other_hosts_to_a_registry() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw-alias", 43200)}));
+    let server =
+        CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw-alias", 43200)}));
     let mut run = helper("get");
     run.env("AWS_ENDPOINT_URL", server.url());
     run.write_file(
@@ -259,7 +286,8 @@ fn bad_alias_files_are_reported() {
     let out = run.run();
     out.assert_exit(1);
     assert!(
-        out.stdout_str().contains("credential-helper.toml: line 2: expected"),
+        out.stdout_str()
+            .contains("credential-helper.toml: line 2: expected"),
         "{out}"
     );
     let mut run = helper("get");
@@ -275,7 +303,8 @@ fn bad_alias_files_are_reported() {
         "rcr credential helper: the alias mirror.example.com maps to ghcr.io, which is not an ECR registry\n"
     );
     // An ECR host never needs the alias file.
-    run.stdin(REGISTRY).env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+    run.stdin(REGISTRY)
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
     let out = run.run();
     assert!(!out.stdout_str().contains("alias"), "{out}");
 }

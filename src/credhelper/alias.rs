@@ -132,10 +132,7 @@ mod tests {
                 ("127.0.0.1:5000".to_string(), "public.ecr.aws".to_string()),
             ]
         );
-        assert_eq!(
-            lookup(&aliases, "127.0.0.1:5000"),
-            Some("public.ecr.aws")
-        );
+        assert_eq!(lookup(&aliases, "127.0.0.1:5000"), Some("public.ecr.aws"));
         assert_eq!(lookup(&aliases, "127.0.0.1:5001"), None);
         assert_eq!(
             lookup(&aliases, "mirror.example.com:8443"),

@@ -185,7 +185,10 @@ pub struct Entry {
 
 impl Entry {
     pub fn new(dir: PathBuf, registry: &str, identity: &str) -> Entry {
-        let name = format!("{:016x}", fnv1a(format!("{registry}\n{identity}").as_bytes()));
+        let name = format!(
+            "{:016x}",
+            fnv1a(format!("{registry}\n{identity}").as_bytes())
+        );
         Entry {
             registry: registry.to_string(),
             identity: identity.to_string(),
@@ -226,10 +229,9 @@ impl Entry {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
-        let tmp = self.path.with_extension(format!(
-            "tmp.{}.{nanos}",
-            std::process::id()
-        ));
+        let tmp = self
+            .path
+            .with_extension(format!("tmp.{}.{nanos}", std::process::id()));
         let result = (|| {
             let mut f = OpenOptions::new()
                 .write(true)
@@ -299,7 +301,9 @@ pub fn all(dir: &Path) -> Vec<(String, PathBuf, Token)> {
             continue;
         };
         let (Some(registry), Some(token)) = (
-            v.get("registry").and_then(Value::as_str).map(str::to_string),
+            v.get("registry")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             token_of(&v),
         ) else {
             continue;
@@ -386,16 +390,29 @@ mod tests {
         assert_eq!(dev, with(&[("AWS_PROFILE", "dev")]));
         // Environment keys win over the profile, as in the default chain.
         assert_eq!(
-            with(&[("AWS_PROFILE", "dev"), ("AWS_ACCESS_KEY_ID", "AKIDENV"), ("AWS_SECRET_ACCESS_KEY", "SECRET")]),
+            with(&[
+                ("AWS_PROFILE", "dev"),
+                ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+                ("AWS_SECRET_ACCESS_KEY", "SECRET")
+            ]),
             "env=AKIDENV"
         );
         assert_ne!(
             with(&[("AWS_ACCESS_KEY_ID", "A")]),
-            with(&[("AWS_ACCESS_KEY_ID", "A"), ("AWS_ENDPOINT_URL_ECR", "http://x")])
+            with(&[
+                ("AWS_ACCESS_KEY_ID", "A"),
+                ("AWS_ENDPOINT_URL_ECR", "http://x")
+            ])
         );
         assert_ne!(
-            with(&[("AWS_ROLE_ARN", "r1"), ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t")]),
-            with(&[("AWS_ROLE_ARN", "r2"), ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t")])
+            with(&[
+                ("AWS_ROLE_ARN", "r1"),
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t")
+            ]),
+            with(&[
+                ("AWS_ROLE_ARN", "r2"),
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t")
+            ])
         );
         // A source_profile loop ends.
         assert!(with(&[("AWS_PROFILE", "loop")]).contains("profile=loop"));

@@ -136,8 +136,7 @@ fn listing() -> BTreeMap<String, String> {
     }
     if let Ok(aliases) = alias::load() {
         for (key, target) in aliases {
-            let user = registry::recognise(&target)
-                .and_then(|r| out.get(r.host()).cloned());
+            let user = registry::recognise(&target).and_then(|r| out.get(r.host()).cloned());
             if let Some(user) = user {
                 out.insert(key, user);
             }
@@ -304,10 +303,12 @@ fn token_of(response: &Value, fetched_at: i64) -> Result<cache::Token, Error> {
         .decode(encoded.trim())
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| Error::Other("GetAuthorizationToken returned a token that is not base64".into()))?;
-    let (username, secret) = decoded
-        .split_once(':')
-        .ok_or_else(|| Error::Other("GetAuthorizationToken returned a token without a user name".into()))?;
+        .ok_or_else(|| {
+            Error::Other("GetAuthorizationToken returned a token that is not base64".into())
+        })?;
+    let (username, secret) = decoded.split_once(':').ok_or_else(|| {
+        Error::Other("GetAuthorizationToken returned a token without a user name".into())
+    })?;
     // Whole seconds are plenty for a margin measured in minutes.
     let expires_at = data
         .get("expiresAt")
@@ -340,7 +341,19 @@ mod tests {
         let t = token_of(&public, 5).expect("valid response");
         assert_eq!((t.secret.as_str(), t.expires_at), ("pw", None));
         assert!(token_of(&json!({"authorizationData": []}), 0).is_err());
-        assert!(token_of(&json!({"authorizationData": [{"authorizationToken": "!!"}]}), 0).is_err());
-        assert!(token_of(&json!({"authorizationData": [{"authorizationToken": "QVdT"}]}), 0).is_err());
+        assert!(
+            token_of(
+                &json!({"authorizationData": [{"authorizationToken": "!!"}]}),
+                0
+            )
+            .is_err()
+        );
+        assert!(
+            token_of(
+                &json!({"authorizationData": [{"authorizationToken": "QVdT"}]}),
+                0
+            )
+            .is_err()
+        );
     }
 }

@@ -227,7 +227,10 @@ mod tests {
             authority("http://user@127.0.0.1:5000/v2/x?y").as_deref(),
             Some("127.0.0.1:5000")
         );
-        assert_eq!(authority("Mirror.Example.com").as_deref(), Some("mirror.example.com"));
+        assert_eq!(
+            authority("Mirror.Example.com").as_deref(),
+            Some("mirror.example.com")
+        );
         assert_eq!(authority("https:///v2/"), None);
         assert_eq!(host_of("127.0.0.1:5000"), "127.0.0.1");
         assert_eq!(host_of("[::1]:5000"), "[::1]");
