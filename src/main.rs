@@ -5,6 +5,7 @@
 
 mod cli;
 mod config;
+mod credhelper;
 mod custom;
 mod debug;
 mod error;
@@ -12,8 +13,8 @@ mod generated;
 mod model;
 mod operation;
 mod output;
-mod paginate;
 mod pager;
+mod paginate;
 mod params;
 mod sdk;
 mod session;
@@ -25,6 +26,11 @@ use cli::Invocation;
 use error::Error;
 
 fn main() -> ExitCode {
+    // Run as `docker-credential-rcr`, rcr is a credential helper: decided
+    // first, so the helper's cached path pays for nothing else.
+    if credhelper::invoked_as_helper() {
+        return credhelper::main();
+    }
     let args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
