@@ -121,6 +121,12 @@ pub fn selected(flag: Option<&str>) -> Option<String> {
         })
 }
 
+/// A setting of `profile` (`output`, `cli_timestamp_format`, ...), for the
+/// settings aws-config does not read.
+pub fn setting(profile: &str, key: &str) -> Option<String> {
+    self::profile(profile).remove(key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,10 +14,11 @@ use serde_json::Value;
 use crate::cli::Globals;
 use crate::error::Error;
 use crate::model::Service;
+use crate::session;
 
 const OPERATION: &str = "GetAuthorizationToken";
 
-pub fn run(globals: &Globals, service: &'static Service) -> Result<(), Error> {
+pub fn run(globals: &Globals, service: &'static Service, args: &[String]) -> Result<(), Error> {
     let operation = service
         .operations
         .iter()
@@ -25,8 +26,7 @@ pub fn run(globals: &Globals, service: &'static Service) -> Result<(), Error> {
         .ok_or_else(|| {
             Error::internal(format!("the {} model has no {OPERATION}", service.cli_name))
         })?;
-    let response = super::runtime()?.block_on(async {
-        let client = super::client(globals, service).await?;
+    let response = session::with_client(globals, service, args, async |client| {
         client
             .call(operation, &Value::Object(serde_json::Map::new()))
             .await

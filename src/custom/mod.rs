@@ -14,29 +14,8 @@ pub mod wait;
 
 use std::io::{self, Write};
 
-use crate::cli::{Globals, HelpTopic};
-use crate::config;
+use crate::cli::HelpTopic;
 use crate::error::Error;
-use crate::model::Service;
-use crate::sdk::ServiceClient;
-
-/// The single-threaded runtime the service calls run on, as in `main`.
-fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Other(format!("could not start the runtime: {e}")))
-}
-
-/// A client of `service` configured from the global options.
-async fn client(globals: &Globals, service: &'static Service) -> Result<ServiceClient, Error> {
-    let resolved = config::load(globals, service).await?;
-    Ok(ServiceClient::new(
-        service,
-        &resolved.sdk_config,
-        resolved.endpoint_for_errors,
-    ))
-}
 
 /// Prints the help page of `topic` on stdout.
 ///

@@ -21,17 +21,15 @@ use serde_json::Value;
 use crate::cli::OperationCall;
 use crate::error::Error;
 use crate::model::{Acceptor, AcceptorState, Expected, Matcher, Waiter};
-use crate::params;
+use crate::sdk::ServiceClient;
+use crate::{params, session};
 
 /// The hidden test knob for the delay between attempts.
 pub const DELAY_OVERRIDE_ENV: &str = "RCR_WAITER_DELAY_OVERRIDE";
 
-pub fn run(call: &OperationCall, waiter: &'static Waiter) -> Result<(), Error> {
-    let binary = match &call.globals.cli_binary_format {
-        Some(s) => params::BinaryFormat::parse(s)?,
-        None => params::BinaryFormat::Base64,
-    };
-    let input = params::build_input(call, binary)?;
+pub fn run(call: &OperationCall, waiter: &'static Waiter, args: &[String]) -> Result<(), Error> {
+    let binary = params::BinaryFormat::resolve(&call.globals)?;
+    let input = params::build_and_validate(call, binary)?;
     let delay = std::env::var(DELAY_OVERRIDE_ENV)
         .ok()
         .and_then(|s| s.trim().parse::<f64>().ok())
@@ -40,21 +38,18 @@ pub fn run(call: &OperationCall, waiter: &'static Waiter) -> Result<(), Error> {
             Duration::from_secs(u64::from(waiter.delay)),
             Duration::from_secs_f64,
         );
-    super::runtime()?.block_on(async {
-        tokio::select! {
-            result = poll(call, waiter, &input, delay) => result,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
-        }
+    session::with_client(&call.globals, call.service, args, async |client| {
+        poll(client, call, waiter, &input, delay).await
     })
 }
 
 async fn poll(
+    client: &ServiceClient,
     call: &OperationCall,
     waiter: &'static Waiter,
     input: &Value,
     delay: Duration,
 ) -> Result<(), Error> {
-    let client = super::client(&call.globals, call.service).await?;
     let mut last_matched: Option<&Acceptor> = None;
     let mut attempts = 0;
     loop {

@@ -1,19 +1,29 @@
 //! The shared output layer: every command prints through here.
 //!
 //! The response (already JSON in the model's member order, timestamps
-//! formatted) goes to the formatter the user chose, through one buffered,
-//! locked writer on stdout. A closed pipe ends the output quietly.
+//! formatted) goes through `--query` and then to the formatter the user
+//! chose, through one buffered writer on stdout. Paginated responses arrive
+//! page by page ([`Output::page`]): text and yaml-stream print each page as
+//! it comes, as aws does (the query applied per page); json, table and yaml
+//! merge the pages first, as aws's fully buffered formatters do. A closed pipe
+//! ends the output quietly.
 
 pub mod json;
 pub mod number;
-pub mod pager;
+pub mod query;
+pub mod table;
+pub mod text;
 pub mod timestamp;
+pub mod yaml;
 
 use std::io::{self, Write};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::Error;
+use crate::model::Paginator;
+use crate::paginate::{self, Merger};
+pub use query::Query;
 
 /// `--output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,31 +48,210 @@ impl Format {
             ))),
         }
     }
-}
 
-/// Prints one complete response. An empty response prints nothing, as in aws.
-pub fn print_response(value: &Value, format: Format, _title: &str) -> Result<(), Error> {
-    if value.as_object().is_some_and(|m| m.is_empty()) {
-        return Ok(());
-    }
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let result = match format {
-        Format::Json => json::write_json(&mut out, value),
-        _ => {
-            return Err(Error::usage(
-                "this output format is not supported by this build of rcr",
-            ));
+    /// `--output`, else `AWS_DEFAULT_OUTPUT`, else the profile's `output`,
+    /// else json.
+    pub fn resolve(flag: Option<&str>, profile_output: Option<&str>) -> Result<Self, Error> {
+        let env = std::env::var("AWS_DEFAULT_OUTPUT").ok();
+        match flag.or(env.as_deref()).or(profile_output) {
+            Some(s) => Format::parse(s),
+            None => Ok(Format::Json),
         }
-    };
-    finish(result.and_then(|()| out.flush()))
+    }
 }
 
-/// A closed pipe (`rcr ... | head`) is not an error worth a message.
-fn finish(result: io::Result<()>) -> Result<(), Error> {
+/// The printer of one command's output.
+pub struct Output<W: Write> {
+    format: Format,
+    query: Option<Query>,
+    title: String,
+    out: W,
+    merger: Option<Merger>,
+    pages_seen: usize,
+}
+
+/// The process's stdout, buffered once for the whole run.
+pub type Stdout = io::BufWriter<io::StdoutLock<'static>>;
+
+impl Output<Stdout> {
+    pub fn stdout(format: Format, query: Option<Query>, title: &str) -> Self {
+        let out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+        Output::new(out, format, query, title)
+    }
+}
+
+impl<W: Write> Output<W> {
+    pub fn new(out: W, format: Format, query: Option<Query>, title: &str) -> Self {
+        Output {
+            format,
+            query,
+            title: title.to_string(),
+            out,
+            merger: None,
+            pages_seen: 0,
+        }
+    }
+
+    #[cfg_attr(not(test), allow(dead_code))] // used by the tests and the benchmark
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn apply_query(&self, value: &Value) -> Result<Option<Value>, Error> {
+        match &self.query {
+            Some(q) => q.search(value).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Prints one complete response (or the merged result of all pages).
+    pub fn response(&mut self, value: &Value) -> Result<(), Error> {
+        let queried = self.apply_query(value)?;
+        let value = queried.as_ref().unwrap_or(value);
+        // aws prints nothing for an empty object, queried or not.
+        if value.as_object().is_some_and(Map::is_empty) {
+            return Ok(());
+        }
+        let result = match self.format {
+            Format::Json => json::write_json(&mut self.out, value),
+            Format::Text => text::write_text(&mut self.out, value),
+            Format::Table => table::write_table(&mut self.out, &self.title, value),
+            // A bare scalar (a query's result) comes out as JSON, as in v2.
+            Format::Yaml => yaml::write_yaml(&mut self.out, value),
+            Format::YamlStream => yaml::write_yaml_stream_item(&mut self.out, value),
+        };
+        written(result)
+    }
+
+    /// Takes one page of a paginated command. `non_aggregate` is the first
+    /// page's non-aggregate part ([`paginate::Pages::non_aggregate`]).
+    pub fn page(
+        &mut self,
+        paginator: &'static Paginator,
+        page: Value,
+        non_aggregate: &Value,
+    ) -> Result<(), Error> {
+        let index = self.pages_seen;
+        self.pages_seen += 1;
+        match self.format {
+            Format::Text => {
+                // aws's TextFormatter: the first page with the non-aggregate
+                // keys, each page with its result keys, the query per page.
+                let mut current = if index == 0 {
+                    non_aggregate.clone()
+                } else {
+                    Value::Object(Map::new())
+                };
+                for key in paginator.result_keys {
+                    let v = paginate::search(&page, key).cloned().unwrap_or(Value::Null);
+                    paginate::set_path(&mut current, key, v);
+                }
+                let queried = self.apply_query(&current)?;
+                let value = queried.as_ref().unwrap_or(&current);
+                written(text::write_text(&mut self.out, value))
+            }
+            Format::YamlStream => {
+                let queried = self.apply_query(&page)?;
+                let value = queried.as_ref().unwrap_or(&page);
+                written(yaml::write_yaml_stream_item(&mut self.out, value))
+            }
+            Format::Json | Format::Table | Format::Yaml => {
+                self.merger
+                    .get_or_insert_with(|| Merger::new(paginator))
+                    .add_page(page);
+                Ok(())
+            }
+        }
+    }
+
+    /// Ends a paginated command: the merged result for the buffered formats,
+    /// the `NextToken` row for text.
+    pub fn end_pages(
+        &mut self,
+        paginator: &'static Paginator,
+        non_aggregate: &Value,
+        resume_token: Option<&str>,
+    ) -> Result<(), Error> {
+        match self.format {
+            Format::Text => {
+                if let Some(token) = resume_token {
+                    let mut inner = Map::new();
+                    inner.insert("NextToken".into(), Value::String(token.into()));
+                    let mut outer = Map::new();
+                    outer.insert("NextToken".into(), Value::Object(inner));
+                    let outer = Value::Object(outer);
+                    let queried = self.apply_query(&outer)?;
+                    let value = queried.as_ref().unwrap_or(&outer);
+                    written(text::write_text(&mut self.out, value))?;
+                }
+                Ok(())
+            }
+            Format::YamlStream => Ok(()),
+            Format::Json | Format::Table | Format::Yaml => {
+                let merger = self.merger.take().unwrap_or_else(|| Merger::new(paginator));
+                let merged = merger.finish(non_aggregate, resume_token);
+                self.response(&merged)
+            }
+        }
+    }
+
+    /// Flushes the writer; a closed pipe is not an error.
+    pub fn flush(&mut self) -> Result<(), Error> {
+        written(self.out.flush())
+    }
+}
+
+/// A closed pipe (`rcr ... | head`) is not an error worth a message: the
+/// reader has what it wanted. rcr exits quietly with 0 at once, since any
+/// later page or message would meet the same closed pipe. (aws v1 does so for
+/// json and table but prints `[Errno 32] Broken pipe` and exits 255 for
+/// text; quiet is what the issue asks for.)
+fn written(result: io::Result<()>) -> Result<(), Error> {
     match result {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(0),
         Err(e) => Err(Error::Other(format!("could not write the output: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render(format: Format, query: Option<&str>, v: &Value) -> String {
+        let q = query.map(|q| Query::compile(q).expect("query"));
+        let mut o = Output::new(Vec::new(), format, q, "DescribeImages");
+        o.response(v).expect("printed");
+        String::from_utf8(o.into_inner()).expect("utf-8")
+    }
+
+    #[test]
+    fn empty_object_prints_nothing_but_empty_list_does() {
+        assert_eq!(render(Format::Json, None, &json!({})), "");
+        assert_eq!(render(Format::Json, Some("a"), &json!({"a": []})), "[]\n");
+        assert_eq!(render(Format::Json, Some("a"), &json!({"a": {}})), "");
+        assert_eq!(render(Format::Json, Some("b"), &json!({"a": 1})), "null\n");
+    }
+
+    #[test]
+    fn yaml_scalars_are_json() {
+        assert_eq!(
+            render(Format::Yaml, Some("a"), &json!({"a": "x"})),
+            "\"x\"\n"
+        );
+        assert_eq!(
+            render(Format::Yaml, Some("b"), &json!({"a": "x"})),
+            "null\n"
+        );
+    }
+
+    #[test]
+    fn resolve_order() {
+        assert_eq!(
+            Format::resolve(Some("text"), Some("table")).ok(),
+            Some(Format::Text)
+        );
+        assert!(Format::resolve(Some("csv"), None).is_err());
     }
 }

@@ -58,7 +58,9 @@ pub fn run(
             let response = output_json(service, op.output);
             super::validate::validate(service, op.output, &response)?;
             super::validate::validate(service, op.input, &input)?;
-            crate::output::print_response(&response, format, op.name)?;
+            let mut out = crate::output::Output::stdout(format, None, op.name);
+            out.response(&response)?;
+            out.flush()?;
         }
         other => {
             return Err(Error::usage(format!(

@@ -26,7 +26,6 @@ mod cli;
 #[allow(dead_code)]
 #[path = "../../src/error.rs"]
 mod error;
-#[allow(dead_code)]
 #[path = "../../src/model.rs"]
 mod model;
 

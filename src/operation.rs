@@ -1,0 +1,103 @@
+//! Running one model operation: output settings, the input document,
+//! pagination, the calls, and printing, all driven by the model.
+
+use crate::cli::OperationCall;
+use crate::config::profiles;
+use crate::error::Error;
+use crate::{output, pager, paginate, params, session};
+
+pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
+    let profile =
+        profiles::selected(call.globals.profile.as_deref()).unwrap_or_else(|| "default".into());
+    let setting = |key: &str| profiles::setting(&profile, key);
+    let format =
+        output::Format::resolve(call.globals.output.as_deref(), setting("output").as_deref())?;
+    let query = match &call.globals.query {
+        Some(q) => Some(output::Query::compile(q)?),
+        None => None,
+    };
+    if setting("cli_timestamp_format").as_deref() == Some("wire") {
+        output::timestamp::set_format(output::timestamp::TimestampFormat::Wire);
+    }
+    let binary = params::BinaryFormat::resolve(&call.globals)?;
+    if params::skeleton::run(call, format, binary)? {
+        return Ok(());
+    }
+    let input = params::build_and_validate(call, binary)?;
+    let paging = paging_options(call)?;
+    session::with_client(&call.globals, call.service, args, async |client| {
+        pager::start(&call.globals);
+        let mut out = output::Output::stdout(format, query, call.operation.name);
+        let printed = async {
+            match (&call.operation.paginator, paging) {
+                (Some(paginator), Some(options)) => {
+                    let mut pages = paginate::Pages::new(paginator, input, &options)?;
+                    while let Some(request) = pages.request() {
+                        let request = request.clone();
+                        let response = client.call(call.operation, &request).await?;
+                        let page = pages.accept(response)?;
+                        out.page(paginator, page, pages.non_aggregate())?;
+                    }
+                    out.end_pages(paginator, pages.non_aggregate(), pages.resume_token())
+                }
+                _ => {
+                    let response = client.call(call.operation, &input).await?;
+                    out.response(&response)
+                }
+            }
+        }
+        .await
+        .and_then(|()| out.flush());
+        pager::finish();
+        printed
+    })
+}
+
+/// aws's paging rules: `None` for one plain call (no paginator,
+/// `--no-paginate`, or the input token / limit member given by hand, which
+/// turns paging off as in aws), else the paging options.
+fn paging_options(call: &OperationCall) -> Result<Option<paginate::PageOptions>, Error> {
+    let Some(paginator) = &call.operation.paginator else {
+        return Ok(None);
+    };
+    let int =
+        |flag: &str, v: &Option<String>| -> Result<Option<i64>, Error> {
+            match v {
+                None => Ok(None),
+                Some(s) => s.trim().parse::<i64>().map(Some).map_err(|_| {
+                    Error::usage(format!("argument {flag}: invalid int value: '{s}'"))
+                }),
+            }
+        };
+    let page_size = int("--page-size", &call.page_size)?;
+    let max_items = int("--max-items", &call.max_items)?;
+    let by_hand = call.members.iter().any(|(m, _)| {
+        paginator.input_token.contains(&m.name) || paginator.limit_key == Some(m.name)
+    });
+    if call.globals.no_paginate || by_hand {
+        let used: Vec<&str> = [
+            ("--starting-token", call.starting_token.is_some()),
+            ("--page-size", page_size.is_some_and(|n| n != 0)),
+            ("--max-items", max_items.is_some_and(|n| n != 0)),
+        ]
+        .iter()
+        .filter(|(_, given)| *given)
+        .map(|(name, _)| *name)
+        .collect();
+        if !used.is_empty() {
+            return Err(Error::Other(format!(
+                "Error during pagination: Cannot specify --no-paginate along with pagination arguments: {}",
+                used.join(", ")
+            )));
+        }
+        return Ok(None);
+    }
+    if max_items.is_some_and(|n| n <= 0) {
+        eprintln!("warning: Non-positive values for --max-items may result in undefined behavior.");
+    }
+    Ok(Some(paginate::PageOptions {
+        starting_token: call.starting_token.clone(),
+        page_size,
+        max_items,
+    }))
+}
