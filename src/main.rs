@@ -61,10 +61,7 @@ fn install_panic_hook() {
             "\nrcr: [ERROR]: internal error{place}: rcr stopped unexpectedly; please report this bug\n"
         );
         if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
-            report.push_str(&format!(
-                "{}\n",
-                std::backtrace::Backtrace::force_capture()
-            ));
+            report.push_str(&format!("{}\n", std::backtrace::Backtrace::force_capture()));
         }
         // Written in one call; a failure to write has nowhere to go.
         let _ = std::io::Write::write_all(&mut std::io::stderr(), report.as_bytes());

@@ -53,13 +53,19 @@ fn assert_clean_failure(out: &Output, code: i32) {
 fn malformed_success_bodies_are_a_clear_255() {
     let bodies = [
         ("truncated", r#"{"imageDetails": [{"repositoryName": "a""#),
-        ("html", "<html><body><h1>Welcome to nginx!</h1></body></html>"),
+        (
+            "html",
+            "<html><body><h1>Welcome to nginx!</h1></body></html>",
+        ),
         ("xml", "<?xml version=\"1.0\"?><DescribeImagesResponse/>"),
         ("null", "null"),
         ("array", "[1, 2, 3]"),
         ("string", "\"imageDetails\""),
         ("list is a string", r#"{"imageDetails": "none"}"#),
-        ("token is a number", r#"{"imageDetails": [], "nextToken": 5}"#),
+        (
+            "token is a number",
+            r#"{"imageDetails": [], "nextToken": 5}"#,
+        ),
         (
             "member types",
             r#"{"imageDetails": [{"imageSizeInBytes": "big", "imagePushedAt": "yesterday", "imageTags": [1, 2]}]}"#,
@@ -114,11 +120,18 @@ fn html_5xx_page_is_botocores_generic_error_and_retried() {
     // code "502" with the reason phrase as message; 5xx is retried.
     let server = CaptureServer::empty();
     for (body, status, reason) in [
-        ("<html><body>502 Bad Gateway</body></html>", 502, "Bad Gateway"),
+        (
+            "<html><body>502 Bad Gateway</body></html>",
+            502,
+            "Bad Gateway",
+        ),
         ("", 503, "Service Unavailable"),
     ] {
         server.clear_requests();
-        server.set_response("DescribeImages", json!({ "__raw": body, "__status": status }));
+        server.set_response(
+            "DescribeImages",
+            json!({ "__raw": body, "__status": status }),
+        );
         let out = rcr(DESCRIBE, &server.url())
             .env("AWS_MAX_ATTEMPTS", "2")
             .run();

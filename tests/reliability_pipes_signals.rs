@@ -67,7 +67,13 @@ fn into_closed_pipe(args: &[&str], env: &[(&str, &str)]) -> (Output, i32) {
 fn assert_quiet(what: &str, out: &Output, code: i32) {
     let err = out.stderr_str();
     let rcr_err = err.rsplit_once("rc=").map(|(e, _)| e).unwrap_or(&err);
-    for bad in ["panicked", "Broken pipe", "broken pipe", "os error", "[ERROR]"] {
+    for bad in [
+        "panicked",
+        "Broken pipe",
+        "broken pipe",
+        "os error",
+        "[ERROR]",
+    ] {
         assert!(!rcr_err.contains(bad), "{what}: stderr has {bad:?}:\n{out}");
     }
     assert_eq!(code, 0, "{what}: rcr's exit status:\n{out}");
@@ -146,7 +152,10 @@ fn a_large_single_response_ends_quietly_into_a_closed_pipe() {
         &[],
     );
     let err = out.stderr_str();
-    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{out}");
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{out}"
+    );
     assert_eq!(code, 0, "{out}");
 }
 
@@ -161,7 +170,11 @@ fn help_skeletons_and_login_password_end_quietly_into_a_closed_pipe() {
     let cases: Vec<Vec<&str>> = vec![
         vec!["ecr", "help"],
         vec!["ecr", "put-lifecycle-policy", "help"],
-        vec!["ecr", "put-replication-configuration", "--generate-cli-skeleton"],
+        vec![
+            "ecr",
+            "put-replication-configuration",
+            "--generate-cli-skeleton",
+        ],
         vec![
             "ecr",
             "put-replication-configuration",
@@ -217,7 +230,14 @@ fn sigint_during_a_paginated_listing_is_130() {
     let server = CaptureServer::start(script);
     interrupt_after(
         &server,
-        &["ecr", "list-images", "--repository-name", "repo", "--output", "text"],
+        &[
+            "ecr",
+            "list-images",
+            "--repository-name",
+            "repo",
+            "--output",
+            "text",
+        ],
         &[],
         2,
     );
