@@ -78,6 +78,44 @@ pub fn redact_body(body: &[u8]) -> String {
     for tag in ["SecretAccessKey", "SessionToken", "Token", "Password"] {
         text = redact_xml(&text, tag);
     }
+    cut_at_unredacted_secret(text)
+}
+
+/// The last guard for a body that is neither JSON nor well-formed XML (a
+/// truncated or broken response): everything from the first secret member
+/// name that is not followed by an already redacted XML value is cut off,
+/// since where such a value ends cannot be known.
+fn cut_at_unredacted_secret(mut text: String) -> String {
+    let lower = text.to_ascii_lowercase();
+    let redacted_tail = format!(">{REDACTED}<");
+    let mut cut = None;
+    for name in ["token", "secret", "password"] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(name) {
+            let at = from + i;
+            // `<SessionToken>(redacted)<`: the name ends the tag right before
+            // a redacted value, or it is that value's closing tag.
+            // The whole member name: `SecretAccessKey`, `sessionToken`.
+            let end = at
+                + name.len()
+                + lower[at + name.len()..]
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                    .count();
+            let closing = lower[..at]
+                .rfind('<')
+                .is_some_and(|c| lower[c..at].starts_with("</") && !lower[c..at].contains('>'));
+            if !closing && !lower[end..].starts_with(&redacted_tail) {
+                cut = Some(cut.map_or(end, |c: usize| c.min(end)));
+                break;
+            }
+            from = end;
+        }
+    }
+    if let Some(end) = cut {
+        text.truncate(end);
+        text.push_str(&format!(" ... {REDACTED} (the body is not valid JSON)"));
+    }
     text
 }
 
@@ -218,5 +256,24 @@ mod tests {
         let out = redact_body(xml);
         assert!(!out.contains("s3cr3t") && !out.contains("t0k"));
         assert!(out.contains("<AccessKeyId>A</AccessKeyId>"));
+    }
+
+    #[test]
+    fn redacts_broken_bodies_from_the_first_secret_name() {
+        let truncated =
+            br#"{"authorizationData":[{"authorizationToken":"QVdTOnNlY3JldA==","expiresAt":17"#;
+        let out = redact_body(truncated);
+        assert!(!out.contains("QVdT"), "{out}");
+        assert!(out.starts_with(r#"{"authorizationData":[{"authorizationToken"#));
+        let xml = b"<Credentials><SecretAccessKey>s3cr3t</SecretAccessKey><SessionToken>t0k";
+        let out = redact_body(xml);
+        assert!(!out.contains("s3cr3t") && !out.contains("t0k"), "{out}");
+        let plain = b"<html>502 Bad Gateway</html>";
+        assert_eq!(redact_body(plain), "<html>502 Bad Gateway</html>");
+        let whole = b"<A><SecretAccessKey>s</SecretAccessKey><Token>t</Token></A>";
+        assert_eq!(
+            redact_body(whole),
+            "<A><SecretAccessKey>(redacted)</SecretAccessKey><Token>(redacted)</Token></A>"
+        );
     }
 }
