@@ -301,9 +301,11 @@ where
                 None if (200..300).contains(&status) => Error::Other(format!(
                     "An error occurred when calling the {operation} operation: the response is not valid: {}",
                     // The source: the error itself only says "unhandled error".
-                    std::error::Error::source(err)
-                        .map(cause_chain)
-                        .unwrap_or_else(|| err.to_string())
+                    hide_found_value(
+                        std::error::Error::source(err)
+                            .map(cause_chain)
+                            .unwrap_or_else(|| err.to_string())
+                    )
                 )),
                 // botocore's generic error: a 5xx whose body is empty or an
                 // HTML page is named by its status and reason phrase.
@@ -367,6 +369,16 @@ fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     out
+}
+
+/// The JSON parser quotes the value it did not expect (``found `...` ``);
+/// that value comes from the response and may be a token, so it is left out.
+fn hide_found_value(mut detail: String) -> String {
+    if let Some(i) = detail.find("found `") {
+        detail.truncate(i);
+        detail.push_str("found a value of another type");
+    }
+    detail
 }
 
 /// botocore's `_is_generic_error_response` body test: empty, or an HTML page.
