@@ -16,6 +16,8 @@ mod output;
 mod pager;
 mod paginate;
 mod params;
+#[cfg(test)]
+mod reliability_fuzz;
 mod sdk;
 mod session;
 mod version;
