@@ -70,7 +70,8 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         text_of("abc:/ ", 6).prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 40, 5, |inner| {
@@ -83,7 +84,9 @@ fn json_value() -> impl Strategy<Value = Value> {
                 ),
                 0..5
             )
-            .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            .prop_map(|kv| Value::Object(
+                kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+            )),
         ]
     })
 }
@@ -93,15 +96,35 @@ fn ini_text() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop_oneof![
             prop::sample::select(vec![
-                "[default]".to_string(), "[profile x]".into(), "[x]".into(), "[profile]".into(),
-                "[ profile  x ]".into(), "[sso-session s]".into(), "[services s]".into(), "[".into(),
-                "]".into(), "[]".into(), "region = us-east-1".into(), "region=".into(),
-                "aws_access_key_id = AKID".into(), "aws_secret_access_key = s".into(),
-                "credential_process = /bin/false".into(), "source_profile = x".into(),
-                "role_arn = arn:aws:iam::1:role/r".into(), "ecr =".into(), "  endpoint_url = x".into(),
-                "\tx = y".into(), "# c".into(), "; c".into(), "= v".into(), "k = v = w".into(),
-                "max_attempts = 99999999999999999999".into(), "retry_mode = sideways".into(),
-                "cli_pager =".into(), "output = table".into(), "\u{feff}[default]".into(),
+                "[default]".to_string(),
+                "[profile x]".into(),
+                "[x]".into(),
+                "[profile]".into(),
+                "[ profile  x ]".into(),
+                "[sso-session s]".into(),
+                "[services s]".into(),
+                "[".into(),
+                "]".into(),
+                "[]".into(),
+                "region = us-east-1".into(),
+                "region=".into(),
+                "aws_access_key_id = AKID".into(),
+                "aws_secret_access_key = s".into(),
+                "credential_process = /bin/false".into(),
+                "source_profile = x".into(),
+                "role_arn = arn:aws:iam::1:role/r".into(),
+                "ecr =".into(),
+                "  endpoint_url = x".into(),
+                "\tx = y".into(),
+                "# c".into(),
+                "; c".into(),
+                "= v".into(),
+                "k = v = w".into(),
+                "max_attempts = 99999999999999999999".into(),
+                "retry_mode = sideways".into(),
+                "cli_pager =".into(),
+                "output = table".into(),
+                "\u{feff}[default]".into(),
             ]),
             text_of("[]=#; \t\r\\\"'abkprofile_-.x\u{0}é", 20),
         ],
