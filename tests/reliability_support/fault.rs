@@ -137,11 +137,6 @@ pub fn ok_head(len: usize) -> String {
     )
 }
 
-/// Writes a complete 200 response.
-pub fn send_ok(stream: &mut TcpStream, body: &str) {
-    let _ = stream.write_all(format!("{}{body}", ok_head(body.len())).as_bytes());
-}
-
 /// Sends the first part of a response and returns `false`, so the server
 /// drops the connection with the request body unread: the kernel answers
 /// with an RST, a connection reset in the middle of the response.
