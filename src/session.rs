@@ -3,7 +3,8 @@
 //! Every command that calls a service (operations, `get-login-password`,
 //! `wait`) runs its work here, so that all of them check the global options,
 //! honour `--debug`, load the configuration the same way, and end with aws's
-//! 130 on SIGINT.
+//! 130 on SIGINT (from a watcher thread, so even a main thread blocked on a
+//! full pipe is interrupted).
 
 use crate::cli::Globals;
 use crate::error::Error;
@@ -33,17 +34,36 @@ pub fn with_client<T>(
         .enable_all()
         .build()
         .map_err(|e| Error::Other(format!("could not start the runtime: {e}")))?;
+    watch_sigint();
     runtime.block_on(async {
-        let session = async {
-            let resolved = config::load(globals, service).await?;
-            let client =
-                ServiceClient::new(service, &resolved.sdk_config, resolved.endpoint_for_errors);
-            work(&client).await
-        };
-        // SIGINT ends the run with aws's 130.
-        tokio::select! {
-            result = session => result,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
-        }
+        let resolved = config::load(globals, service).await?;
+        let client =
+            ServiceClient::new(service, &resolved.sdk_config, resolved.endpoint_for_errors);
+        work(&client).await
     })
+}
+
+/// SIGINT ends the run with aws's 130 and its lone newline, wherever the
+/// main thread is: waiting for the service, sleeping in a waiter, or blocked
+/// writing output to a pipe nobody reads (a listener on the runtime would
+/// never be polled there, and the run went on and exited 0). A thread of its
+/// own waits for the signal and ends the process.
+fn watch_sigint() {
+    let spawned = std::thread::Builder::new().name("sigint".into()).spawn(|| {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        if runtime.block_on(tokio::signal::ctrl_c()).is_ok() {
+            let interrupted = Error::Interrupted;
+            let _ =
+                std::io::Write::write_all(&mut std::io::stderr(), interrupted.report().as_bytes());
+            std::process::exit(interrupted.exit_code());
+        }
+    });
+    // Without the thread SIGINT keeps its default action, which also ends
+    // the process (the shell then reports 130).
+    drop(spawned);
 }
