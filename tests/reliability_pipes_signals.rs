@@ -282,3 +282,36 @@ fn sigint_while_a_waiter_sleeps_between_polls_is_130() {
         1,
     );
 }
+
+#[test]
+fn sigint_while_blocked_writing_to_a_full_pipe_is_130() {
+    // The reader never reads: rcr fills the pipe and blocks in write(2),
+    // outside the async runtime. aws's KeyboardInterrupt ends it with 130;
+    // so must SIGINT here, at once, not when the reader goes away.
+    let images: Vec<Value> = (0..20_000)
+        .map(|i| json!({"repositoryName": "repo", "imageDigest": format!("sha256:{i:064}")}))
+        .collect();
+    let server = CaptureServer::start(json!({"DescribeImages": {"imageDetails": images}}));
+    let script = format!(
+        "'{}' ecr describe-images --repository-name repo --endpoint-url {} > >(sleep 30) 2> \"$ERR\" & p=$!; \
+         sleep 3; start=$SECONDS; kill -INT $p; wait $p; echo \"rc=$? after=$((SECONDS - start))\"",
+        common::rcr_bin().display(),
+        server.url()
+    );
+    let mut run = Run::new("bash");
+    let err_file = run.dir().join("rcr.err");
+    run.args(["-c", &script])
+        .env("ERR", &err_file)
+        .timeout(Duration::from_secs(60));
+    let out = run.run();
+    assert_eq!(server.requests().len(), 1, "{out}");
+    let report = out.stdout_str();
+    assert!(report.starts_with("rc=130 "), "{out}");
+    let after: u64 = report
+        .trim()
+        .rsplit_once("after=")
+        .and_then(|(_, s)| s.parse().ok())
+        .unwrap_or(99);
+    assert!(after <= 2, "took {after} s: {out}");
+    assert_eq!(std::fs::read_to_string(&err_file).unwrap_or_default(), "\n");
+}
