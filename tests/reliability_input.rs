@@ -298,19 +298,7 @@ const NAMES_THE_PROBLEM: &[&str] = &[
     "parameter",
     "argument",
     "--query",
-    "--cli-input",
-    "--tags",
-    "--image",
-    "--encryption",
-    "--replication",
-    "--filter",
-    "--starting-token",
-    "--max-items",
     "Unknown options",
-    "Expecting",
-    "YAML",
-    "Invalid JSON",
-    "Error parsing",
 ];
 
 fn check(what: &str, case: &Case, out: &Output) -> Result<(), String> {
