@@ -20,7 +20,8 @@ fn main() {
         std::process::exit(2);
     }
     let mut bodies = HashMap::new();
-    let entries = std::fs::read_dir(&args[1]).unwrap_or_else(|e| fail(&format!("{}: {e}", args[1])));
+    let entries =
+        std::fs::read_dir(&args[1]).unwrap_or_else(|e| fail(&format!("{}: {e}", args[1])));
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let body = std::fs::read(entry.path()).unwrap_or_else(|e| fail(&format!("{name}: {e}")));
@@ -28,7 +29,10 @@ fn main() {
     }
     let bodies = Arc::new(bodies);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| fail(&format!("bind: {e}")));
-    let port = listener.local_addr().map(|a| a.port()).unwrap_or_else(|e| fail(&format!("{e}")));
+    let port = listener
+        .local_addr()
+        .map(|a| a.port())
+        .unwrap_or_else(|e| fail(&format!("{e}")));
     let tmp = format!("{}.tmp", args[2]);
     std::fs::write(&tmp, port.to_string()).unwrap_or_else(|e| fail(&format!("{tmp}: {e}")));
     std::fs::rename(&tmp, &args[2]).unwrap_or_else(|e| fail(&format!("{}: {e}", args[2])));
