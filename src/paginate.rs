@@ -82,64 +82,7 @@ fn py_bound(i: i64, len: i64) -> usize {
 
 /// Python's `json.dumps(v)`: `", "` and `": "` separators, ASCII only.
 pub fn python_dumps(v: &Value) -> String {
-    let mut s = String::new();
-    dumps_into(&mut s, v);
-    s
-}
-
-fn dumps_into(s: &mut String, v: &Value) {
-    match v {
-        Value::Null => s.push_str("null"),
-        Value::Bool(b) => s.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => match (n.is_f64(), n.as_f64()) {
-            (true, Some(f)) => s.push_str(&crate::output::number::py_float_repr(f)),
-            _ => s.push_str(&n.to_string()),
-        },
-        Value::String(t) => {
-            s.push('"');
-            for c in t.chars() {
-                match c {
-                    '"' => s.push_str("\\\""),
-                    '\\' => s.push_str("\\\\"),
-                    '\n' => s.push_str("\\n"),
-                    '\r' => s.push_str("\\r"),
-                    '\t' => s.push_str("\\t"),
-                    '\u{8}' => s.push_str("\\b"),
-                    '\u{c}' => s.push_str("\\f"),
-                    c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                        let mut buf = [0u16; 2];
-                        for unit in c.encode_utf16(&mut buf) {
-                            s.push_str(&format!("\\u{unit:04x}"));
-                        }
-                    }
-                    c => s.push(c),
-                }
-            }
-            s.push('"');
-        }
-        Value::Array(items) => {
-            s.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(", ");
-                }
-                dumps_into(s, item);
-            }
-            s.push(']');
-        }
-        Value::Object(map) => {
-            s.push('{');
-            for (i, (k, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(", ");
-                }
-                dumps_into(s, &Value::String(k.clone()));
-                s.push_str(": ");
-                dumps_into(s, item);
-            }
-            s.push('}');
-        }
-    }
+    crate::output::json::python_dumps(v, (", ", ": "))
 }
 
 /// Python's `repr` of a token dict, for the "same token twice" error.

@@ -80,7 +80,7 @@ fn a_retry_that_succeeds_prints_the_result() {
     let home = Home::new("", "");
     let url = server.url();
     let r = run(home.rcr(&with_endpoint(
-        &["ecr", "list-images", "--repository-name", "x"],
+        &["ecr", "list-images", "--repository-name", "shop/cart"],
         &url,
     )));
     assert_eq!(r.code, 0, "{}", r.stderr);

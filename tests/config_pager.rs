@@ -49,7 +49,7 @@ fn pager_choice() {
         "ecr",
         "list-images",
         "--repository-name",
-        "x",
+        "shop/cart",
         "--endpoint-url",
         &url,
     ];
@@ -100,7 +100,7 @@ fn pager_choice() {
             "ecr",
             "list-images",
             "--repository-name",
-            "x",
+            "shop/cart",
             "--endpoint-url",
             "http://127.0.0.1:9",
         ],

@@ -149,7 +149,7 @@ fn certificate_verification() {
         "ecr",
         "list-images",
         "--repository-name",
-        "x",
+        "shop/cart",
         "--endpoint-url",
         &url,
     ];

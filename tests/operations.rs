@@ -37,12 +37,17 @@ fn every_operation_is_a_command() {
         let mut count = 0;
         for op in model.operations() {
             let cli = xform(&op);
+            // A complete input, so that client-side validation lets it through.
+            let input = model.full_input(&op).to_string();
             let out = Run::rcr()
                 .args([
                     service,
                     cli.as_str(),
                     "--cli-input-json",
-                    "{}",
+                    input.as_str(),
+                    "--cli-binary-format",
+                    "raw-in-base64-out",
+                    "--no-paginate",
                     "--endpoint-url",
                     server.url().as_str(),
                 ])
@@ -243,7 +248,7 @@ fn members_the_sdk_would_drop_are_sent() {
             "ecr",
             "put-image-scanning-configuration",
             "--repository-name",
-            "r",
+            "repo",
             "--image-scanning-configuration",
             r#"{"scanOnPush": false}"#,
             "--endpoint-url",
@@ -253,6 +258,6 @@ fn members_the_sdk_would_drop_are_sent() {
     assert_eq!(out.code, Some(0), "{}", out.stderr_str());
     assert_eq!(
         server.requests()[0].body,
-        json!({"repositoryName": "r", "imageScanningConfiguration": {"scanOnPush": false}})
+        json!({"repositoryName": "repo", "imageScanningConfiguration": {"scanOnPush": false}})
     );
 }

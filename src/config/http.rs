@@ -6,12 +6,18 @@
 //! verification; the SDK's client has no switch for that, so a small client
 //! on hyper with a rustls configuration that accepts any certificate serves
 //! that case alone.
+//!
+//! Loading the system's roots (parsing some 140 PEM certificates) costs
+//! about as much CPU as the rest of a small call, so it is deferred to the
+//! first `https://` request: a run against an `http://` endpoint never pays
+//! for it (see [`LazyTls`]).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
     SharedHttpConnector,
@@ -19,7 +25,9 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
 use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::ConfigBag;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 
@@ -49,7 +57,7 @@ pub fn client(
         tls::rustls_provider::CryptoMode::Ring,
     ));
     let Some(path) = bundle else {
-        return Ok(builder.build_https());
+        return Ok(LazyTls::wrap(builder.build_https()));
     };
     debug::log("rcr.http", &format!("CA bundle: {path}"));
     let pem = std::fs::read(&path).map_err(|e| {
@@ -70,7 +78,100 @@ pub fn client(
         )
         .build()
         .map_err(|e| Error::Other(format!("could not set up TLS: {e}")))?;
-    Ok(builder.tls_context(context).build_https())
+    Ok(LazyTls::wrap(builder.tls_context(context).build_https()))
+}
+
+/// An HTTPS client whose TLS setup (the trust store) happens on the first
+/// `https://` request; `http://` requests go through a plain client. The
+/// SDK asks its HTTP client for a connector while it builds the client, so
+/// without this every run would load the roots, needed or not.
+#[derive(Debug)]
+struct LazyTls {
+    plain: SharedHttpClient,
+    tls: SharedHttpClient,
+}
+
+impl LazyTls {
+    fn wrap(tls: SharedHttpClient) -> SharedHttpClient {
+        SharedHttpClient::new(LazyTls {
+            plain: aws_smithy_http_client::Builder::new().build_http(),
+            tls,
+        })
+    }
+}
+
+impl HttpClient for LazyTls {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(SchemeRouter {
+            plain: self.plain.http_connector(settings, components),
+            tls_client: self.tls.clone(),
+            tls: OnceLock::new(),
+            settings: settings.clone(),
+            components: components.clone(),
+        })
+    }
+
+    /// The SDK's client builds its TLS connector here, "so that native
+    /// certs load at client initialization time": exactly the work this
+    /// type defers, so only the plain client is checked.
+    fn validate_base_client_config(
+        &self,
+        runtime_components: &RuntimeComponentsBuilder,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.plain
+            .validate_base_client_config(runtime_components, cfg)
+    }
+
+    fn validate_final_config(
+        &self,
+        runtime_components: &RuntimeComponents,
+        cfg: &ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.tls.validate_final_config(runtime_components, cfg)
+    }
+
+    fn connector_metadata(
+        &self,
+    ) -> Option<aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata> {
+        self.tls.connector_metadata()
+    }
+}
+
+/// Sends each request through the plain or the TLS connector by its scheme,
+/// creating the TLS one on first use.
+struct SchemeRouter {
+    plain: SharedHttpConnector,
+    tls_client: SharedHttpClient,
+    tls: OnceLock<SharedHttpConnector>,
+    settings: HttpConnectorSettings,
+    components: RuntimeComponents,
+}
+
+impl std::fmt::Debug for SchemeRouter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchemeRouter")
+            .field("tls_ready", &self.tls.get().is_some())
+            .finish()
+    }
+}
+
+impl HttpConnector for SchemeRouter {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        if request.uri().starts_with("http://") {
+            return self.plain.call(request);
+        }
+        self.tls
+            .get_or_init(|| {
+                self.tls_client
+                    .http_connector(&self.settings, &self.components)
+            })
+            .call(request)
+    }
 }
 
 /// The SDK's client panics on a PEM file it cannot use; check it first.

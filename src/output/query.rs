@@ -922,64 +922,7 @@ fn call(name: &str, args: &[Ast], value: &Value) -> EvalResult {
 
 /// Python's `json.dumps(v, separators=(',', ':'), ensure_ascii=True)`.
 fn compact_json(v: &Value) -> String {
-    let mut s = String::new();
-    write_compact(&mut s, v);
-    s
-}
-
-fn write_compact(s: &mut String, v: &Value) {
-    match v {
-        Value::Null => s.push_str("null"),
-        Value::Bool(b) => s.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => match (n.is_f64(), n.as_f64()) {
-            (true, Some(f)) => s.push_str(&super::number::py_float_repr(f)),
-            _ => s.push_str(&n.to_string()),
-        },
-        Value::String(t) => {
-            s.push('"');
-            for c in t.chars() {
-                match c {
-                    '"' => s.push_str("\\\""),
-                    '\\' => s.push_str("\\\\"),
-                    '\n' => s.push_str("\\n"),
-                    '\r' => s.push_str("\\r"),
-                    '\t' => s.push_str("\\t"),
-                    '\u{8}' => s.push_str("\\b"),
-                    '\u{c}' => s.push_str("\\f"),
-                    c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                        let mut buf = [0u16; 2];
-                        for unit in c.encode_utf16(&mut buf) {
-                            s.push_str(&format!("\\u{unit:04x}"));
-                        }
-                    }
-                    c => s.push(c),
-                }
-            }
-            s.push('"');
-        }
-        Value::Array(items) => {
-            s.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                write_compact(s, item);
-            }
-            s.push(']');
-        }
-        Value::Object(map) => {
-            s.push('{');
-            for (i, (k, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                write_compact(s, &Value::String(k.clone()));
-                s.push(':');
-                write_compact(s, item);
-            }
-            s.push('}');
-        }
-    }
+    super::json::python_dumps(v, (",", ":"))
 }
 
 #[cfg(test)]

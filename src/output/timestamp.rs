@@ -28,7 +28,33 @@ pub fn set_format(format: TimestampFormat) {
 }
 
 fn zone() -> &'static jiff::tz::TimeZone {
-    ZONE.get_or_init(|| jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC))
+    ZONE.get_or_init(|| {
+        localtime_zone()
+            .or_else(|| jiff::tz::TimeZone::try_system().ok())
+            .unwrap_or(jiff::tz::TimeZone::UTC)
+    })
+}
+
+/// The system zone read straight from the file `/etc/localtime` names, when
+/// `TZ` is unset. jiff's `try_system` finds the same file but first lists
+/// the whole zoneinfo tree (some 60 directories, as long as the rest of a
+/// small call's output) to build its name index; only the offsets matter
+/// here. `None` sends every other case (TZ set, no symlink) to jiff.
+fn localtime_zone() -> Option<jiff::tz::TimeZone> {
+    if std::env::var_os("TZ").is_some() {
+        return None;
+    }
+    let target = std::fs::read_link("/etc/localtime").ok()?;
+    let target = target.to_str()?;
+    let name = &target[target.rfind("zoneinfo/")? + "zoneinfo/".len()..];
+    // A relative link is relative to /etc.
+    let path = if target.starts_with('/') {
+        std::path::PathBuf::from(target)
+    } else {
+        std::path::Path::new("/etc").join(target)
+    };
+    let data = std::fs::read(path).ok()?;
+    jiff::tz::TimeZone::tzif(name, &data).ok()
 }
 
 /// A response timestamp as the JSON value aws prints for it.
@@ -122,6 +148,18 @@ mod tests {
             iso8601(t.secs(), t.subsec_nanos(), &utc),
             "2024-05-31T16:08:37.250000+00:00"
         );
+    }
+
+    #[test]
+    fn localtime_fast_path_agrees_with_jiff() {
+        // Only meaningful where /etc/localtime is a zoneinfo symlink and TZ
+        // is unset; elsewhere the fast path declines and jiff decides.
+        let (Some(fast), Ok(jiff)) = (localtime_zone(), jiff::tz::TimeZone::try_system()) else {
+            return;
+        };
+        for secs in [0, 1704067200, 1717171800, 1900000000] {
+            assert_eq!(iso8601(secs, 0, &fast), iso8601(secs, 0, &jiff));
+        }
     }
 
     #[test]
