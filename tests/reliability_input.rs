@@ -294,12 +294,7 @@ fn mutated(rng: &mut Rng, seeds: &[&str]) -> String {
 }
 
 /// What a 252 must mention: the parameter, the argument, or the option.
-const NAMES_THE_PROBLEM: &[&str] = &[
-    "parameter",
-    "argument",
-    "--query",
-    "Unknown options",
-];
+const NAMES_THE_PROBLEM: &[&str] = &["parameter", "argument", "--query", "Unknown options"];
 
 fn check(what: &str, case: &Case, out: &Output) -> Result<(), String> {
     let err = out.stderr_str();
