@@ -14,9 +14,17 @@ if [ ! -x "$venv/bin/moto_server" ]; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==5.2.5"
 fi
 
-echo "== building rcr (release)"
-cargo build --release --quiet
-rcr="$repo/target/release/rcr"
+# A debug build is ready in a few minutes on a fresh machine; set
+# RCR_RELEASE=1 for the optimized binary (slower to build, as benchmarked).
+if [ "${RCR_RELEASE:-0}" = 1 ]; then
+    echo "== building rcr (release)"
+    cargo build --release --quiet
+    rcr="$repo/target/release/rcr"
+else
+    echo "== building rcr (debug; RCR_RELEASE=1 for release)"
+    cargo build --quiet
+    rcr="$repo/target/debug/rcr"
+fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
