@@ -191,7 +191,7 @@ def targets(res):
         rcr = get(case, "rcr")
         if rcr:
             checks.append((f"case {case}: rcr peak RSS <= 20 MiB", rcr["rss"] <= 20, f"{rcr['rss']:.1f} MiB"))
-    for case in ("4j", "4js", "4t"):
+    for case in ("4j", "4js", "4t", "4x"):
         rcr, aws = get(case, "rcr"), get(case, "aws")
         if rcr and aws:
             checks.append((f"case {case}: rcr CPU <= 1/10 of aws v1", rcr["cpu"] <= aws["cpu"] / 10,

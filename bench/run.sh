@@ -221,6 +221,10 @@ if "$rcr" "${dr[@]}" --output table "${ep_stand[@]}" >/dev/null 2>&1; then
 else
     note "case 4 table: --output table is not available in this rcr build; not measured"
 fi
+# Issue 4 asks every output format for at most 1/10 of aws v1's CPU.
+add_case 4x "describe-images $IMAGES images, text @ standin"
+measure 4x rcr "$HEAVY_RUNS" 1 -- "$rcr" "${di[@]}" --output text "${ep_stand[@]}"
+measure 4x aws "$HEAVY_RUNS" 1 -- "$aws1" "${di[@]}" --output text "${ep_stand[@]}"
 [ -n "$aws2" ] || note "no aws v2 on PATH: not compared"
 
 # ------------------------------------------------------------------ report ---
