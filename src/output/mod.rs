@@ -11,6 +11,7 @@
 pub mod json;
 pub mod number;
 pub mod query;
+mod query_functions;
 pub mod table;
 pub mod text;
 pub mod timestamp;

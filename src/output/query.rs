@@ -242,7 +242,7 @@ fn upper(kind: &'static str) -> &'static str {
     }
 }
 
-type EvalResult = Result<Value, String>;
+pub(super) type EvalResult = Result<Value, String>;
 
 /// Python truthiness as jmespath defines it.
 pub fn is_false(v: &Value) -> bool {
@@ -256,12 +256,12 @@ pub fn is_false(v: &Value) -> bool {
     }
 }
 
-fn num(n: &Number) -> f64 {
+pub(super) fn num(n: &Number) -> f64 {
     n.as_f64().unwrap_or(0.0)
 }
 
 /// Python `==` with jmespath's special case for 0/1 against booleans.
-fn equals(a: &Value, b: &Value) -> bool {
+pub(super) fn equals(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => num(x) == num(y),
         (Value::Array(x), Value::Array(y)) => {
@@ -276,7 +276,7 @@ fn equals(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+pub(super) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => num(x).partial_cmp(&num(y)),
         (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
@@ -284,7 +284,7 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
-fn eval(ast: &Ast, value: &Value) -> EvalResult {
+pub(super) fn eval(ast: &Ast, value: &Value) -> EvalResult {
     eval_ref(ast, value).map(Cow::into_owned)
 }
 
@@ -493,7 +493,7 @@ fn eval_node(ast: &Ast, value: &Value) -> EvalResult {
         Ast::Expref { .. } => {
             return Err("expression references are only valid as function arguments".into());
         }
-        Ast::Function { name, args, .. } => call(name, args, value)?,
+        Ast::Function { name, args, .. } => super::query_functions::call(name, args, value)?,
     })
 }
 
@@ -545,7 +545,7 @@ fn slice(
     Ok(out)
 }
 
-fn type_name(v: &Value) -> &'static str {
+pub(super) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
@@ -556,32 +556,13 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-fn type_error(function: &str, v: &Value, expected: &str) -> String {
-    format!(
-        "In function {function}(), invalid type for value: {}, expected one of: {expected}, received: \"{}\"",
-        python_repr(v),
-        type_name(v)
-    )
-}
-
-/// Enough of Python's `repr` for error messages.
-fn python_repr(v: &Value) -> String {
-    match v {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::String(s) => format!("'{s}'"),
-        other => other.to_string(),
-    }
-}
-
-fn number_value(f: f64) -> Value {
+pub(super) fn number_value(f: f64) -> Value {
     Number::from_f64(f)
         .map(Value::Number)
         .unwrap_or(Value::Null)
 }
 
-fn int_value(f: f64) -> Value {
+pub(super) fn int_value(f: f64) -> Value {
     if f.abs() < 9.0e15 {
         Value::Number(Number::from(f as i64))
     } else {
@@ -590,338 +571,12 @@ fn int_value(f: f64) -> Value {
 }
 
 /// Sorts strings or numbers (all of one kind) as Python's `sorted`.
-fn sort_key_cmp(a: &Value, b: &Value) -> Ordering {
+pub(super) fn sort_key_cmp(a: &Value, b: &Value) -> Ordering {
     compare(a, b).unwrap_or(Ordering::Equal)
 }
 
-fn homogeneous<'a>(function: &str, items: &'a [Value]) -> Result<&'a [Value], String> {
-    let expected = "['array-number', 'array-string']";
-    if let Some(first) = items.first() {
-        if !matches!(first, Value::Number(_) | Value::String(_)) {
-            return Err(type_error(function, first, expected));
-        }
-        for item in items {
-            if std::mem::discriminant(item) != std::mem::discriminant(first) {
-                return Err(type_error(function, item, expected));
-            }
-        }
-    }
-    Ok(items)
-}
-
-fn numbers<'a>(function: &str, v: &'a Value) -> Result<Vec<&'a Number>, String> {
-    let Value::Array(items) = v else {
-        return Err(type_error(function, v, "['array-number']"));
-    };
-    items
-        .iter()
-        .map(|i| match i {
-            Value::Number(n) => Ok(n),
-            other => Err(type_error(function, other, "['array-number']")),
-        })
-        .collect()
-}
-
-fn sum(ns: &[&Number]) -> Value {
-    if ns.iter().all(|n| n.is_i64() || n.is_u64()) {
-        let total: i128 = ns
-            .iter()
-            .map(|n| {
-                n.as_i64()
-                    .map(i128::from)
-                    .or(n.as_u64().map(i128::from))
-                    .unwrap_or(0)
-            })
-            .sum();
-        i64::try_from(total)
-            .map(|t| Value::Number(t.into()))
-            .unwrap_or_else(|_| number_value(total as f64))
-    } else {
-        number_value(ns.iter().map(|n| num(n)).sum())
-    }
-}
-
-fn call(name: &str, args: &[Ast], value: &Value) -> EvalResult {
-    let arity = |n: usize| -> Result<(), String> {
-        if args.len() == n {
-            Ok(())
-        } else {
-            Err(format!(
-                "Expected {n} arguments for function {name}(), received {}",
-                args.len()
-            ))
-        }
-    };
-    let arg = |i: usize| eval(&args[i], value);
-    let expref = |i: usize| -> Result<&Ast, String> {
-        match &args[i] {
-            Ast::Expref { ast, .. } => Ok(ast),
-            _ => Err(format!(
-                "In function {name}(), invalid type for value: {}, expected one of: ['expref']",
-                i
-            )),
-        }
-    };
-    let array = |v: Value| -> Result<Vec<Value>, String> {
-        match v {
-            Value::Array(a) => Ok(a),
-            other => Err(type_error(name, &other, "['array']")),
-        }
-    };
-    Ok(match name {
-        "abs" => {
-            arity(1)?;
-            match arg(0)? {
-                Value::Number(n) => match n.as_i64() {
-                    Some(i) => Value::Number(i.unsigned_abs().into()),
-                    None => number_value(num(&n).abs()),
-                },
-                other => return Err(type_error(name, &other, "['number']")),
-            }
-        }
-        "avg" => {
-            arity(1)?;
-            let v = arg(0)?;
-            let ns = numbers(name, &v)?;
-            if ns.is_empty() {
-                Value::Null
-            } else {
-                number_value(ns.iter().map(|n| num(n)).sum::<f64>() / ns.len() as f64)
-            }
-        }
-        "ceil" | "floor" => {
-            arity(1)?;
-            match arg(0)? {
-                Value::Number(n) if n.is_f64() => {
-                    let f = num(&n);
-                    int_value(if name == "ceil" { f.ceil() } else { f.floor() })
-                }
-                Value::Number(n) => Value::Number(n),
-                other => return Err(type_error(name, &other, "['number']")),
-            }
-        }
-        "contains" => {
-            arity(2)?;
-            let search = arg(1)?;
-            match arg(0)? {
-                Value::Array(a) => Value::Bool(a.iter().any(|x| equals(x, &search))),
-                Value::String(s) => match &search {
-                    Value::String(t) => Value::Bool(s.contains(t.as_str())),
-                    _ => {
-                        return Err(format!(
-                            "'in <string>' requires string as left operand, not {}",
-                            type_name(&search)
-                        ));
-                    }
-                },
-                other => return Err(type_error(name, &other, "['array', 'string']")),
-            }
-        }
-        "ends_with" | "starts_with" => {
-            arity(2)?;
-            match (arg(0)?, arg(1)?) {
-                (Value::String(s), Value::String(t)) => Value::Bool(if name == "ends_with" {
-                    s.ends_with(&t)
-                } else {
-                    s.starts_with(&t)
-                }),
-                (Value::String(_), other) | (other, _) => {
-                    return Err(type_error(name, &other, "['string']"));
-                }
-            }
-        }
-        "join" => {
-            arity(2)?;
-            let sep = match arg(0)? {
-                Value::String(s) => s,
-                other => return Err(type_error(name, &other, "['string']")),
-            };
-            let items = array(arg(1)?)?;
-            let mut parts = Vec::with_capacity(items.len());
-            for item in &items {
-                match item {
-                    Value::String(s) => parts.push(s.as_str()),
-                    other => return Err(type_error(name, other, "['array-string']")),
-                }
-            }
-            Value::String(parts.join(&sep))
-        }
-        "keys" | "values" => {
-            arity(1)?;
-            match arg(0)? {
-                Value::Object(m) => Value::Array(if name == "keys" {
-                    m.into_iter().map(|(k, _)| Value::String(k)).collect()
-                } else {
-                    m.into_iter().map(|(_, v)| v).collect()
-                }),
-                other => return Err(type_error(name, &other, "['object']")),
-            }
-        }
-        "length" => {
-            arity(1)?;
-            match arg(0)? {
-                Value::String(s) => Value::Number(s.chars().count().into()),
-                Value::Array(a) => Value::Number(a.len().into()),
-                Value::Object(o) => Value::Number(o.len().into()),
-                other => return Err(type_error(name, &other, "['string', 'array', 'object']")),
-            }
-        }
-        "map" => {
-            arity(2)?;
-            let e = expref(0)?;
-            let items = array(arg(1)?)?;
-            Value::Array(items.iter().map(|i| eval(e, i)).collect::<Result<_, _>>()?)
-        }
-        "max" | "min" => {
-            arity(1)?;
-            let items = array(arg(0)?)?;
-            let items = homogeneous(name, &items)?;
-            let pick = items.iter().reduce(|best, x| {
-                let ord = sort_key_cmp(x, best);
-                if (name == "max" && ord == Ordering::Greater)
-                    || (name == "min" && ord == Ordering::Less)
-                {
-                    x
-                } else {
-                    best
-                }
-            });
-            pick.cloned().unwrap_or(Value::Null)
-        }
-        "max_by" | "min_by" | "sort_by" => {
-            arity(2)?;
-            let items = array(arg(0)?)?;
-            let e = expref(1)?;
-            let mut keyed = Vec::with_capacity(items.len());
-            let mut kind = None;
-            for item in items {
-                let k = eval(e, &item)?;
-                if !matches!(k, Value::Number(_) | Value::String(_)) {
-                    return Err(type_error(name, &k, "['number', 'string']"));
-                }
-                let d = std::mem::discriminant(&k);
-                if *kind.get_or_insert(d) != d {
-                    return Err(type_error(name, &k, "['number', 'string']"));
-                }
-                keyed.push((k, item));
-            }
-            match name {
-                "sort_by" => {
-                    keyed.sort_by(|a, b| sort_key_cmp(&a.0, &b.0));
-                    Value::Array(keyed.into_iter().map(|(_, v)| v).collect())
-                }
-                _ => {
-                    let mut best: Option<(Value, Value)> = None;
-                    for (k, v) in keyed {
-                        let better = match &best {
-                            None => true,
-                            Some((bk, _)) => {
-                                let ord = sort_key_cmp(&k, bk);
-                                (name == "max_by" && ord == Ordering::Greater)
-                                    || (name == "min_by" && ord == Ordering::Less)
-                            }
-                        };
-                        if better {
-                            best = Some((k, v));
-                        }
-                    }
-                    best.map(|(_, v)| v).unwrap_or(Value::Null)
-                }
-            }
-        }
-        "merge" => {
-            if args.is_empty() {
-                return Err(format!(
-                    "Expected at least 1 arguments for function {name}(), received 0"
-                ));
-            }
-            let mut merged = Map::new();
-            for i in 0..args.len() {
-                match arg(i)? {
-                    Value::Object(m) => merged.extend(m),
-                    other => return Err(type_error(name, &other, "['object']")),
-                }
-            }
-            Value::Object(merged)
-        }
-        "not_null" => {
-            if args.is_empty() {
-                return Err(format!(
-                    "Expected at least 1 arguments for function {name}(), received 0"
-                ));
-            }
-            for i in 0..args.len() {
-                let v = arg(i)?;
-                if !v.is_null() {
-                    return Ok(v);
-                }
-            }
-            Value::Null
-        }
-        "reverse" => {
-            arity(1)?;
-            match arg(0)? {
-                Value::String(s) => Value::String(s.chars().rev().collect()),
-                Value::Array(mut a) => {
-                    a.reverse();
-                    Value::Array(a)
-                }
-                other => return Err(type_error(name, &other, "['array', 'string']")),
-            }
-        }
-        "sort" => {
-            arity(1)?;
-            let mut items = array(arg(0)?)?;
-            homogeneous(name, &items)?;
-            items.sort_by(sort_key_cmp);
-            Value::Array(items)
-        }
-        "sum" => {
-            arity(1)?;
-            let v = arg(0)?;
-            sum(&numbers(name, &v)?)
-        }
-        "to_array" => {
-            arity(1)?;
-            match arg(0)? {
-                Value::Array(a) => Value::Array(a),
-                other => Value::Array(vec![other]),
-            }
-        }
-        "to_number" => {
-            arity(1)?;
-            match arg(0)? {
-                Value::Number(n) => Value::Number(n),
-                Value::String(s) => {
-                    let t = s.trim();
-                    if let Ok(i) = t.parse::<i64>() {
-                        Value::Number(i.into())
-                    } else if let Ok(f) = t.parse::<f64>() {
-                        number_value(f)
-                    } else {
-                        Value::Null
-                    }
-                }
-                _ => Value::Null,
-            }
-        }
-        "to_string" => {
-            arity(1)?;
-            match arg(0)? {
-                Value::String(s) => Value::String(s),
-                other => Value::String(compact_json(&other)),
-            }
-        }
-        "type" => {
-            arity(1)?;
-            Value::String(type_name(&arg(0)?).into())
-        }
-        other => return Err(format!("Unknown function: {other}()")),
-    })
-}
-
 /// Python's `json.dumps(v, separators=(',', ':'), ensure_ascii=True)`.
-fn compact_json(v: &Value) -> String {
+pub(super) fn compact_json(v: &Value) -> String {
     super::json::python_dumps(v, (",", ":"))
 }
 

@@ -1,0 +1,657 @@
+//! JMESPath's built-in functions, run as Python's jmespath 1.x runs them
+//! (aws v1 and v2 both use it), down to the wording of its errors.
+//!
+//! A call goes through the same steps as Python's `Functions.call_function`:
+//! every argument is evaluated first, then the function is looked up, the
+//! argument count checked against its signature (`Expected 1 argument for
+//! function length(), received 2`), the argument types checked (`In function
+//! sum(), invalid type for value: a, expected one of: ['array-number'],
+//! received: "str"`: the value as Python's `str()` prints it, the type as
+//! jmespath names it for the argument itself and as Python names it for an
+//! element of an array), and only then the body runs.
+
+use std::cmp::Ordering;
+
+use jmespath::ast::Ast;
+use serde_json::{Map, Number, Value};
+
+use super::number::py_float_repr;
+use super::query::{
+    EvalResult, compact_json, equals, eval, int_value, num, number_value, sort_key_cmp, type_name,
+};
+
+/// An evaluated argument: a value, or an expression reference (`&key`).
+enum Arg<'a> {
+    Value(Value),
+    Expref(&'a Ast),
+}
+
+/// One function's signature: the allowed types of each declared argument
+/// (empty = any), and whether more arguments may follow (checked only by
+/// count, as in Python).
+struct Signature {
+    args: &'static [&'static [&'static str]],
+    variadic: bool,
+}
+
+const ANY: &[&str] = &[];
+
+fn signature(name: &str) -> Option<Signature> {
+    let fixed = |args| Some(Signature {
+        args,
+        variadic: false,
+    });
+    match name {
+        "abs" | "ceil" | "floor" => fixed(&[&["number"]]),
+        "avg" | "sum" => fixed(&[&["array-number"]]),
+        "not_null" => Some(Signature {
+            args: &[ANY],
+            variadic: true,
+        }),
+        "to_array" | "to_string" | "to_number" | "type" => fixed(&[ANY]),
+        "contains" => fixed(&[&["array", "string"], ANY]),
+        "length" => fixed(&[&["string", "array", "object"]]),
+        "ends_with" | "starts_with" => fixed(&[&["string"], &["string"]]),
+        "reverse" => fixed(&[&["array", "string"]]),
+        "join" => fixed(&[&["string"], &["array-string"]]),
+        "map" => fixed(&[&["expref"], &["array"]]),
+        "max" | "min" => fixed(&[&["array-number", "array-string"]]),
+        "merge" => Some(Signature {
+            args: &[&["object"]],
+            variadic: true,
+        }),
+        "sort" => fixed(&[&["array-string", "array-number"]]),
+        "keys" | "values" => fixed(&[&["object"]]),
+        "sort_by" | "min_by" | "max_by" => fixed(&[&["array"], &["expref"]]),
+        _ => None,
+    }
+}
+
+/// Calls function `name` with the argument expressions `args` on `value`.
+pub(super) fn call(name: &str, args: &[Ast], value: &Value) -> EvalResult {
+    let mut resolved = Vec::with_capacity(args.len());
+    for a in args {
+        resolved.push(match a {
+            Ast::Expref { ast, .. } => Arg::Expref(ast),
+            other => Arg::Value(eval(other, value)?),
+        });
+    }
+    let Some(sig) = signature(name) else {
+        return Err(format!("Unknown function: {name}()"));
+    };
+    check_arity(name, &sig, resolved.len())?;
+    for (arg, types) in resolved.iter().zip(sig.args) {
+        if !types.is_empty() {
+            check_type(name, arg, types)?;
+        }
+    }
+    run(name, resolved)
+}
+
+fn check_arity(name: &str, sig: &Signature, given: usize) -> Result<(), String> {
+    let expected = sig.args.len();
+    let word = if expected == 1 { "argument" } else { "arguments" };
+    if sig.variadic && given < expected {
+        return Err(format!(
+            "Expected at least {expected} {word} for function {name}(), received {given}"
+        ));
+    }
+    if !sig.variadic && given != expected {
+        return Err(format!(
+            "Expected {expected} {word} for function {name}(), received {given}"
+        ));
+    }
+    Ok(())
+}
+
+/// Python's type name of a value (`type(v).__name__`).
+fn py_type(arg: &Arg<'_>) -> &'static str {
+    match arg {
+        Arg::Expref(_) => "_Expression",
+        Arg::Value(v) => py_value_type(v),
+    }
+}
+
+fn py_value_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+    }
+}
+
+/// jmespath's `TYPES_MAP`: Python type name to jmespath type name.
+fn jmespath_type(py: &str) -> &'static str {
+    match py {
+        "bool" => "boolean",
+        "list" => "array",
+        "dict" => "object",
+        "NoneType" => "null",
+        "str" => "string",
+        "float" | "int" => "number",
+        "_Expression" => "expref",
+        _ => "unknown",
+    }
+}
+
+/// jmespath's `REVERSE_TYPES_MAP`: the Python type names of a jmespath type.
+fn py_types_of(jmespath: &str) -> &'static [&'static str] {
+    match jmespath {
+        "boolean" => &["bool"],
+        "array" => &["list"],
+        "object" => &["dict"],
+        "null" => &["NoneType"],
+        "string" => &["str"],
+        "number" => &["float", "int"],
+        "expref" => &["_Expression"],
+        _ => &[],
+    }
+}
+
+fn type_error(function: &str, shown: String, received: &str, expected: &[&str]) -> String {
+    format!(
+        "In function {function}(), invalid type for value: {shown}, expected one of: {}, received: \"{received}\"",
+        py_str_list(expected)
+    )
+}
+
+fn shown(arg: &Arg<'_>) -> String {
+    match arg {
+        Arg::Value(v) => py_str(v),
+        Arg::Expref(_) => "<jmespath.visitor._Expression object>".into(),
+    }
+}
+
+/// Python's `_type_check_single`: the argument's own type, then (for
+/// `array-*` types) the types of its elements.
+fn check_type(function: &str, arg: &Arg<'_>, types: &[&str]) -> Result<(), String> {
+    let mut allowed: Vec<&str> = Vec::new();
+    let mut subtypes: Vec<&'static [&'static str]> = Vec::new();
+    for t in types {
+        match t.split_once('-') {
+            Some((outer, inner)) => {
+                allowed.extend(py_types_of(outer));
+                subtypes.push(py_types_of(inner));
+            }
+            None => allowed.extend(py_types_of(t)),
+        }
+    }
+    let actual = py_type(arg);
+    if !allowed.contains(&actual) {
+        return Err(type_error(
+            function,
+            shown(arg),
+            jmespath_type(actual),
+            types,
+        ));
+    }
+    let Arg::Value(Value::Array(items)) = arg else {
+        return Ok(());
+    };
+    let element_error =
+        |v: &Value| type_error(function, py_str(v), py_value_type(v), types);
+    match subtypes.as_slice() {
+        [] => Ok(()),
+        [only] => match items.iter().find(|v| !only.contains(&py_value_type(v))) {
+            Some(bad) => Err(element_error(bad)),
+            None => Ok(()),
+        },
+        several => {
+            let Some(first) = items.first() else {
+                return Ok(());
+            };
+            let first_type = py_value_type(first);
+            let Some(kind) = several.iter().find(|s| s.contains(&first_type)) else {
+                return Err(element_error(first));
+            };
+            match items.iter().find(|v| !kind.contains(&py_value_type(v))) {
+                Some(bad) => Err(element_error(bad)),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+/// The function bodies, after the checks (so the types are known).
+fn run(name: &str, args: Vec<Arg<'_>>) -> EvalResult {
+    let mut values = Vec::with_capacity(args.len());
+    let mut exprefs = Vec::new();
+    for a in args {
+        match a {
+            Arg::Value(v) => values.push(v),
+            Arg::Expref(e) => exprefs.push(e),
+        }
+    }
+    let mut values = values.into_iter();
+    let mut next = || values.next().unwrap_or(Value::Null);
+    Ok(match name {
+        "abs" => match next() {
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::Number(i.unsigned_abs().into()),
+                None => number_value(num(&n).abs()),
+            },
+            other => other,
+        },
+        "avg" => {
+            let items = array(next());
+            if items.is_empty() {
+                Value::Null
+            } else {
+                number_value(items.iter().map(as_f64).sum::<f64>() / items.len() as f64)
+            }
+        }
+        "ceil" | "floor" => match next() {
+            Value::Number(n) if n.is_f64() => {
+                let f = num(&n);
+                int_value(if name == "ceil" { f.ceil() } else { f.floor() })
+            }
+            other => other,
+        },
+        "contains" => {
+            let subject = next();
+            let search = next();
+            match subject {
+                Value::Array(a) => Value::Bool(a.iter().any(|x| py_eq(x, &search))),
+                Value::String(s) => match &search {
+                    Value::String(t) => Value::Bool(s.contains(t.as_str())),
+                    other => {
+                        return Err(format!(
+                            "'in <string>' requires string as left operand, not {}",
+                            py_value_type(other)
+                        ));
+                    }
+                },
+                other => other,
+            }
+        }
+        "ends_with" | "starts_with" => {
+            let (s, t) = (string(next()), string(next()));
+            Value::Bool(if name == "ends_with" {
+                s.ends_with(&t)
+            } else {
+                s.starts_with(&t)
+            })
+        }
+        "join" => {
+            let sep = string(next());
+            let parts: Vec<String> = array(next()).into_iter().map(string).collect();
+            Value::String(parts.join(&sep))
+        }
+        "keys" | "values" => match next() {
+            Value::Object(m) => Value::Array(if name == "keys" {
+                m.into_iter().map(|(k, _)| Value::String(k)).collect()
+            } else {
+                m.into_iter().map(|(_, v)| v).collect()
+            }),
+            other => other,
+        },
+        "length" => match next() {
+            Value::String(s) => Value::Number(s.chars().count().into()),
+            Value::Array(a) => Value::Number(a.len().into()),
+            Value::Object(o) => Value::Number(o.len().into()),
+            other => other,
+        },
+        "map" => {
+            let e = exprefs.first().copied();
+            let items = array(next());
+            match e {
+                Some(e) => Value::Array(items.iter().map(|i| eval(e, i)).collect::<Result<_, _>>()?),
+                None => Value::Null,
+            }
+        }
+        "max" | "min" => {
+            let items = array(next());
+            let pick = items.iter().reduce(|best, x| {
+                let ord = sort_key_cmp(x, best);
+                if (name == "max" && ord == Ordering::Greater)
+                    || (name == "min" && ord == Ordering::Less)
+                {
+                    x
+                } else {
+                    best
+                }
+            });
+            pick.cloned().unwrap_or(Value::Null)
+        }
+        "max_by" | "min_by" => {
+            let items = array(next());
+            let Some(e) = exprefs.first().copied() else {
+                return Ok(Value::Null);
+            };
+            extreme_by(name, items, e)?
+        }
+        "sort_by" => {
+            let items = array(next());
+            let Some(e) = exprefs.first().copied() else {
+                return Ok(Value::Array(items));
+            };
+            sort_by(items, e)?
+        }
+        "merge" => {
+            let mut merged = Map::new();
+            for v in values {
+                match v {
+                    Value::Object(m) => merged.extend(m),
+                    other => {
+                        return Err(type_error(
+                            name,
+                            py_str(&other),
+                            jmespath_type(py_value_type(&other)),
+                            &["object"],
+                        ));
+                    }
+                }
+            }
+            Value::Object(merged)
+        }
+        "not_null" => values.find(|v| !v.is_null()).unwrap_or(Value::Null),
+        "reverse" => match next() {
+            Value::String(s) => Value::String(s.chars().rev().collect()),
+            Value::Array(mut a) => {
+                a.reverse();
+                Value::Array(a)
+            }
+            other => other,
+        },
+        "sort" => {
+            let mut items = array(next());
+            items.sort_by(sort_key_cmp);
+            Value::Array(items)
+        }
+        "sum" => sum(&array(next())),
+        "to_array" => match next() {
+            Value::Array(a) => Value::Array(a),
+            other => Value::Array(vec![other]),
+        },
+        "to_number" => match next() {
+            Value::Number(n) => Value::Number(n),
+            Value::String(s) => {
+                let t = s.trim();
+                if let Ok(i) = t.parse::<i64>() {
+                    Value::Number(i.into())
+                } else if let Ok(f) = t.parse::<f64>() {
+                    number_value(f)
+                } else {
+                    Value::Null
+                }
+            }
+            _ => Value::Null,
+        },
+        "to_string" => match next() {
+            Value::String(s) => Value::String(s),
+            other => Value::String(compact_json(&other)),
+        },
+        "type" => Value::String(type_name(&next()).into()),
+        other => return Err(format!("Unknown function: {other}()")),
+    })
+}
+
+fn array(v: Value) -> Vec<Value> {
+    match v {
+        Value::Array(a) => a,
+        _ => Vec::new(),
+    }
+}
+
+fn string(v: Value) -> String {
+    match v {
+        Value::String(s) => s,
+        _ => String::new(),
+    }
+}
+
+fn as_f64(v: &Value) -> f64 {
+    match v {
+        Value::Number(n) => num(n),
+        _ => 0.0,
+    }
+}
+
+fn sum(items: &[Value]) -> Value {
+    let ns: Vec<&Number> = items
+        .iter()
+        .filter_map(|v| match v {
+            Value::Number(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    if ns.iter().all(|n| n.is_i64() || n.is_u64()) {
+        let total: i128 = ns
+            .iter()
+            .map(|n| {
+                n.as_i64()
+                    .map(i128::from)
+                    .or(n.as_u64().map(i128::from))
+                    .unwrap_or(0)
+            })
+            .sum();
+        i64::try_from(total)
+            .map(|t| Value::Number(t.into()))
+            .unwrap_or_else(|_| number_value(total as f64))
+    } else {
+        number_value(ns.iter().map(|n| num(n)).sum())
+    }
+}
+
+/// `sort_by`: the first element's key decides the key type (a number or a
+/// string); every key must then have that type. Python evaluates the first
+/// key twice (once to decide, once while sorting), which only matters for
+/// the order of errors, kept here.
+fn sort_by(items: Vec<Value>, e: &Ast) -> EvalResult {
+    let Some(first) = items.first() else {
+        return Ok(Value::Array(items));
+    };
+    let required = jmespath_type(py_value_type(&eval(e, first)?));
+    if required != "number" && required != "string" {
+        return Err(type_error(
+            "sort_by",
+            py_str(first),
+            required,
+            &["string", "number"],
+        ));
+    }
+    let mut keyed = Vec::with_capacity(items.len());
+    for item in items {
+        let k = eval(e, &item)?;
+        let t = jmespath_type(py_value_type(&k));
+        if t != required {
+            return Err(type_error("sort_by", py_str(&k), t, &[required]));
+        }
+        keyed.push((k, item));
+    }
+    keyed.sort_by(|a, b| sort_key_cmp(&a.0, &b.0));
+    Ok(Value::Array(keyed.into_iter().map(|(_, v)| v).collect()))
+}
+
+/// `min_by` / `max_by` as Python's `min(array, key=...)`: keys are numbers
+/// or strings; comparing a string with a number is Python's `TypeError`.
+fn extreme_by(name: &str, items: Vec<Value>, e: &Ast) -> EvalResult {
+    let allowed = ["number", "string"];
+    let key = |item: &Value| -> EvalResult {
+        let k = eval(e, item)?;
+        let t = jmespath_type(py_value_type(&k));
+        if allowed.contains(&t) {
+            Ok(k)
+        } else {
+            Err(type_error(name, py_str(&k), t, &allowed))
+        }
+    };
+    let mut best: Option<(Value, Value)> = None;
+    for item in items {
+        let k = key(&item)?;
+        let better = match &best {
+            None => true,
+            Some((bk, _)) => {
+                let op = if name == "max_by" { ">" } else { "<" };
+                let Some(ord) = super::query::compare(&k, bk) else {
+                    return Err(format!(
+                        "'{op}' not supported between instances of '{}' and '{}'",
+                        py_value_type(&k),
+                        py_value_type(bk)
+                    ));
+                };
+                (name == "max_by" && ord == Ordering::Greater)
+                    || (name == "min_by" && ord == Ordering::Less)
+            }
+        };
+        if better {
+            best = Some((k, item));
+        }
+    }
+    Ok(best.map(|(_, v)| v).unwrap_or(Value::Null))
+}
+
+/// Python's `==` (used by `in` on a list): numbers and booleans compare by
+/// value (`True == 1`), containers element by element.
+fn py_eq(a: &Value, b: &Value) -> bool {
+    let as_number = |v: &Value| match v {
+        Value::Number(n) => Some(num(n)),
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        _ => None,
+    };
+    match (a, b) {
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| py_eq(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
+        }
+        _ => match (as_number(a), as_number(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => equals(a, b),
+        },
+    }
+}
+
+/// Python's `str()` of a JSON value: a string as is, anything else as
+/// `repr()` (`None`, `True`, `1.5`, `['a', 1]`, `{'k': 'v'}`).
+pub(super) fn py_str(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => py_repr(other),
+    }
+}
+
+fn py_repr(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.to_string(),
+            (_, Some(u)) => u.to_string(),
+            _ => py_float_repr(num(n)),
+        },
+        Value::String(s) => py_repr_str(s),
+        Value::Array(a) => {
+            let items: Vec<String> = a.iter().map(py_repr).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(m) => {
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}: {}", py_repr_str(k), py_repr(v)))
+                .collect();
+            format!("{{{}}}", items.join(", "))
+        }
+    }
+}
+
+/// The list of expected types as Python prints a list of strings.
+fn py_str_list(items: &[&str]) -> String {
+    let items: Vec<String> = items.iter().map(|s| py_repr_str(s)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Python's `repr(str)`: single quotes unless the text has a `'` and no
+/// `"`, backslash escapes for the quote, `\`, and control characters.
+fn py_repr_str(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {
+                let code = u32::from(c);
+                if code <= 0xff {
+                    out.push_str(&format!("\\x{code:02x}"));
+                } else {
+                    out.push_str(&format!("\\u{code:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::query::Query;
+    use serde_json::json;
+
+    fn err(expr: &str, v: &serde_json::Value) -> String {
+        match Query::compile(expr).expect("valid expression").search(v) {
+            Ok(r) => panic!("{expr} evaluated to {r}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn arity_and_type_errors_read_like_python() {
+        let v = json!({"a": ["x", 1], "s": "abc", "o": {"k": "v"}, "n": [1, 2]});
+        assert_eq!(
+            err("length(s, s)", &v),
+            "rcr: [ERROR]: Expected 1 argument for function length(), received 2"
+        );
+        assert_eq!(
+            err("join(',')", &v),
+            "rcr: [ERROR]: Expected 2 arguments for function join(), received 1"
+        );
+        assert_eq!(
+            err("merge()", &v),
+            "rcr: [ERROR]: Expected at least 1 argument for function merge(), received 0"
+        );
+        assert_eq!(
+            err("sum(a)", &v),
+            "rcr: [ERROR]: In function sum(), invalid type for value: x, expected one of: ['array-number'], received: \"str\""
+        );
+        assert_eq!(
+            err("abs(s)", &v),
+            "rcr: [ERROR]: In function abs(), invalid type for value: abc, expected one of: ['number'], received: \"string\""
+        );
+        assert_eq!(
+            err("keys(a)", &v),
+            "rcr: [ERROR]: In function keys(), invalid type for value: ['x', 1], expected one of: ['object'], received: \"array\""
+        );
+        assert_eq!(
+            err("length(n[0])", &v),
+            "rcr: [ERROR]: In function length(), invalid type for value: 1, expected one of: ['string', 'array', 'object'], received: \"number\""
+        );
+        assert_eq!(
+            err("max(a)", &v),
+            "rcr: [ERROR]: In function max(), invalid type for value: 1, expected one of: ['array-number', 'array-string'], received: \"int\""
+        );
+        assert_eq!(
+            err("foo(s)", &v),
+            "rcr: [ERROR]: Unknown function: foo()"
+        );
+    }
+}
