@@ -1,11 +1,16 @@
 //! The one error type of rcr, with aws CLI v2's wording and exit codes.
 //!
 //! Every failure, from a bad flag to a service error, ends as an [`Error`];
-//! `main` prints it with [`Error::report`] and exits with [`Error::exit_code`]
-//! (252 usage and validation, 253 configuration, 254 service, 255 anything
-//! else, 130 interrupted), as aws v2 does.
+//! `main` prints it (in the `--cli-error-format` the user chose, see
+//! `error_format`) and exits with [`Error::exit_code`] (252 usage and
+//! validation, 253 configuration, 254 service, 255 anything else, 130
+//! interrupted), as aws v2 does. [`Error::report`] is the default
+//! (`enhanced`) text; [`Error::structured`] is what the structured formats
+//! are made of.
 
 use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
 
 /// The usage block aws prints after a command-line error, with our name.
 pub const USAGE: &str = "usage: rcr [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  rcr help\n  rcr <command> help\n  rcr <command> <subcommand> help\n";
@@ -14,6 +19,9 @@ pub const USAGE: &str = "usage: rcr [options] <command> <subcommand> [<subcomman
 pub enum Error {
     /// The command line could not be parsed (argparse's errors in aws).
     Usage(String),
+    /// Words on the command line that no option takes (`--force yes`):
+    /// aws prints the usage block first and never formats it as a document.
+    UnknownOptions(String),
     /// Client-side validation of the input document failed (botocore's
     /// `Parameter validation failed:` report); one entry per problem.
     Validation(Vec<String>),
@@ -31,6 +39,10 @@ pub enum Error {
         message: String,
         /// Set when retries ran out: the number of retries made.
         max_retries: Option<u32>,
+        /// The error shape's members the body had (model order), as botocore
+        /// parses a modeled exception: `kmsError`, `uploadId`, ... and
+        /// `message` itself; empty for an unmodeled error.
+        members: Map<String, Value>,
     },
     /// `--profile` names a profile that no file defines.
     ProfileNotFound(String),
@@ -61,7 +73,7 @@ impl Error {
 
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) | Error::Validation(_) => 252,
+            Error::Usage(_) | Error::UnknownOptions(_) | Error::Validation(_) => 252,
             Error::Client { exit, .. } => *exit,
             Error::Service { .. } => 254,
             Error::Interrupted => 130,
@@ -75,10 +87,78 @@ impl Error {
         }
     }
 
-    /// The text aws v2 writes to stderr for this error.
+    /// What the structured error formats show: the error as a document
+    /// (`Code` and `Message` for client-side errors; `Message`, `Code` and
+    /// the modeled members for a service error), the line `enhanced` prints
+    /// and the text `legacy` prints. `None` for errors aws never structures
+    /// (connection failures, unknown options, anything without a code).
+    pub fn structured(&self) -> Option<Structured> {
+        let client = |code: &str, message: String| Structured {
+            line: format!("An error occurred ({code}): {message}"),
+            legacy: message.clone(),
+            document: document(&[("Code", code), ("Message", &message)]),
+        };
+        match self {
+            // argparse's message, a blank line, then the usage block.
+            Error::Usage(message) => Some(client("ParamValidation", format!("{message}\n\n{USAGE}"))),
+            Error::Validation(problems) => Some(client(
+                "ParamValidation",
+                format!("Parameter validation failed:\n{}", problems.join("\n")),
+            )),
+            Error::Client { code, message, .. } => Some(client(code, message.clone())),
+            Error::Service {
+                code,
+                message,
+                members,
+                ..
+            } => {
+                let line = self.service_line();
+                let mut document = document(&[("Message", message), ("Code", code)]);
+                for (k, v) in members {
+                    if !document.contains_key(k) {
+                        document.insert(k.clone(), v.clone());
+                    }
+                }
+                Some(Structured {
+                    legacy: line.clone(),
+                    line,
+                    document,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn service_line(&self) -> String {
+        match self {
+            Error::Service {
+                code,
+                operation,
+                message,
+                max_retries,
+                ..
+            } => {
+                let retries = match max_retries {
+                    Some(n) => format!(" (reached max retries: {n})"),
+                    None => String::new(),
+                };
+                format!(
+                    "An error occurred ({code}) when calling the {operation} operation{retries}: {message}"
+                )
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The text aws v2 writes to stderr for this error (the `enhanced`
+    /// format without the details block).
     pub fn report(&self) -> String {
         let mut s = String::from("\n");
         match self {
+            Error::UnknownOptions(words) => {
+                // aws's UnknownArgumentErrorHandler: usage first.
+                return format!("\n{USAGE}\n\nrcr: [ERROR]: Unknown options: {words}\n");
+            }
             Error::Usage(message) => {
                 // argparse's message, a blank line, then the usage block.
                 let _ = write!(
@@ -96,20 +176,8 @@ impl Error {
             Error::Client { code, message, .. } => {
                 let _ = writeln!(s, "rcr: [ERROR]: An error occurred ({code}): {message}");
             }
-            Error::Service {
-                code,
-                operation,
-                message,
-                max_retries,
-            } => {
-                let retries = match max_retries {
-                    Some(n) => format!(" (reached max retries: {n})"),
-                    None => String::new(),
-                };
-                let _ = writeln!(
-                    s,
-                    "rcr: [ERROR]: An error occurred ({code}) when calling the {operation} operation{retries}: {message}"
-                );
+            Error::Service { .. } => {
+                let _ = writeln!(s, "rcr: [ERROR]: {}", self.service_line());
             }
             Error::ProfileNotFound(name) => {
                 let _ = writeln!(
@@ -151,6 +219,25 @@ impl Error {
     }
 }
 
+/// An error as the structured formats see it ([`Error::structured`]).
+#[derive(Debug)]
+pub struct Structured {
+    /// `{"Code": ..., "Message": ...}` or a service error's document.
+    pub document: Map<String, Value>,
+    /// The line after `rcr: [ERROR]: ` in the enhanced format.
+    pub line: String,
+    /// The text after `rcr: [ERROR]: ` in the legacy format: the message
+    /// alone for client-side errors, the whole line for service errors.
+    pub legacy: String,
+}
+
+fn document(pairs: &[(&str, &str)]) -> Map<String, Value> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+        .collect()
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.report().trim())
@@ -170,6 +257,7 @@ mod tests {
             operation: "DescribeImages".into(),
             message: "gone".into(),
             max_retries: None,
+            members: Map::new(),
         };
         assert_eq!(
             e.report(),

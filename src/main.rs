@@ -9,6 +9,7 @@ mod credhelper;
 mod custom;
 mod debug;
 mod error;
+mod error_format;
 mod generated;
 mod model;
 mod operation;
@@ -41,7 +42,7 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprint!("{}", e.report());
+            eprint!("{}", error_format::report(&e, &args));
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(255))
         }
     }

@@ -31,6 +31,8 @@ pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
         let printed = async {
             match (&call.operation.paginator, paging) {
                 (Some(paginator), Some(options)) => {
+                    // aws builds its formatter before it walks the pages.
+                    format.check()?;
                     let mut pages = paginate::Pages::new(paginator, input, &options)?;
                     while let Some(request) = pages.request() {
                         let request = request.clone();

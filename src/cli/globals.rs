@@ -37,7 +37,7 @@ pub const GLOBAL_OPTIONS: &[GlobalOption] = &[
     GlobalOption {
         name: "output",
         value: Some("string"),
-        help: "The formatting style for command output: json, text, table, yaml, yaml-stream.",
+        help: "The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).",
     },
     GlobalOption {
         name: "query",
@@ -90,6 +90,11 @@ pub const GLOBAL_OPTIONS: &[GlobalOption] = &[
         help: "The formatting style for binary blobs: base64 (default) or raw-in-base64-out.",
     },
     GlobalOption {
+        name: "cli-error-format",
+        value: Some("string"),
+        help: "The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.",
+    },
+    GlobalOption {
         name: "no-cli-pager",
         value: None,
         help: "Disable the pager for output.",
@@ -105,6 +110,9 @@ pub const GLOBAL_OPTIONS: &[GlobalOption] = &[
         help: "Disable automatic prompt for CLI input parameters.",
     },
 ];
+
+/// The values `--cli-error-format` accepts (aws's `VALID_ERROR_FORMATS`).
+pub const ERROR_FORMATS: &[&str] = &["legacy", "json", "yaml", "text", "table", "enhanced"];
 
 pub fn find(name: &str) -> Option<&'static GlobalOption> {
     GLOBAL_OPTIONS.iter().find(|o| o.name == name)

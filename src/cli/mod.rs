@@ -33,6 +33,7 @@ pub struct Globals {
     pub cli_read_timeout: Option<String>,
     pub cli_connect_timeout: Option<String>,
     pub cli_binary_format: Option<String>,
+    pub cli_error_format: Option<String>,
     pub no_cli_pager: bool,
 }
 
@@ -123,7 +124,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
         let matches = command
             .try_get_matches_from(argv_of(args))
             .map_err(clap_error)?;
-        let globals = read_globals(&matches);
+        let globals = globals_of(&matches)?;
         return Ok(Invocation::LoginPassword { globals, service });
     }
     if operation_name == "wait" && !service.waiters.is_empty() {
@@ -142,7 +143,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
         let matches = command
             .try_get_matches_from(argv_of(args))
             .map_err(clap_error)?;
-        let globals = read_globals(&matches);
+        let globals = globals_of(&matches)?;
         let op_matches = matches
             .subcommand_matches(service.cli_name)
             .and_then(|m| m.subcommand_matches("wait"))
@@ -164,7 +165,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
     let matches = command
         .try_get_matches_from(argv_of(args))
         .map_err(clap_error)?;
-    let globals = read_globals(&matches);
+    let globals = globals_of(&matches)?;
     let op_matches = matches
         .subcommand_matches(service.cli_name)
         .and_then(|m| m.subcommand_matches(operation.cli_name))
@@ -460,8 +461,9 @@ pub fn full_tree() -> Command {
     for (name, values) in [
         (
             "output",
-            &["json", "text", "table", "yaml", "yaml-stream"][..],
+            &["json", "text", "table", "yaml", "yaml-stream", "off"][..],
         ),
+        ("cli-error-format", globals::ERROR_FORMATS),
         ("color", &["on", "off", "auto"][..]),
         ("cli-binary-format", &["base64", "raw-in-base64-out"][..]),
     ] {
@@ -539,8 +541,23 @@ fn read_globals(m: &ArgMatches) -> Globals {
         cli_read_timeout: s("cli-read-timeout"),
         cli_connect_timeout: s("cli-connect-timeout"),
         cli_binary_format: s("cli-binary-format"),
+        cli_error_format: s("cli-error-format"),
         no_cli_pager: f("no-cli-pager"),
     }
+}
+
+/// The global options, with the values argparse checks by choice checked
+/// (252 before anything else runs).
+fn globals_of(m: &ArgMatches) -> Result<Globals, Error> {
+    let globals = read_globals(m);
+    if let Some(format) = &globals.cli_error_format
+        && !globals::ERROR_FORMATS.contains(&format.as_str())
+    {
+        return Err(Error::usage(format!(
+            "argument --cli-error-format: Found invalid choice '{format}'\n"
+        )));
+    }
+    Ok(globals)
 }
 
 /// clap's errors in argparse's words.
@@ -548,10 +565,7 @@ fn clap_error(e: clap::Error) -> Error {
     use clap::error::{ContextKind, ErrorKind};
     let context = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
     match e.kind() {
-        ErrorKind::UnknownArgument => Error::usage(format!(
-            "Unknown options: {}",
-            context(ContextKind::InvalidArg)
-        )),
+        ErrorKind::UnknownArgument => Error::UnknownOptions(context(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => Error::usage(format!(
             "argument operation: Found invalid choice '{}'\n",
             context(ContextKind::InvalidSubcommand)

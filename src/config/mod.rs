@@ -225,6 +225,15 @@ fn default_endpoint(service: &Service, region: &str) -> String {
 /// and `AWS_RETRY_MODE` / `retry_mode`, each on its own; standard mode with 3
 /// attempts by default, `legacy` with 5 (it retries the same errors with
 /// the same exponential backoff here).
+/// Whether this run uses botocore's `legacy` retry mode, which says
+/// `(reached max retries: N)` only for errors it would have retried
+/// (standard mode says it whenever the last allowed attempt failed).
+pub fn legacy_retries() -> bool {
+    LEGACY_RETRIES.get().copied().unwrap_or(false)
+}
+
+static LEGACY_RETRIES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
 fn retry_config(settings: &BTreeMap<String, String>) -> Result<RetryConfig, Error> {
     let pick = |env: &str, key: &str| {
         std::env::var(env)
@@ -236,7 +245,10 @@ fn retry_config(settings: &BTreeMap<String, String>) -> Result<RetryConfig, Erro
     let (mode, default_attempts) = match mode.as_deref().map(str::trim) {
         None | Some("standard") => (RetryMode::Standard, 3),
         Some("adaptive") => (RetryMode::Adaptive, 3),
-        Some("legacy") => (RetryMode::Standard, 5),
+        Some("legacy") => {
+            let _ = LEGACY_RETRIES.set(true);
+            (RetryMode::Standard, 5)
+        }
         Some(other) => {
             return Err(Error::Other(format!(
                 "Invalid value '{other}' for retry_mode; valid values are: legacy, standard, adaptive"

@@ -34,6 +34,12 @@ pub enum Format {
     Table,
     Yaml,
     YamlStream,
+    /// `off` (aws v2.34): the command runs, nothing goes to stdout.
+    Off,
+    /// A name from `AWS_DEFAULT_OUTPUT` or the profile that no formatter
+    /// has: aws fails only when it is about to print (`Unknown output
+    /// type: csv`, 255), after the call.
+    Unknown(&'static str),
 }
 
 impl Format {
@@ -44,6 +50,7 @@ impl Format {
             "table" => Ok(Format::Table),
             "yaml" => Ok(Format::Yaml),
             "yaml-stream" => Ok(Format::YamlStream),
+            "off" => Ok(Format::Off),
             other => Err(Error::usage(format!(
                 "argument --output: Found invalid choice '{other}'\n"
             ))),
@@ -51,12 +58,27 @@ impl Format {
     }
 
     /// `--output`, else `AWS_DEFAULT_OUTPUT`, else the profile's `output`,
-    /// else json.
+    /// else json. Only the flag's value is checked here (argparse's choices,
+    /// 252); a bad configured value is [`Format::Unknown`].
     pub fn resolve(flag: Option<&str>, profile_output: Option<&str>) -> Result<Self, Error> {
+        if let Some(flag) = flag {
+            return Format::parse(flag);
+        }
         let env = std::env::var("AWS_DEFAULT_OUTPUT").ok();
-        match flag.or(env.as_deref()).or(profile_output) {
-            Some(s) => Format::parse(s),
+        match env.as_deref().or(profile_output) {
+            Some(s) => Ok(Format::parse(s).unwrap_or_else(|_| {
+                // One name per run, alive until exit anyway.
+                Format::Unknown(Box::leak(s.to_string().into_boxed_str()))
+            })),
             None => Ok(Format::Json),
+        }
+    }
+
+    /// aws's `get_formatter`: fails for a configured name it does not know.
+    pub fn check(self) -> Result<Self, Error> {
+        match self {
+            Format::Unknown(name) => Err(Error::Other(format!("Unknown output type: {name}"))),
+            other => Ok(other),
         }
     }
 }
@@ -107,6 +129,9 @@ impl<W: Write> Output<W> {
 
     /// Prints one complete response (or the merged result of all pages).
     pub fn response(&mut self, value: &Value) -> Result<(), Error> {
+        if self.format.check()? == Format::Off {
+            return Ok(());
+        }
         let queried = self.apply_query(value)?;
         let value = queried.as_ref().unwrap_or(value);
         // aws prints nothing for an empty object, queried or not.
@@ -120,6 +145,7 @@ impl<W: Write> Output<W> {
             // A bare scalar (a query's result) comes out as JSON, as in v2.
             Format::Yaml => yaml::write_yaml(&mut self.out, value),
             Format::YamlStream => yaml::write_yaml_stream_item(&mut self.out, value),
+            Format::Off | Format::Unknown(_) => Ok(()),
         };
         written(result)
     }
@@ -134,7 +160,8 @@ impl<W: Write> Output<W> {
     ) -> Result<(), Error> {
         let index = self.pages_seen;
         self.pages_seen += 1;
-        match self.format {
+        match self.format.check()? {
+            Format::Off | Format::Unknown(_) => Ok(()),
             Format::Text => {
                 // aws's TextFormatter: the first page with the non-aggregate
                 // keys, each page with its result keys, the query per page.
@@ -173,7 +200,8 @@ impl<W: Write> Output<W> {
         non_aggregate: &Value,
         resume_token: Option<&str>,
     ) -> Result<(), Error> {
-        match self.format {
+        match self.format.check()? {
+            Format::Off | Format::Unknown(_) => Ok(()),
             Format::Text => {
                 if let Some(token) = resume_token {
                     let mut inner = Map::new();
@@ -254,5 +282,10 @@ mod tests {
             Some(Format::Text)
         );
         assert!(Format::resolve(Some("csv"), None).is_err());
+        assert_eq!(Format::resolve(None, Some("off")).ok(), Some(Format::Off));
+        assert!(matches!(
+            Format::resolve(None, Some("csv")),
+            Ok(Format::Unknown("csv"))
+        ));
     }
 }

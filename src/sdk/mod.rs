@@ -128,19 +128,26 @@ impl ServiceClient {
                 code,
                 operation,
                 message,
+                members,
                 ..
             } => {
-                // aws adds "(reached max retries: N)" when the last error was
-                // one it retries and the attempts ran out.
+                // botocore's standard retries mark a response
+                // MaxAttemptsReached whenever the attempt that failed was the
+                // last one allowed, retryable error or not (so with
+                // AWS_MAX_ATTEMPTS=1 every error says "(reached max retries:
+                // 0)"); its legacy mode only for errors it would retry.
                 let attempts = self.attempts.count.load(Ordering::Relaxed);
                 let status = self.attempts.status.load(Ordering::Relaxed);
-                let max_retries = (attempts >= self.max_attempts && is_retryable(&code, status))
-                    .then(|| attempts.saturating_sub(1));
+                let last_allowed = attempts >= self.max_attempts;
+                let max_retries = (last_allowed
+                    && (!crate::config::legacy_retries() || is_retryable(&code, status)))
+                .then(|| attempts.saturating_sub(1));
                 Error::Service {
                     code,
                     operation,
                     message,
                     max_retries,
+                    members,
                 }
             }
             Error::Connect { url } if url.is_empty() => Error::Connect {
@@ -293,6 +300,7 @@ where
                     operation: operation.to_string(),
                     message: err.message().unwrap_or_default().to_string(),
                     max_retries: None,
+                    members: serde_json::Map::new(),
                 },
                 // A success status whose body is not the operation's output
                 // (truncated, HTML, wrong types): the SDK reports it as an
@@ -314,12 +322,14 @@ where
                     operation: operation.to_string(),
                     message: reason_phrase(status).to_string(),
                     max_retries: None,
+                    members: serde_json::Map::new(),
                 },
                 None => Error::Service {
                     code: "Unknown".to_string(),
                     operation: operation.to_string(),
                     message: err.message().unwrap_or_default().to_string(),
                     max_retries: None,
+                    members: serde_json::Map::new(),
                 },
             }
         }
