@@ -7,6 +7,7 @@
 //! `(reached max retries: N)` as aws does.
 
 pub mod bridge;
+mod error_members;
 mod splice;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -300,7 +301,16 @@ where
                     operation: operation.to_string(),
                     message: err.message().unwrap_or_default().to_string(),
                     max_retries: None,
-                    members: serde_json::Map::new(),
+                    // The error type's crate tells which service answered.
+                    members: error_members::modeled_members(
+                        if std::any::type_name::<E>().starts_with("aws_sdk_ecrpublic") {
+                            &generated::ecr_public_model::SERVICE
+                        } else {
+                            &generated::ecr_model::SERVICE
+                        },
+                        code,
+                        se.raw().body().bytes().unwrap_or_default(),
+                    ),
                 },
                 // A success status whose body is not the operation's output
                 // (truncated, HTML, wrong types): the SDK reports it as an

@@ -1,0 +1,54 @@
+//! The modeled members of a service error, read from the error's body.
+//!
+//! botocore parses an error body a second time with the error shape the
+//! code names (a structure with `exception: true`) and puts the members it
+//! finds beside `Error`; aws v2.34 shows them in the `Additional error
+//! details:` block and in the structured error documents (`kmsError`,
+//! `InvalidLayerPartException`'s `uploadId`, `lastValidByteReceived`, ...).
+//! Members come in the model's order and only when the body has them.
+
+use serde_json::{Map, Value};
+
+use crate::model::{Service, ShapeKind};
+
+/// The members of `service`'s exception `code` that `body` holds; empty when
+/// the code names no modeled exception or the body is not a JSON object.
+pub fn modeled_members(service: &'static Service, code: &str, body: &[u8]) -> Map<String, Value> {
+    let Some(shape) = service.shapes.iter().find(|s| {
+        s.name == code && matches!(s.kind, ShapeKind::Structure { exception: true, .. })
+    }) else {
+        return Map::new();
+    };
+    let Ok(Value::Object(mut wire)) = serde_json::from_slice::<Value>(body) else {
+        return Map::new();
+    };
+    let mut members = Map::new();
+    for member in shape.kind.members() {
+        match wire.remove(member.name) {
+            // botocore skips members the body sends as null.
+            None | Some(Value::Null) => {}
+            Some(v) => {
+                members.insert(member.name.to_string(), v);
+            }
+        }
+    }
+    members
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_in_model_order_only_when_present() {
+        let ecr = &crate::generated::ecr_model::SERVICE;
+        let body = br#"{"__type":"InvalidLayerPartException","message":"bad part","lastValidByteReceived":41,"uploadId":"u-1","extra":1}"#;
+        let m = modeled_members(ecr, "InvalidLayerPartException", body);
+        assert_eq!(
+            serde_json::to_string(&m).ok(),
+            Some(r#"{"uploadId":"u-1","lastValidByteReceived":41,"message":"bad part"}"#.into())
+        );
+        assert!(modeled_members(ecr, "ThrottlingException", body).is_empty());
+        assert!(modeled_members(ecr, "KmsException", b"<html>").is_empty());
+    }
+}
