@@ -23,8 +23,12 @@ pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
     if params::skeleton::run(call, format, binary)? {
         return Ok(());
     }
-    let input = params::build_and_validate(call, binary)?;
     let paging = paging_options(call)?;
+    let page_limit = match (&call.operation.paginator, &paging) {
+        (Some(p), Some(options)) => p.limit_key.zip(options.page_size),
+        _ => None,
+    };
+    let input = params::build_and_validate_paged(call, binary, page_limit)?;
     session::with_client(&call.globals, call.service, args, async |client| {
         pager::start(&call.globals);
         let mut out = output::Output::stdout(format, query, call.operation.name);

@@ -1,11 +1,14 @@
 //! The HTTP client: TLS trust as aws configures it.
 //!
-//! By default the system's roots verify the server. `--ca-bundle`, else
-//! `AWS_CA_BUNDLE`, else the profile's `ca_bundle` replace them with the
-//! certificates of one PEM file (as botocore does). `--no-verify-ssl` skips
-//! verification; the SDK's client has no switch for that, so a small client
-//! on hyper with a rustls configuration that accepts any certificate serves
-//! that case alone.
+//! By default the system's roots verify the server, through the SDK's own
+//! client. `--ca-bundle`, else `AWS_CA_BUNDLE`, else the profile's
+//! `ca_bundle`, else `REQUESTS_CA_BUNDLE` replace them with the certificates
+//! of one PEM file (as botocore does), checked the way OpenSSL checks them:
+//! a chain to one of them, or the server presenting one of them itself (a
+//! self-signed `openssl req -x509` certificate, which webpki alone refuses as
+//! `CaUsedAsEndEntity`). `--no-verify-ssl` skips verification. The SDK's
+//! client cannot take a custom verifier, so a small client on hyper with
+//! rustls serves these two cases.
 //!
 //! Loading the system's roots (parsing some 140 PEM certificates) costs
 //! about as much CPU as the rest of a small call, so it is deferred to the
@@ -42,21 +45,12 @@ pub fn client(
 ) -> Result<SharedHttpClient, Error> {
     if globals.no_verify_ssl {
         debug::log("rcr.http", "TLS verification disabled (--no-verify-ssl)");
-        return Ok(SharedHttpClient::new(InsecureClient));
+        return Ok(SharedHttpClient::new(RustlsClient(Verification::AcceptAny)));
     }
-    let bundle = globals
-        .ca_bundle
-        .clone()
-        .or_else(|| {
-            std::env::var("AWS_CA_BUNDLE")
-                .ok()
-                .filter(|s| !s.is_empty())
-        })
-        .or_else(|| settings.get("ca_bundle").cloned().filter(|s| !s.is_empty()));
     let builder = aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(
         tls::rustls_provider::CryptoMode::Ring,
     ));
-    let Some(path) = bundle else {
+    let Some(path) = ca_bundle(globals, settings)? else {
         return Ok(LazyTls::wrap(builder.build_https()));
     };
     debug::log("rcr.http", &format!("CA bundle: {path}"));
@@ -65,20 +59,54 @@ pub fn client(
             "SSL validation failed: could not read the CA bundle {path}: {e}"
         ))
     })?;
-    check_pem(&pem).map_err(|e| {
+    let anchors = bundle_certificates(&pem).map_err(|e| {
         Error::Other(format!(
             "SSL validation failed: the CA bundle {path} is not valid: {e}"
         ))
     })?;
-    let context = tls::TlsContext::builder()
-        .with_trust_store(
-            tls::TrustStore::empty()
-                .with_native_roots(false)
-                .with_pem_certificate(pem),
-        )
-        .build()
-        .map_err(|e| Error::Other(format!("could not set up TLS: {e}")))?;
-    Ok(LazyTls::wrap(builder.tls_context(context).build_https()))
+    // The bundle's certificates alone, checked as OpenSSL checks them; a
+    // plain HTTP endpoint never needs them.
+    Ok(LazyTls::wrap(SharedHttpClient::new(RustlsClient(
+        Verification::Bundle(Arc::new(anchors)),
+    ))))
+}
+
+/// `--ca-bundle`, else `AWS_CA_BUNDLE`, else the profile's `ca_bundle`, else
+/// `REQUESTS_CA_BUNDLE`, as botocore resolves its `verify` value: the first
+/// one set wins, even when empty. An empty (or blank) value is botocore's
+/// `InvalidConfigError` (aws v2.36.6), not a file that cannot be read.
+fn ca_bundle(
+    globals: &Globals,
+    settings: &BTreeMap<String, String>,
+) -> Result<Option<String>, Error> {
+    let value = globals
+        .ca_bundle
+        .clone()
+        .or_else(|| std::env::var("AWS_CA_BUNDLE").ok())
+        .or_else(|| settings.get("ca_bundle").cloned())
+        .or_else(|| std::env::var("REQUESTS_CA_BUNDLE").ok());
+    match value {
+        Some(v) if v.trim().is_empty() => Err(Error::Other(format!(
+            "Invalid CA bundle: {}: a CA bundle must be the path to a file of PEM certificates",
+            python_str_repr(&v)
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// Python's `repr()` of a short string, as botocore quotes values.
+fn python_str_repr(s: &str) -> String {
+    let escaped: String = s
+        .chars()
+        .map(|c| match c {
+            '\t' => "\\t".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\'' => "\\'".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    format!("'{escaped}'")
 }
 
 /// An HTTPS client whose TLS setup (the trust store) happens on the first
@@ -174,27 +202,42 @@ impl HttpConnector for SchemeRouter {
     }
 }
 
-/// The SDK's client panics on a PEM file it cannot use; check it first.
-fn check_pem(pem: &[u8]) -> Result<(), String> {
+/// The certificates of a PEM bundle; an error for a bundle rustls cannot
+/// use as trust anchors (empty bundles included: nothing could be trusted).
+fn bundle_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
     let mut roots = rustls::RootCertStore::empty();
+    let mut certs = Vec::new();
     for cert in CertificateDer::pem_slice_iter(pem) {
         let cert = cert.map_err(|e| e.to_string())?;
-        roots.add(cert).map_err(|e| e.to_string())?;
+        roots.add(cert.clone()).map_err(|e| e.to_string())?;
+        certs.push(cert);
     }
-    Ok(())
+    Ok(certs)
 }
 
-/// `--no-verify-ssl`: HTTPS without certificate checks.
-#[derive(Debug)]
-struct InsecureClient;
+/// How a [`RustlsClient`] checks the server's certificate.
+#[derive(Debug, Clone)]
+enum Verification {
+    /// `--no-verify-ssl`: not at all.
+    AcceptAny,
+    /// A CA bundle: chains to its certificates, or one of them itself.
+    Bundle(Arc<Vec<CertificateDer<'static>>>),
+}
 
-impl HttpClient for InsecureClient {
+/// HTTPS through hyper and rustls with a verifier of rcr's own, for what
+/// the SDK's client cannot be told: no verification, or OpenSSL's
+/// acceptance of a trusted certificate presented as the server's own.
+#[derive(Debug)]
+struct RustlsClient(Verification);
+
+impl HttpClient for RustlsClient {
     fn http_connector(
         &self,
         settings: &HttpConnectorSettings,
         _components: &RuntimeComponents,
     ) -> SharedHttpConnector {
-        SharedHttpConnector::new(InsecureConnector::new(
+        SharedHttpConnector::new(RustlsConnector::new(
+            &self.0,
             settings.connect_timeout(),
             settings.read_timeout(),
         ))
@@ -206,27 +249,35 @@ type HyperClient = hyper_util::client::legacy::Client<
     SdkBody,
 >;
 
-struct InsecureConnector {
+struct RustlsConnector {
     client: HyperClient,
     read_timeout: Option<Duration>,
 }
 
-impl std::fmt::Debug for InsecureConnector {
+impl std::fmt::Debug for RustlsConnector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InsecureConnector")
+        f.debug_struct("RustlsConnector")
             .field("read_timeout", &self.read_timeout)
             .finish()
     }
 }
 
-impl InsecureConnector {
-    fn new(connect_timeout: Option<Duration>, read_timeout: Option<Duration>) -> Self {
+impl RustlsConnector {
+    fn new(
+        verification: &Verification,
+        connect_timeout: Option<Duration>,
+        read_timeout: Option<Duration>,
+    ) -> Self {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = match verification {
+            Verification::AcceptAny => Arc::new(AcceptAny(provider.clone())),
+            Verification::Bundle(anchors) => BundleVerifier::new(anchors.clone(), provider.clone()),
+        };
         let config = rustls::ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map(|b| {
                 b.dangerous()
-                    .with_custom_certificate_verifier(Arc::new(AcceptAny(provider.clone())))
+                    .with_custom_certificate_verifier(verifier.clone())
                     .with_no_client_auth()
             });
         let config = match config {
@@ -235,7 +286,7 @@ impl InsecureConnector {
             // value rather than panic if that ever changes.
             Err(_) => rustls::ClientConfig::builder()
                 .dangerous()
-                .with_custom_certificate_verifier(Arc::new(AcceptAny(provider)))
+                .with_custom_certificate_verifier(verifier)
                 .with_no_client_auth(),
         };
         let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -250,14 +301,14 @@ impl InsecureConnector {
         let client =
             hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
                 .build(https);
-        InsecureConnector {
+        RustlsConnector {
             client,
             read_timeout,
         }
     }
 }
 
-impl HttpConnector for InsecureConnector {
+impl HttpConnector for RustlsConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let client = self.client.clone();
         let read_timeout = self.read_timeout;
@@ -282,6 +333,153 @@ impl HttpConnector for InsecureConnector {
             HttpResponse::try_from(response.map(SdkBody::from_body_1_x))
                 .map_err(|e| ConnectorError::other(e.into(), None))
         })
+    }
+}
+
+/// Normal chain validation against the bundle's certificates, plus what
+/// OpenSSL (and so aws and curl) accepts and webpki refuses: a server
+/// presenting, as its own, a certificate that is exactly one of the
+/// bundle's, even a CA one (the `CA:TRUE` of every `openssl req -x509`
+/// certificate, webpki's `CaUsedAsEndEntity`). Its name must still match
+/// the server's, its dates were checked before that refusal, and the
+/// handshake signatures prove the server holds its key.
+#[derive(Debug)]
+struct BundleVerifier {
+    chain: Arc<rustls::client::WebPkiServerVerifier>,
+    anchors: Arc<Vec<CertificateDer<'static>>>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl BundleVerifier {
+    fn new(
+        anchors: Arc<Vec<CertificateDer<'static>>>,
+        provider: Arc<rustls::crypto::CryptoProvider>,
+    ) -> Arc<dyn rustls::client::danger::ServerCertVerifier> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add_parsable_certificates(anchors.iter().cloned());
+        match rustls::client::WebPkiServerVerifier::builder_with_provider(
+            Arc::new(roots),
+            provider.clone(),
+        )
+        .build()
+        {
+            Ok(chain) => Arc::new(BundleVerifier {
+                chain,
+                anchors,
+                provider,
+            }),
+            // No usable anchor (checked before, so not expected): nothing
+            // can be trusted.
+            Err(_) => Arc::new(RefuseAll(provider)),
+        }
+    }
+}
+
+impl rustls::client::danger::ServerCertVerifier for BundleVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        match self.chain.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        ) {
+            Err(e)
+                if format!("{e:?}").contains("CaUsedAsEndEntity")
+                    && self.anchors.iter().any(|a| a.as_ref() == end_entity.as_ref()) =>
+            {
+                let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
+                rustls::client::verify_server_name(&parsed, server_name)?;
+                Ok(rustls::client::danger::ServerCertVerified::assertion())
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Refuses every certificate (a bundle without one usable certificate).
+#[derive(Debug)]
+struct RefuseAll(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for RefuseAll {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Err(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::UnknownIssuer,
+        ))
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        Err(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::BadSignature,
+        ))
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        Err(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::BadSignature,
+        ))
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 
@@ -331,9 +529,22 @@ mod tests {
     #[test]
     fn rejects_bad_pem() {
         assert!(
-            check_pem(b"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n")
-                .is_err()
+            bundle_certificates(
+                b"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"
+            )
+            .is_err()
         );
-        assert!(check_pem(b"").is_ok());
+        assert!(bundle_certificates(b"").is_ok_and(|c| c.is_empty()));
+    }
+
+    #[test]
+    fn blank_bundle_values_are_invalid() {
+        let globals = Globals {
+            ca_bundle: Some("  ".into()),
+            ..Globals::default()
+        };
+        let e = ca_bundle(&globals, &BTreeMap::new()).expect_err("blank");
+        assert!(e.to_string().contains("Invalid CA bundle: '  '"), "{e}");
+        assert_eq!(e.exit_code(), 255);
     }
 }

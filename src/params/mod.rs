@@ -74,7 +74,22 @@ fn param_error(flag: &str, message: impl std::fmt::Display) -> Error {
 /// Builds the input document of `call` and validates it against the model
 /// (botocore's checks); nothing may be sent when this fails.
 pub fn build_and_validate(call: &OperationCall, binary: BinaryFormat) -> Result<Value, Error> {
+    build_and_validate_paged(call, binary, None)
+}
+
+/// [`build_and_validate`] with `--page-size` set as the paginator's limit
+/// member (`maxResults`) first, so that it is validated like that member
+/// (`--page-size 0`: `Invalid value for parameter maxResults, value: 0,
+/// valid min value: 1`), as botocore validates the request it sends.
+pub fn build_and_validate_paged(
+    call: &OperationCall,
+    binary: BinaryFormat,
+    page_limit: Option<(&str, i64)>,
+) -> Result<Value, Error> {
     let mut doc = build_input(call, binary)?;
+    if let (Some((member, size)), Value::Object(map)) = (page_limit, &mut doc) {
+        map.insert(member.to_string(), Value::from(size));
+    }
     if binary == BinaryFormat::Base64 {
         decode_base64_blobs(call.service, call.operation.input, &mut doc)?;
     }
