@@ -1,7 +1,10 @@
 //! TLS against a loopback HTTPS server whose certificate the test makes
 //! (with the openssl command line tool; a test CA signs a 127.0.0.1 leaf):
 //! default verification refuses it, `--ca-bundle` / `AWS_CA_BUNDLE` /
-//! `ca_bundle` trust it, `--no-verify-ssl` skips verification.
+//! `ca_bundle` trust it, `--no-verify-ssl` skips verification. A server
+//! presenting the usual self-signed `openssl req -x509` certificate (CA:TRUE)
+//! is trusted when the bundle holds that very certificate, as aws and curl
+//! trust it; a blank CA bundle value is aws's `Invalid CA bundle` error.
 
 #[path = "config_support/mod.rs"]
 mod support;
@@ -137,10 +140,10 @@ fn https_server(dir: &Path) -> (u16, Arc<Mutex<Vec<Request>>>) {
 #[test]
 fn certificate_verification() {
     let home = Home::new("", "");
-    if !make_certificates(&home.dir) {
-        eprintln!("openssl not available; skipping");
-        return;
-    }
+    assert!(
+        make_certificates(&home.dir),
+        "the openssl command line tool is needed to make the test certificates"
+    );
     let (port, requests) = https_server(&home.dir);
     let url = format!("https://127.0.0.1:{port}");
     let ca = home.path("ca.pem");
@@ -201,4 +204,127 @@ fn certificate_verification() {
         .args(["--ca-bundle", bad.to_str().expect("utf-8")]));
     assert_eq!(r.code, 255, "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}
+
+/// Writes a self-signed cert.pem (CA:TRUE, as `openssl req -x509` makes it
+/// by default) and its key.pem into `dir`.
+fn make_self_signed(dir: &Path) -> bool {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "cert.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+    )
+}
+
+#[test]
+fn self_signed_ca_certificate_given_as_bundle_is_trusted() {
+    let home = Home::new("", "");
+    assert!(
+        make_self_signed(&home.dir),
+        "the openssl command line tool is needed to make the test certificate"
+    );
+    let text = Command::new("openssl")
+        .args(["x509", "-noout", "-text", "-in"])
+        .arg(home.path("cert.pem"))
+        .output()
+        .expect("openssl x509");
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("CA:TRUE"),
+        "the certificate should be a CA one, as openssl req -x509 makes it"
+    );
+    let (port, requests) = https_server(&home.dir);
+    let url = format!("https://127.0.0.1:{port}");
+    let cert = home.path("cert.pem");
+    let cert = cert.to_str().expect("utf-8 path");
+    let list = [
+        "ecr",
+        "list-images",
+        "--repository-name",
+        "shop/cart",
+        "--endpoint-url",
+        &url,
+    ];
+    let count = || requests.lock().map(|r| r.len()).unwrap_or(0);
+
+    let r = run(home.rcr(&list).args(["--ca-bundle", cert]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "", "an empty response prints nothing");
+    assert_eq!(count(), 1);
+    let r = run(home.rcr(&list).env("AWS_CA_BUNDLE", cert));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(count(), 2);
+
+    // The system's roots still refuse it, and so does a bundle without it.
+    let r = run(home.rcr(&list).env("AWS_MAX_ATTEMPTS", "1"));
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(r.stderr.contains("SSL validation failed"), "{}", r.stderr);
+    let other = Home::new("", "");
+    assert!(make_self_signed(&other.dir), "openssl");
+    let other_cert = other.path("cert.pem");
+    let r = run(home
+        .rcr(&list)
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .args(["--ca-bundle", other_cert.to_str().expect("utf-8")]));
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(r.stderr.contains("SSL validation failed"), "{}", r.stderr);
+
+    // Trusted for 127.0.0.1 only: the name must still match.
+    let r = run(home
+        .rcr(&[
+            "ecr",
+            "list-images",
+            "--repository-name",
+            "shop/cart",
+            "--endpoint-url",
+            &format!("https://localhost:{port}"),
+        ])
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .args(["--ca-bundle", cert]));
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(r.stderr.contains("SSL validation failed"), "{}", r.stderr);
+    assert_eq!(count(), 2);
+}
+
+#[test]
+fn blank_ca_bundle_is_a_configuration_error() {
+    let home = Home::new("", "");
+    let list = [
+        "ecr",
+        "list-images",
+        "--repository-name",
+        "shop/cart",
+        "--endpoint-url",
+        "https://127.0.0.1:9",
+    ];
+    for value in ["", "   "] {
+        let r = run(home.rcr(&list).env("AWS_CA_BUNDLE", value));
+        assert_eq!(r.code, 255, "{}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "\nrcr: [ERROR]: Invalid CA bundle: '{value}': a CA bundle must be the path to a file of PEM certificates\n"
+            )
+        );
+    }
+    std::fs::write(home.path(".aws/config"), "[default]\nca_bundle =\n").expect("config");
+    let r = run(home.rcr(&list));
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(r.stderr.contains("Invalid CA bundle: ''"), "{}", r.stderr);
 }
