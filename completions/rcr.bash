@@ -311,7 +311,7 @@ _rcr() {
 
     case "${cmd}" in
         rcr)
-            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format help ecr ecr-public"
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format help ecr ecr-public"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -346,7 +346,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -365,7 +369,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr)
-            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format help get-login-password batch-check-layer-availability batch-delete-image batch-get-image batch-get-repository-scanning-configuration complete-layer-upload create-pull-through-cache-rule create-repository create-repository-creation-template delete-lifecycle-policy delete-pull-through-cache-rule delete-registry-policy delete-repository delete-repository-creation-template delete-repository-policy delete-signing-configuration deregister-pull-time-update-exclusion describe-image-replication-status describe-image-scan-findings describe-image-signing-status describe-images describe-pull-through-cache-rules describe-registry describe-replication-backfill-results describe-repositories describe-repository-creation-templates get-account-setting get-authorization-token get-download-url-for-layer get-lifecycle-policy get-lifecycle-policy-preview get-registry-policy get-registry-scanning-configuration get-repository-policy get-signing-configuration initiate-layer-upload list-image-referrers list-images list-pull-time-update-exclusions list-replication-backfills list-tags-for-resource put-account-setting put-image put-image-scanning-configuration put-image-tag-mutability put-lifecycle-policy put-registry-policy put-registry-scanning-configuration put-replication-configuration put-signing-configuration register-pull-time-update-exclusion set-repository-policy start-image-scan start-lifecycle-policy-preview start-replication-backfill stop-replication-backfill tag-resource untag-resource update-image-storage-class update-pull-through-cache-rule update-repository-creation-template upload-layer-part validate-pull-through-cache-rule wait"
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format help get-login-password batch-check-layer-availability batch-delete-image batch-get-image batch-get-repository-scanning-configuration complete-layer-upload create-pull-through-cache-rule create-repository create-repository-creation-template delete-lifecycle-policy delete-pull-through-cache-rule delete-registry-policy delete-repository delete-repository-creation-template delete-repository-policy delete-signing-configuration deregister-pull-time-update-exclusion describe-image-replication-status describe-image-scan-findings describe-image-signing-status describe-images describe-pull-through-cache-rules describe-registry describe-replication-backfill-results describe-repositories describe-repository-creation-templates get-account-setting get-authorization-token get-download-url-for-layer get-lifecycle-policy get-lifecycle-policy-preview get-registry-policy get-registry-scanning-configuration get-repository-policy get-signing-configuration initiate-layer-upload list-image-referrers list-images list-pull-time-update-exclusions list-replication-backfills list-tags-for-resource put-account-setting put-image put-image-scanning-configuration put-image-tag-mutability put-lifecycle-policy put-registry-policy put-registry-scanning-configuration put-replication-configuration put-signing-configuration register-pull-time-update-exclusion set-repository-policy start-image-scan start-lifecycle-policy-preview start-replication-backfill stop-replication-backfill tag-resource untag-resource update-image-storage-class update-pull-through-cache-rule update-repository-creation-template upload-layer-part validate-pull-through-cache-rule wait"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -400,7 +404,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -419,7 +427,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public)
-            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format help get-login-password batch-check-layer-availability batch-delete-image complete-layer-upload create-repository delete-repository delete-repository-policy describe-image-tags describe-images describe-registries describe-repositories get-authorization-token get-registry-catalog-data get-repository-catalog-data get-repository-policy initiate-layer-upload list-tags-for-resource put-image put-registry-catalog-data put-repository-catalog-data set-repository-policy tag-resource untag-resource upload-layer-part"
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format help get-login-password batch-check-layer-availability batch-delete-image complete-layer-upload create-repository delete-repository delete-repository-policy describe-image-tags describe-images describe-registries describe-repositories get-authorization-token get-registry-catalog-data get-repository-catalog-data get-repository-policy initiate-layer-upload list-tags-for-resource put-image put-registry-catalog-data put-repository-catalog-data set-repository-policy tag-resource untag-resource upload-layer-part"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -454,7 +462,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -473,7 +485,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__batch__subcmd__check__subcmd__layer__subcmd__availability)
-            opts="--registry-id --repository-name --layer-digests --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --layer-digests --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -532,7 +544,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -551,7 +567,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__batch__subcmd__delete__subcmd__image)
-            opts="--registry-id --repository-name --image-ids --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-ids --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -610,7 +626,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -629,7 +649,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__complete__subcmd__layer__subcmd__upload)
-            opts="--registry-id --repository-name --upload-id --layer-digests --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --upload-id --layer-digests --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -692,7 +712,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -711,7 +735,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__create__subcmd__repository)
-            opts="--repository-name --catalog-data --tags --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--repository-name --catalog-data --tags --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -770,7 +794,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -789,7 +817,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__delete__subcmd__repository)
-            opts="--registry-id --repository-name --force --no-force --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --force --no-force --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -844,7 +872,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -863,7 +895,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__delete__subcmd__repository__subcmd__policy)
-            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,7 +950,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -937,7 +973,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__describe__subcmd__image__subcmd__tags)
-            opts="--registry-id --repository-name --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1012,7 +1048,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1031,7 +1071,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__describe__subcmd__images)
-            opts="--registry-id --repository-name --image-ids --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-ids --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1110,7 +1150,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1129,7 +1173,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__describe__subcmd__registries)
-            opts="--next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1196,7 +1240,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1215,7 +1263,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__describe__subcmd__repositories)
-            opts="--registry-id --repository-names --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-names --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1290,7 +1338,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1309,7 +1361,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__get__subcmd__authorization__subcmd__token)
-            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1356,7 +1408,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1375,7 +1431,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__get__subcmd__login__subcmd__password)
-            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1410,7 +1466,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1429,7 +1489,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__get__subcmd__registry__subcmd__catalog__subcmd__data)
-            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1476,7 +1536,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1495,7 +1559,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__get__subcmd__repository__subcmd__catalog__subcmd__data)
-            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1550,7 +1614,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1569,7 +1637,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__get__subcmd__repository__subcmd__policy)
-            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1624,7 +1692,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1643,7 +1715,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__help)
-            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1678,7 +1750,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1697,7 +1773,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__initiate__subcmd__layer__subcmd__upload)
-            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1752,7 +1828,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1771,7 +1851,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__list__subcmd__tags__subcmd__for__subcmd__resource)
-            opts="--resource-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--resource-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1822,7 +1902,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1841,7 +1925,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__put__subcmd__image)
-            opts="--registry-id --repository-name --image-manifest --image-manifest-media-type --image-tag --image-digest --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-manifest --image-manifest-media-type --image-tag --image-digest --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1912,7 +1996,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1931,7 +2019,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__put__subcmd__registry__subcmd__catalog__subcmd__data)
-            opts="--display-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--display-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1982,7 +2070,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2001,7 +2093,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__put__subcmd__repository__subcmd__catalog__subcmd__data)
-            opts="--registry-id --repository-name --catalog-data --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --catalog-data --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2060,7 +2152,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2079,7 +2175,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__set__subcmd__repository__subcmd__policy)
-            opts="--registry-id --repository-name --policy-text --force --no-force --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --policy-text --force --no-force --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2138,7 +2234,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2157,7 +2257,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__tag__subcmd__resource)
-            opts="--resource-arn --tags --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--resource-arn --tags --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2212,7 +2312,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2231,7 +2335,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__untag__subcmd__resource)
-            opts="--resource-arn --tag-keys --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--resource-arn --tag-keys --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2286,7 +2390,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2305,7 +2413,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__public__subcmd__upload__subcmd__layer__subcmd__part)
-            opts="--registry-id --repository-name --upload-id --part-first-byte --part-last-byte --layer-part-blob --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --upload-id --part-first-byte --part-last-byte --layer-part-blob --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2376,7 +2484,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2395,7 +2507,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__batch__subcmd__check__subcmd__layer__subcmd__availability)
-            opts="--registry-id --repository-name --layer-digests --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --layer-digests --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2454,7 +2566,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2473,7 +2589,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__batch__subcmd__delete__subcmd__image)
-            opts="--registry-id --repository-name --image-ids --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-ids --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2532,7 +2648,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2551,7 +2671,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__batch__subcmd__get__subcmd__image)
-            opts="--registry-id --repository-name --image-ids --accepted-media-types --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-ids --accepted-media-types --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2614,7 +2734,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2633,7 +2757,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__batch__subcmd__get__subcmd__repository__subcmd__scanning__subcmd__configuration)
-            opts="--repository-names --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--repository-names --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2684,7 +2808,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2703,7 +2831,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__complete__subcmd__layer__subcmd__upload)
-            opts="--registry-id --repository-name --upload-id --layer-digests --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --upload-id --layer-digests --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2766,7 +2894,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2785,7 +2917,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__create__subcmd__pull__subcmd__through__subcmd__cache__subcmd__rule)
-            opts="--ecr-repository-prefix --upstream-registry-url --registry-id --credential-arn --custom-role-arn --upstream-repository-prefix --cli-input-json --cli-input-yaml --generate-cli-skeleton --upstream-registry --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--ecr-repository-prefix --upstream-registry-url --registry-id --credential-arn --custom-role-arn --upstream-repository-prefix --cli-input-json --cli-input-yaml --generate-cli-skeleton --upstream-registry --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2860,7 +2992,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2879,7 +3015,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__create__subcmd__repository)
-            opts="--registry-id --repository-name --tags --image-tag-mutability-exclusion-filters --image-scanning-configuration --encryption-configuration --cli-input-json --cli-input-yaml --generate-cli-skeleton --image-tag-mutability --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --tags --image-tag-mutability-exclusion-filters --image-scanning-configuration --encryption-configuration --cli-input-json --cli-input-yaml --generate-cli-skeleton --image-tag-mutability --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2954,7 +3090,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -2973,7 +3113,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__create__subcmd__repository__subcmd__creation__subcmd__template)
-            opts="--prefix --description --encryption-configuration --resource-tags --image-tag-mutability-exclusion-filters --repository-policy --lifecycle-policy --custom-role-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --image-tag-mutability --applied-for --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--prefix --description --encryption-configuration --resource-tags --image-tag-mutability-exclusion-filters --repository-policy --lifecycle-policy --custom-role-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --image-tag-mutability --applied-for --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3060,7 +3200,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3079,7 +3223,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__delete__subcmd__lifecycle__subcmd__policy)
-            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3134,7 +3278,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3153,7 +3301,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__delete__subcmd__pull__subcmd__through__subcmd__cache__subcmd__rule)
-            opts="--ecr-repository-prefix --registry-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--ecr-repository-prefix --registry-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3208,7 +3356,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3227,7 +3379,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__delete__subcmd__registry__subcmd__policy)
-            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3274,7 +3426,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3293,7 +3449,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__delete__subcmd__repository)
-            opts="--registry-id --repository-name --force --no-force --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --force --no-force --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3348,7 +3504,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3367,7 +3527,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__delete__subcmd__repository__subcmd__creation__subcmd__template)
-            opts="--prefix --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--prefix --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3418,7 +3578,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3437,7 +3601,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__delete__subcmd__repository__subcmd__policy)
-            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3492,7 +3656,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3511,7 +3679,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__delete__subcmd__signing__subcmd__configuration)
-            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3558,7 +3726,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3577,7 +3749,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__deregister__subcmd__pull__subcmd__time__subcmd__update__subcmd__exclusion)
-            opts="--principal-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--principal-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3628,7 +3800,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3647,7 +3823,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__describe__subcmd__image__subcmd__replication__subcmd__status)
-            opts="--repository-name --image-id --registry-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--repository-name --image-id --registry-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3706,7 +3882,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3725,7 +3905,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__describe__subcmd__image__subcmd__scan__subcmd__findings)
-            opts="--registry-id --repository-name --image-id --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-id --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3804,7 +3984,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3823,7 +4007,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__describe__subcmd__image__subcmd__signing__subcmd__status)
-            opts="--repository-name --image-id --registry-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--repository-name --image-id --registry-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3882,7 +4066,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -3901,7 +4089,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__describe__subcmd__images)
-            opts="--registry-id --repository-name --image-ids --next-token --max-results --filter --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-ids --next-token --max-results --filter --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3984,7 +4172,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4003,7 +4195,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__describe__subcmd__pull__subcmd__through__subcmd__cache__subcmd__rules)
-            opts="--registry-id --ecr-repository-prefixes --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --ecr-repository-prefixes --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4078,7 +4270,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4097,7 +4293,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__describe__subcmd__registry)
-            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4144,7 +4340,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4163,7 +4363,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__describe__subcmd__replication__subcmd__backfill__subcmd__results)
-            opts="--registry-id --replication-backfill-id --max-results --next-token --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --result-status-filter --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --replication-backfill-id --max-results --next-token --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --result-status-filter --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4242,7 +4442,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4261,7 +4465,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__describe__subcmd__repositories)
-            opts="--registry-id --repository-names --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-names --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4336,7 +4540,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4355,7 +4563,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__describe__subcmd__repository__subcmd__creation__subcmd__templates)
-            opts="--prefixes --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--prefixes --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4426,7 +4634,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4445,7 +4657,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__get__subcmd__account__subcmd__setting)
-            opts="--name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4496,7 +4708,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4515,7 +4731,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__get__subcmd__authorization__subcmd__token)
-            opts="--registry-ids --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-ids --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4566,7 +4782,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4585,7 +4805,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__get__subcmd__download__subcmd__url__subcmd__for__subcmd__layer)
-            opts="--registry-id --repository-name --layer-digest --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --layer-digest --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4644,7 +4864,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4663,7 +4887,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__get__subcmd__lifecycle__subcmd__policy)
-            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4718,7 +4942,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4737,7 +4965,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__get__subcmd__lifecycle__subcmd__policy__subcmd__preview)
-            opts="--registry-id --repository-name --image-ids --next-token --max-results --filter --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-ids --next-token --max-results --filter --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4820,7 +5048,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4839,7 +5071,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__get__subcmd__login__subcmd__password)
-            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4874,7 +5106,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4893,7 +5129,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__get__subcmd__registry__subcmd__policy)
-            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4940,7 +5176,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -4959,7 +5199,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__get__subcmd__registry__subcmd__scanning__subcmd__configuration)
-            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5006,7 +5246,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5025,7 +5269,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__get__subcmd__repository__subcmd__policy)
-            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5080,7 +5324,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5099,7 +5347,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__get__subcmd__signing__subcmd__configuration)
-            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5146,7 +5394,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5165,7 +5417,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__help)
-            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5200,7 +5452,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5219,7 +5475,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__initiate__subcmd__layer__subcmd__upload)
-            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5274,7 +5530,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5293,7 +5553,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__list__subcmd__image__subcmd__referrers)
-            opts="--registry-id --repository-name --subject-id --filter --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --subject-id --filter --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5364,7 +5624,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5383,7 +5647,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__list__subcmd__images)
-            opts="--registry-id --repository-name --next-token --max-results --filter --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --next-token --max-results --filter --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5462,7 +5726,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5481,7 +5749,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__list__subcmd__pull__subcmd__time__subcmd__update__subcmd__exclusions)
-            opts="--max-results --next-token --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--max-results --next-token --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5536,7 +5804,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5555,7 +5827,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__list__subcmd__replication__subcmd__backfills)
-            opts="--registry-id --max-results --next-token --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --max-results --next-token --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5626,7 +5898,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5645,7 +5921,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__list__subcmd__tags__subcmd__for__subcmd__resource)
-            opts="--resource-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--resource-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5696,7 +5972,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5715,7 +5995,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__put__subcmd__account__subcmd__setting)
-            opts="--name --value --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--name --value --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5770,7 +6050,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5789,7 +6073,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__put__subcmd__image)
-            opts="--registry-id --repository-name --image-manifest --image-manifest-media-type --image-tag --image-digest --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-manifest --image-manifest-media-type --image-tag --image-digest --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5860,7 +6144,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5879,7 +6167,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__put__subcmd__image__subcmd__scanning__subcmd__configuration)
-            opts="--registry-id --repository-name --image-scanning-configuration --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-scanning-configuration --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5938,7 +6226,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -5957,7 +6249,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__put__subcmd__image__subcmd__tag__subcmd__mutability)
-            opts="--registry-id --repository-name --image-tag-mutability-exclusion-filters --cli-input-json --cli-input-yaml --generate-cli-skeleton --image-tag-mutability --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-tag-mutability-exclusion-filters --cli-input-json --cli-input-yaml --generate-cli-skeleton --image-tag-mutability --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6020,7 +6312,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6039,7 +6335,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__put__subcmd__lifecycle__subcmd__policy)
-            opts="--registry-id --repository-name --lifecycle-policy-text --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --lifecycle-policy-text --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6098,7 +6394,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6117,7 +6417,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__put__subcmd__registry__subcmd__policy)
-            opts="--policy-text --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--policy-text --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6168,7 +6468,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6187,7 +6491,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__put__subcmd__registry__subcmd__scanning__subcmd__configuration)
-            opts="--rules --cli-input-json --cli-input-yaml --generate-cli-skeleton --scan-type --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--rules --cli-input-json --cli-input-yaml --generate-cli-skeleton --scan-type --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6242,7 +6546,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6261,7 +6569,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__put__subcmd__replication__subcmd__configuration)
-            opts="--replication-configuration --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--replication-configuration --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6312,7 +6620,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6331,7 +6643,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__put__subcmd__signing__subcmd__configuration)
-            opts="--signing-configuration --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--signing-configuration --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6382,7 +6694,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6401,7 +6717,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__register__subcmd__pull__subcmd__time__subcmd__update__subcmd__exclusion)
-            opts="--principal-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--principal-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6452,7 +6768,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6471,7 +6791,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__set__subcmd__repository__subcmd__policy)
-            opts="--registry-id --repository-name --policy-text --force --no-force --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --policy-text --force --no-force --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6530,7 +6850,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6549,7 +6873,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__start__subcmd__image__subcmd__scan)
-            opts="--registry-id --repository-name --image-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6608,7 +6932,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6627,7 +6955,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__start__subcmd__lifecycle__subcmd__policy__subcmd__preview)
-            opts="--registry-id --repository-name --lifecycle-policy-text --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --lifecycle-policy-text --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6686,7 +7014,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6705,7 +7037,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__start__subcmd__replication__subcmd__backfill)
-            opts="--registry-id --destination --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --destination --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6760,7 +7092,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6779,7 +7115,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__stop__subcmd__replication__subcmd__backfill)
-            opts="--registry-id --replication-backfill-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --replication-backfill-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6834,7 +7170,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6853,7 +7193,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__tag__subcmd__resource)
-            opts="--resource-arn --tags --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--resource-arn --tags --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6908,7 +7248,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -6927,7 +7271,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__untag__subcmd__resource)
-            opts="--resource-arn --tag-keys --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--resource-arn --tag-keys --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6982,7 +7326,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -7001,7 +7349,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__update__subcmd__image__subcmd__storage__subcmd__class)
-            opts="--registry-id --repository-name --image-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --target-storage-class --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --target-storage-class --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7064,7 +7412,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -7083,7 +7435,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__update__subcmd__pull__subcmd__through__subcmd__cache__subcmd__rule)
-            opts="--registry-id --ecr-repository-prefix --credential-arn --custom-role-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --ecr-repository-prefix --credential-arn --custom-role-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7146,7 +7498,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -7165,7 +7521,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__update__subcmd__repository__subcmd__creation__subcmd__template)
-            opts="--prefix --description --encryption-configuration --resource-tags --image-tag-mutability-exclusion-filters --repository-policy --lifecycle-policy --custom-role-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --image-tag-mutability --applied-for --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--prefix --description --encryption-configuration --resource-tags --image-tag-mutability-exclusion-filters --repository-policy --lifecycle-policy --custom-role-arn --cli-input-json --cli-input-yaml --generate-cli-skeleton --image-tag-mutability --applied-for --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7252,7 +7608,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -7271,7 +7631,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__upload__subcmd__layer__subcmd__part)
-            opts="--registry-id --repository-name --upload-id --part-first-byte --part-last-byte --layer-part-blob --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --upload-id --part-first-byte --part-last-byte --layer-part-blob --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7342,7 +7702,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -7361,7 +7725,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__validate__subcmd__pull__subcmd__through__subcmd__cache__subcmd__rule)
-            opts="--ecr-repository-prefix --registry-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--ecr-repository-prefix --registry-id --cli-input-json --cli-input-yaml --generate-cli-skeleton --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7416,7 +7780,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -7435,7 +7803,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__wait)
-            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format help image-scan-complete lifecycle-policy-preview-complete"
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format help image-scan-complete lifecycle-policy-preview-complete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7470,7 +7838,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -7489,7 +7861,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__wait__subcmd__help)
-            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7524,7 +7896,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -7543,7 +7919,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__wait__subcmd__image__subcmd__scan__subcmd__complete)
-            opts="--registry-id --repository-name --image-id --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-id --next-token --max-results --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7622,7 +7998,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -7641,7 +8021,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__ecr__subcmd__wait__subcmd__lifecycle__subcmd__policy__subcmd__preview__subcmd__complete)
-            opts="--registry-id --repository-name --image-ids --next-token --max-results --filter --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--registry-id --repository-name --image-ids --next-token --max-results --filter --cli-input-json --cli-input-yaml --generate-cli-skeleton --starting-token --page-size --max-items --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7724,7 +8104,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -7743,7 +8127,7 @@ _rcr() {
             return 0
             ;;
         rcr__subcmd__help)
-            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --cli-error-format --color --cli-binary-format"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7778,7 +8162,11 @@ _rcr() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream off" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-error-format)
+                    COMPREPLY=($(compgen -W "legacy json yaml text table enhanced" -- "${cur}"))
                     return 0
                     ;;
                 --color)

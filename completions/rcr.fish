@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rcr_global_optspecs
-    string join \n debug endpoint-url= no-verify-ssl no-paginate query= profile= region= version no-sign-request ca-bundle= cli-read-timeout= cli-connect-timeout= no-cli-pager cli-auto-prompt no-cli-auto-prompt output= color= cli-binary-format=
+    string join \n debug endpoint-url= no-verify-ssl no-paginate query= profile= region= version no-sign-request ca-bundle= cli-read-timeout= cli-connect-timeout= no-cli-pager cli-auto-prompt no-cli-auto-prompt output= cli-error-format= color= cli-binary-format=
 end
 
 function __fish_rcr_needs_command
@@ -31,11 +31,18 @@ complete -c rcr -n "__fish_rcr_needs_command" -l region -d 'The region to use. O
 complete -c rcr -n "__fish_rcr_needs_command" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_needs_command" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_needs_command" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_needs_command" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_needs_command" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_needs_command" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_needs_command" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -59,11 +66,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand help" -l region -d 'The region t
 complete -c rcr -n "__fish_rcr_using_subcommand help" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand help" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand help" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand help" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand help" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand help" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand help" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -84,11 +98,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and not __fish_seen_subcomm
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image batch-get-image batch-get-repository-scanning-configuration complete-layer-upload create-pull-through-cache-rule create-repository create-repository-creation-template delete-lifecycle-policy delete-pull-through-cache-rule delete-registry-policy delete-repository delete-repository-creation-template delete-repository-policy delete-signing-configuration deregister-pull-time-update-exclusion describe-image-replication-status describe-image-scan-findings describe-image-signing-status describe-images describe-pull-through-cache-rules describe-registry describe-replication-backfill-results describe-repositories describe-repository-creation-templates get-account-setting get-authorization-token get-download-url-for-layer get-lifecycle-policy get-lifecycle-policy-preview get-registry-policy get-registry-scanning-configuration get-repository-policy get-signing-configuration initiate-layer-upload list-image-referrers list-images list-pull-time-update-exclusions list-replication-backfills list-tags-for-resource put-account-setting put-image put-image-scanning-configuration put-image-tag-mutability put-lifecycle-policy put-registry-policy put-registry-scanning-configuration put-replication-configuration put-signing-configuration register-pull-time-update-exclusion set-repository-policy start-image-scan start-lifecycle-policy-preview start-replication-backfill stop-replication-backfill tag-resource untag-resource update-image-storage-class update-pull-through-cache-rule update-repository-creation-template upload-layer-part validate-pull-through-cache-rule wait" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image batch-get-image batch-get-repository-scanning-configuration complete-layer-upload create-pull-through-cache-rule create-repository create-repository-creation-template delete-lifecycle-policy delete-pull-through-cache-rule delete-registry-policy delete-repository delete-repository-creation-template delete-repository-policy delete-signing-configuration deregister-pull-time-update-exclusion describe-image-replication-status describe-image-scan-findings describe-image-signing-status describe-images describe-pull-through-cache-rules describe-registry describe-replication-backfill-results describe-repositories describe-repository-creation-templates get-account-setting get-authorization-token get-download-url-for-layer get-lifecycle-policy get-lifecycle-policy-preview get-registry-policy get-registry-scanning-configuration get-repository-policy get-signing-configuration initiate-layer-upload list-image-referrers list-images list-pull-time-update-exclusions list-replication-backfills list-tags-for-resource put-account-setting put-image put-image-scanning-configuration put-image-tag-mutability put-lifecycle-policy put-registry-policy put-registry-scanning-configuration put-replication-configuration put-signing-configuration register-pull-time-update-exclusion set-repository-policy start-image-scan start-lifecycle-policy-preview start-replication-backfill stop-replication-backfill tag-resource untag-resource update-image-storage-class update-pull-through-cache-rule update-repository-creation-template upload-layer-part validate-pull-through-cache-rule wait" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image batch-get-image batch-get-repository-scanning-configuration complete-layer-upload create-pull-through-cache-rule create-repository create-repository-creation-template delete-lifecycle-policy delete-pull-through-cache-rule delete-registry-policy delete-repository delete-repository-creation-template delete-repository-policy delete-signing-configuration deregister-pull-time-update-exclusion describe-image-replication-status describe-image-scan-findings describe-image-signing-status describe-images describe-pull-through-cache-rules describe-registry describe-replication-backfill-results describe-repositories describe-repository-creation-templates get-account-setting get-authorization-token get-download-url-for-layer get-lifecycle-policy get-lifecycle-policy-preview get-registry-policy get-registry-scanning-configuration get-repository-policy get-signing-configuration initiate-layer-upload list-image-referrers list-images list-pull-time-update-exclusions list-replication-backfills list-tags-for-resource put-account-setting put-image put-image-scanning-configuration put-image-tag-mutability put-lifecycle-policy put-registry-policy put-registry-scanning-configuration put-replication-configuration put-signing-configuration register-pull-time-update-exclusion set-repository-policy start-image-scan start-lifecycle-policy-preview start-replication-backfill stop-replication-backfill tag-resource untag-resource update-image-storage-class update-pull-through-cache-rule update-repository-creation-template upload-layer-part validate-pull-through-cache-rule wait" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image batch-get-image batch-get-repository-scanning-configuration complete-layer-upload create-pull-through-cache-rule create-repository create-repository-creation-template delete-lifecycle-policy delete-pull-through-cache-rule delete-registry-policy delete-repository delete-repository-creation-template delete-repository-policy delete-signing-configuration deregister-pull-time-update-exclusion describe-image-replication-status describe-image-scan-findings describe-image-signing-status describe-images describe-pull-through-cache-rules describe-registry describe-replication-backfill-results describe-repositories describe-repository-creation-templates get-account-setting get-authorization-token get-download-url-for-layer get-lifecycle-policy get-lifecycle-policy-preview get-registry-policy get-registry-scanning-configuration get-repository-policy get-signing-configuration initiate-layer-upload list-image-referrers list-images list-pull-time-update-exclusions list-replication-backfills list-tags-for-resource put-account-setting put-image put-image-scanning-configuration put-image-tag-mutability put-lifecycle-policy put-registry-policy put-registry-scanning-configuration put-replication-configuration put-signing-configuration register-pull-time-update-exclusion set-repository-policy start-image-scan start-lifecycle-policy-preview start-replication-backfill stop-replication-backfill tag-resource untag-resource update-image-storage-class update-pull-through-cache-rule update-repository-creation-template upload-layer-part validate-pull-through-cache-rule wait" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image batch-get-image batch-get-repository-scanning-configuration complete-layer-upload create-pull-through-cache-rule create-repository create-repository-creation-template delete-lifecycle-policy delete-pull-through-cache-rule delete-registry-policy delete-repository delete-repository-creation-template delete-repository-policy delete-signing-configuration deregister-pull-time-update-exclusion describe-image-replication-status describe-image-scan-findings describe-image-signing-status describe-images describe-pull-through-cache-rules describe-registry describe-replication-backfill-results describe-repositories describe-repository-creation-templates get-account-setting get-authorization-token get-download-url-for-layer get-lifecycle-policy get-lifecycle-policy-preview get-registry-policy get-registry-scanning-configuration get-repository-policy get-signing-configuration initiate-layer-upload list-image-referrers list-images list-pull-time-update-exclusions list-replication-backfills list-tags-for-resource put-account-setting put-image put-image-scanning-configuration put-image-tag-mutability put-lifecycle-policy put-registry-policy put-registry-scanning-configuration put-replication-configuration put-signing-configuration register-pull-time-update-exclusion set-repository-policy start-image-scan start-lifecycle-policy-preview start-replication-backfill stop-replication-backfill tag-resource untag-resource update-image-storage-class update-pull-through-cache-rule update-repository-creation-template upload-layer-part validate-pull-through-cache-rule wait" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image batch-get-image batch-get-repository-scanning-configuration complete-layer-upload create-pull-through-cache-rule create-repository create-repository-creation-template delete-lifecycle-policy delete-pull-through-cache-rule delete-registry-policy delete-repository delete-repository-creation-template delete-repository-policy delete-signing-configuration deregister-pull-time-update-exclusion describe-image-replication-status describe-image-scan-findings describe-image-signing-status describe-images describe-pull-through-cache-rules describe-registry describe-replication-backfill-results describe-repositories describe-repository-creation-templates get-account-setting get-authorization-token get-download-url-for-layer get-lifecycle-policy get-lifecycle-policy-preview get-registry-policy get-registry-scanning-configuration get-repository-policy get-signing-configuration initiate-layer-upload list-image-referrers list-images list-pull-time-update-exclusions list-replication-backfills list-tags-for-resource put-account-setting put-image put-image-scanning-configuration put-image-tag-mutability put-lifecycle-policy put-registry-policy put-registry-scanning-configuration put-replication-configuration put-signing-configuration register-pull-time-update-exclusion set-repository-policy start-image-scan start-lifecycle-policy-preview start-replication-backfill stop-replication-backfill tag-resource untag-resource update-image-storage-class update-pull-through-cache-rule update-repository-creation-template upload-layer-part validate-pull-through-cache-rule wait" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image batch-get-image batch-get-repository-scanning-configuration complete-layer-upload create-pull-through-cache-rule create-repository create-repository-creation-template delete-lifecycle-policy delete-pull-through-cache-rule delete-registry-policy delete-repository delete-repository-creation-template delete-repository-policy delete-signing-configuration deregister-pull-time-update-exclusion describe-image-replication-status describe-image-scan-findings describe-image-signing-status describe-images describe-pull-through-cache-rules describe-registry describe-replication-backfill-results describe-repositories describe-repository-creation-templates get-account-setting get-authorization-token get-download-url-for-layer get-lifecycle-policy get-lifecycle-policy-preview get-registry-policy get-registry-scanning-configuration get-repository-policy get-signing-configuration initiate-layer-upload list-image-referrers list-images list-pull-time-update-exclusions list-replication-backfills list-tags-for-resource put-account-setting put-image put-image-scanning-configuration put-image-tag-mutability put-lifecycle-policy put-registry-policy put-registry-scanning-configuration put-replication-configuration put-signing-configuration register-pull-time-update-exclusion set-repository-policy start-image-scan start-lifecycle-policy-preview start-replication-backfill stop-replication-backfill tag-resource untag-resource update-image-storage-class update-pull-through-cache-rule update-repository-creation-template upload-layer-part validate-pull-through-cache-rule wait" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -174,11 +195,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from help" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from help" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from help" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from help" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from help" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from help" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from help" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -199,11 +227,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-login-password" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-login-password" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-login-password" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-login-password" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-login-password" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-login-password" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-login-password" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -230,11 +265,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-check-layer-availability" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-check-layer-availability" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-check-layer-availability" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-check-layer-availability" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-check-layer-availability" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-check-layer-availability" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-check-layer-availability" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -261,11 +303,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-delete-image" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-delete-image" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-delete-image" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-delete-image" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-delete-image" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-delete-image" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-delete-image" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -293,11 +342,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-image" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-image" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-image" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-image" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-image" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-image" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-image" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -322,11 +378,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-repository-scanning-configuration" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-repository-scanning-configuration" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-repository-scanning-configuration" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-repository-scanning-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-repository-scanning-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-repository-scanning-configuration" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from batch-get-repository-scanning-configuration" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -354,11 +417,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from complete-layer-upload" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from complete-layer-upload" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from complete-layer-upload" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from complete-layer-upload" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from complete-layer-upload" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from complete-layer-upload" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from complete-layer-upload" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -397,11 +467,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-pull-through-cache-rule" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-pull-through-cache-rule" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-pull-through-cache-rule" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-pull-through-cache-rule" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-pull-through-cache-rule" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-pull-through-cache-rule" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-pull-through-cache-rule" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -435,11 +512,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -478,11 +562,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository-creation-template" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository-creation-template" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository-creation-template" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository-creation-template" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository-creation-template" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository-creation-template" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from create-repository-creation-template" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -508,11 +599,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-lifecycle-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-lifecycle-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-lifecycle-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-lifecycle-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-lifecycle-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-lifecycle-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-lifecycle-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -538,11 +636,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-pull-through-cache-rule" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-pull-through-cache-rule" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-pull-through-cache-rule" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-pull-through-cache-rule" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-pull-through-cache-rule" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-pull-through-cache-rule" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-pull-through-cache-rule" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -566,11 +671,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-registry-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-registry-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-registry-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-registry-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-registry-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-registry-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-registry-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -596,11 +708,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -627,11 +746,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-creation-template" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-creation-template" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-creation-template" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-creation-template" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-creation-template" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-creation-template" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-creation-template" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -657,11 +783,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-repository-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -685,11 +818,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-signing-configuration" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-signing-configuration" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-signing-configuration" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-signing-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-signing-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-signing-configuration" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from delete-signing-configuration" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -714,11 +854,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from deregister-pull-time-update-exclusion" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from deregister-pull-time-update-exclusion" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from deregister-pull-time-update-exclusion" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from deregister-pull-time-update-exclusion" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from deregister-pull-time-update-exclusion" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from deregister-pull-time-update-exclusion" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from deregister-pull-time-update-exclusion" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -745,11 +892,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-replication-status" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-replication-status" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-replication-status" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-replication-status" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-replication-status" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-replication-status" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-replication-status" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -781,11 +935,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-scan-findings" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-scan-findings" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-scan-findings" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-scan-findings" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-scan-findings" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-scan-findings" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-scan-findings" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -812,11 +973,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-signing-status" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-signing-status" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-signing-status" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-signing-status" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-signing-status" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-signing-status" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-image-signing-status" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -849,11 +1017,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-images" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-images" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-images" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-images" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-images" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-images" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-images" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -884,11 +1059,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-pull-through-cache-rules" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-pull-through-cache-rules" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-pull-through-cache-rules" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-pull-through-cache-rules" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-pull-through-cache-rules" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-pull-through-cache-rules" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-pull-through-cache-rules" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -912,11 +1094,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-registry" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-registry" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-registry" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-registry" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-registry" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-registry" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-registry" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -949,11 +1138,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-replication-backfill-results" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-replication-backfill-results" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-replication-backfill-results" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-replication-backfill-results" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-replication-backfill-results" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-replication-backfill-results" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-replication-backfill-results" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -984,11 +1180,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repositories" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repositories" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repositories" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repositories" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repositories" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repositories" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repositories" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1018,11 +1221,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repository-creation-templates" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repository-creation-templates" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repository-creation-templates" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repository-creation-templates" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repository-creation-templates" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repository-creation-templates" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from describe-repository-creation-templates" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1047,11 +1257,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-account-setting" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-account-setting" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-account-setting" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-account-setting" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-account-setting" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-account-setting" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-account-setting" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1076,11 +1293,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-authorization-token" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-authorization-token" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-authorization-token" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-authorization-token" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-authorization-token" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-authorization-token" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-authorization-token" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1107,11 +1331,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-download-url-for-layer" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-download-url-for-layer" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-download-url-for-layer" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-download-url-for-layer" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-download-url-for-layer" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-download-url-for-layer" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-download-url-for-layer" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1137,11 +1368,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1174,11 +1412,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy-preview" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy-preview" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy-preview" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy-preview" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy-preview" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy-preview" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-lifecycle-policy-preview" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1202,11 +1447,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1230,11 +1482,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-scanning-configuration" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-scanning-configuration" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-scanning-configuration" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-scanning-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-scanning-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-scanning-configuration" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-registry-scanning-configuration" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1260,11 +1519,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-repository-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-repository-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-repository-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-repository-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-repository-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1288,11 +1554,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-signing-configuration" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-signing-configuration" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-signing-configuration" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-signing-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-signing-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-signing-configuration" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from get-signing-configuration" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1318,11 +1591,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from initiate-layer-upload" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from initiate-layer-upload" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from initiate-layer-upload" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from initiate-layer-upload" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from initiate-layer-upload" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from initiate-layer-upload" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from initiate-layer-upload" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1352,11 +1632,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-image-referrers" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-image-referrers" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-image-referrers" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-image-referrers" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-image-referrers" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-image-referrers" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-image-referrers" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1388,11 +1675,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-images" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-images" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-images" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-images" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-images" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-images" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-images" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1418,11 +1712,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-pull-time-update-exclusions" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-pull-time-update-exclusions" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-pull-time-update-exclusions" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-pull-time-update-exclusions" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-pull-time-update-exclusions" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-pull-time-update-exclusions" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-pull-time-update-exclusions" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1452,11 +1753,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-replication-backfills" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-replication-backfills" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-replication-backfills" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-replication-backfills" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-replication-backfills" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-replication-backfills" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-replication-backfills" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1481,11 +1789,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-tags-for-resource" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-tags-for-resource" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-tags-for-resource" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-tags-for-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-tags-for-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-tags-for-resource" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from list-tags-for-resource" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1511,11 +1826,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-account-setting" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-account-setting" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-account-setting" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-account-setting" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-account-setting" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-account-setting" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-account-setting" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1545,11 +1867,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1576,11 +1905,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-scanning-configuration" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-scanning-configuration" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-scanning-configuration" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-scanning-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-scanning-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-scanning-configuration" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-scanning-configuration" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1611,11 +1947,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-tag-mutability" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-tag-mutability" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-tag-mutability" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-tag-mutability" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-tag-mutability" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-tag-mutability" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-image-tag-mutability" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1642,11 +1985,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-lifecycle-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-lifecycle-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-lifecycle-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-lifecycle-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-lifecycle-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-lifecycle-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-lifecycle-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1671,11 +2021,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1702,11 +2059,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-scanning-configuration" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-scanning-configuration" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-scanning-configuration" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-scanning-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-scanning-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-scanning-configuration" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-registry-scanning-configuration" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1731,11 +2095,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-replication-configuration" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-replication-configuration" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-replication-configuration" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-replication-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-replication-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-replication-configuration" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-replication-configuration" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1760,11 +2131,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-signing-configuration" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-signing-configuration" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-signing-configuration" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-signing-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-signing-configuration" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-signing-configuration" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from put-signing-configuration" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1789,11 +2167,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from register-pull-time-update-exclusion" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from register-pull-time-update-exclusion" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from register-pull-time-update-exclusion" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from register-pull-time-update-exclusion" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from register-pull-time-update-exclusion" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from register-pull-time-update-exclusion" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from register-pull-time-update-exclusion" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1820,11 +2205,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from set-repository-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from set-repository-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from set-repository-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from set-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from set-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from set-repository-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from set-repository-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1853,11 +2245,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-image-scan" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-image-scan" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-image-scan" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-image-scan" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-image-scan" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-image-scan" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-image-scan" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1884,11 +2283,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-lifecycle-policy-preview" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-lifecycle-policy-preview" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-lifecycle-policy-preview" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-lifecycle-policy-preview" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-lifecycle-policy-preview" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-lifecycle-policy-preview" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-lifecycle-policy-preview" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1914,11 +2320,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-replication-backfill" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-replication-backfill" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-replication-backfill" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-replication-backfill" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-replication-backfill" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-replication-backfill" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from start-replication-backfill" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1944,11 +2357,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from stop-replication-backfill" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from stop-replication-backfill" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from stop-replication-backfill" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from stop-replication-backfill" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from stop-replication-backfill" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from stop-replication-backfill" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from stop-replication-backfill" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -1974,11 +2394,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from tag-resource" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from tag-resource" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from tag-resource" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from tag-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from tag-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from tag-resource" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from tag-resource" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2004,11 +2431,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from untag-resource" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from untag-resource" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from untag-resource" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from untag-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from untag-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from untag-resource" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from untag-resource" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2037,11 +2471,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-image-storage-class" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-image-storage-class" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-image-storage-class" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-image-storage-class" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-image-storage-class" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-image-storage-class" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-image-storage-class" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2069,11 +2510,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-pull-through-cache-rule" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-pull-through-cache-rule" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-pull-through-cache-rule" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-pull-through-cache-rule" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-pull-through-cache-rule" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-pull-through-cache-rule" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-pull-through-cache-rule" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2112,11 +2560,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-repository-creation-template" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-repository-creation-template" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-repository-creation-template" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-repository-creation-template" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-repository-creation-template" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-repository-creation-template" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from update-repository-creation-template" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2146,11 +2601,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from upload-layer-part" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from upload-layer-part" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from upload-layer-part" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from upload-layer-part" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from upload-layer-part" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from upload-layer-part" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from upload-layer-part" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2176,11 +2638,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from validate-pull-through-cache-rule" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from validate-pull-through-cache-rule" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from validate-pull-through-cache-rule" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from validate-pull-through-cache-rule" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from validate-pull-through-cache-rule" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from validate-pull-through-cache-rule" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from validate-pull-through-cache-rule" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2201,11 +2670,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from wait" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from wait" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from wait" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from wait" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from wait" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from wait" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr; and __fish_seen_subcommand_from wait" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2229,11 +2705,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and not __fish_seen_
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image complete-layer-upload create-repository delete-repository delete-repository-policy describe-image-tags describe-images describe-registries describe-repositories get-authorization-token get-registry-catalog-data get-repository-catalog-data get-repository-policy initiate-layer-upload list-tags-for-resource put-image put-registry-catalog-data put-repository-catalog-data set-repository-policy tag-resource untag-resource upload-layer-part" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image complete-layer-upload create-repository delete-repository delete-repository-policy describe-image-tags describe-images describe-registries describe-repositories get-authorization-token get-registry-catalog-data get-repository-catalog-data get-repository-policy initiate-layer-upload list-tags-for-resource put-image put-registry-catalog-data put-repository-catalog-data set-repository-policy tag-resource untag-resource upload-layer-part" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image complete-layer-upload create-repository delete-repository delete-repository-policy describe-image-tags describe-images describe-registries describe-repositories get-authorization-token get-registry-catalog-data get-repository-catalog-data get-repository-policy initiate-layer-upload list-tags-for-resource put-image put-registry-catalog-data put-repository-catalog-data set-repository-policy tag-resource untag-resource upload-layer-part" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image complete-layer-upload create-repository delete-repository delete-repository-policy describe-image-tags describe-images describe-registries describe-repositories get-authorization-token get-registry-catalog-data get-repository-catalog-data get-repository-policy initiate-layer-upload list-tags-for-resource put-image put-registry-catalog-data put-repository-catalog-data set-repository-policy tag-resource untag-resource upload-layer-part" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image complete-layer-upload create-repository delete-repository delete-repository-policy describe-image-tags describe-images describe-registries describe-repositories get-authorization-token get-registry-catalog-data get-repository-catalog-data get-repository-policy initiate-layer-upload list-tags-for-resource put-image put-registry-catalog-data put-repository-catalog-data set-repository-policy tag-resource untag-resource upload-layer-part" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image complete-layer-upload create-repository delete-repository delete-repository-policy describe-image-tags describe-images describe-registries describe-repositories get-authorization-token get-registry-catalog-data get-repository-catalog-data get-repository-policy initiate-layer-upload list-tags-for-resource put-image put-registry-catalog-data put-repository-catalog-data set-repository-policy tag-resource untag-resource upload-layer-part" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and not __fish_seen_subcommand_from help get-login-password batch-check-layer-availability batch-delete-image complete-layer-upload create-repository delete-repository delete-repository-policy describe-image-tags describe-images describe-registries describe-repositories get-authorization-token get-registry-catalog-data get-repository-catalog-data get-repository-policy initiate-layer-upload list-tags-for-resource put-image put-registry-catalog-data put-repository-catalog-data set-repository-policy tag-resource untag-resource upload-layer-part" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2279,11 +2762,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from help" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from help" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from help" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from help" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from help" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from help" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from help" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2304,11 +2794,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-login-password" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-login-password" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-login-password" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-login-password" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-login-password" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-login-password" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-login-password" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2335,11 +2832,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-check-layer-availability" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-check-layer-availability" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-check-layer-availability" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-check-layer-availability" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-check-layer-availability" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-check-layer-availability" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-check-layer-availability" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2366,11 +2870,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-delete-image" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-delete-image" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-delete-image" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-delete-image" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-delete-image" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-delete-image" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from batch-delete-image" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2398,11 +2909,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from complete-layer-upload" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from complete-layer-upload" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from complete-layer-upload" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from complete-layer-upload" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from complete-layer-upload" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from complete-layer-upload" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from complete-layer-upload" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2429,11 +2947,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from create-repository" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from create-repository" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from create-repository" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from create-repository" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from create-repository" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from create-repository" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from create-repository" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2459,11 +2984,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2491,11 +3023,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from delete-repository-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2526,11 +3065,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-image-tags" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-image-tags" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-image-tags" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-image-tags" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-image-tags" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-image-tags" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-image-tags" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2562,11 +3108,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-images" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-images" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-images" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-images" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-images" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-images" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-images" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2595,11 +3148,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-registries" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-registries" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-registries" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-registries" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-registries" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-registries" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-registries" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2630,11 +3190,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-repositories" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-repositories" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-repositories" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-repositories" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-repositories" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-repositories" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from describe-repositories" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2658,11 +3225,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-authorization-token" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-authorization-token" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-authorization-token" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-authorization-token" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-authorization-token" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-authorization-token" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-authorization-token" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2686,11 +3260,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-registry-catalog-data" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-registry-catalog-data" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-registry-catalog-data" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-registry-catalog-data" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-registry-catalog-data" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-registry-catalog-data" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-registry-catalog-data" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2716,11 +3297,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-catalog-data" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-catalog-data" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-catalog-data" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-catalog-data" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-catalog-data" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-catalog-data" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-catalog-data" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2746,11 +3334,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from get-repository-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2776,11 +3371,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from initiate-layer-upload" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from initiate-layer-upload" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from initiate-layer-upload" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from initiate-layer-upload" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from initiate-layer-upload" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from initiate-layer-upload" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from initiate-layer-upload" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2805,11 +3407,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from list-tags-for-resource" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from list-tags-for-resource" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from list-tags-for-resource" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from list-tags-for-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from list-tags-for-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from list-tags-for-resource" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from list-tags-for-resource" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2839,11 +3448,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-image" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-image" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-image" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-image" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-image" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-image" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-image" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2868,11 +3484,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-registry-catalog-data" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-registry-catalog-data" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-registry-catalog-data" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-registry-catalog-data" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-registry-catalog-data" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-registry-catalog-data" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-registry-catalog-data" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2899,11 +3522,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-repository-catalog-data" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-repository-catalog-data" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-repository-catalog-data" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-repository-catalog-data" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-repository-catalog-data" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-repository-catalog-data" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from put-repository-catalog-data" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2930,11 +3560,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from set-repository-policy" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from set-repository-policy" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from set-repository-policy" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from set-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from set-repository-policy" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from set-repository-policy" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from set-repository-policy" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2962,11 +3599,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from tag-resource" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from tag-resource" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from tag-resource" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from tag-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from tag-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from tag-resource" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from tag-resource" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -2992,11 +3636,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from untag-resource" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from untag-resource" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from untag-resource" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from untag-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from untag-resource" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from untag-resource" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from untag-resource" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
@@ -3026,11 +3677,18 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
-complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream, off (nothing on stdout).' -r -f -a "json\t''
 text\t''
 table\t''
 yaml\t''
-yaml-stream\t''"
+yaml-stream\t''
+off\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l cli-error-format -d 'The formatting style for error output: enhanced (default), legacy, json, yaml, text, table.' -r -f -a "legacy\t''
+json\t''
+yaml\t''
+text\t''
+table\t''
+enhanced\t''"
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
 off\t''
 auto\t''"
