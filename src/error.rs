@@ -41,8 +41,9 @@ pub enum Error {
         max_retries: Option<u32>,
         /// The error shape's members the body had (model order), as botocore
         /// parses a modeled exception: `kmsError`, `uploadId`, ... and
-        /// `message` itself; empty for an unmodeled error.
-        members: Map<String, Value>,
+        /// `message` itself; empty for an unmodeled error. Boxed: an
+        /// ordered map is large and errors travel in every `Result`.
+        members: Box<Map<String, Value>>,
     },
     /// `--profile` names a profile that no file defines.
     ProfileNotFound(String),
@@ -100,7 +101,9 @@ impl Error {
         };
         match self {
             // argparse's message, a blank line, then the usage block.
-            Error::Usage(message) => Some(client("ParamValidation", format!("{message}\n\n{USAGE}"))),
+            Error::Usage(message) => {
+                Some(client("ParamValidation", format!("{message}\n\n{USAGE}")))
+            }
             Error::Validation(problems) => Some(client(
                 "ParamValidation",
                 format!("Parameter validation failed:\n{}", problems.join("\n")),
@@ -114,7 +117,7 @@ impl Error {
             } => {
                 let line = self.service_line();
                 let mut document = document(&[("Message", message), ("Code", code)]);
-                for (k, v) in members {
+                for (k, v) in members.iter() {
                     if !document.contains_key(k) {
                         document.insert(k.clone(), v.clone());
                     }
@@ -257,7 +260,7 @@ mod tests {
             operation: "DescribeImages".into(),
             message: "gone".into(),
             max_retries: None,
-            members: Map::new(),
+            members: Box::default(),
         };
         assert_eq!(
             e.report(),

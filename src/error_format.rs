@@ -128,8 +128,7 @@ fn enhanced(structured: &Structured) -> String {
         } else if is_small_collection(value) {
             inline(value)
         } else {
-            "<complex value> (Use --cli-error-format with json or yaml to see full details)"
-                .into()
+            "<complex value> (Use --cli-error-format with json or yaml to see full details)".into()
         };
         out.push_str(&format!("{key}: {shown}\n"));
     }
@@ -156,7 +155,10 @@ fn inline(v: &Value) -> String {
             format!("[{}]", items.join(", "))
         }
         Value::Object(m) => {
-            let items: Vec<String> = m.iter().map(|(k, v)| format!("{k}: {}", py_str(v))).collect();
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", py_str(v)))
+                .collect();
             format!("{{{}}}", items.join(", "))
         }
         other => py_str(other),
@@ -199,7 +201,7 @@ mod tests {
             operation: "CreateRepository".into(),
             message: "key disabled".into(),
             max_retries: None,
-            members: members.as_object().cloned().unwrap_or_default(),
+            members: Box::new(members.as_object().cloned().unwrap_or_default()),
         }
     }
 
@@ -209,7 +211,9 @@ mod tests {
 
     #[test]
     fn enhanced_adds_the_modeled_members_but_the_message() {
-        let e = service(serde_json::json!({"message": "key disabled", "kmsError": "DisabledException"}));
+        let e = service(
+            serde_json::json!({"message": "key disabled", "kmsError": "DisabledException"}),
+        );
         assert_eq!(
             report(&e, &args(&["--cli-error-format", "enhanced"])),
             "\nrcr: [ERROR]: An error occurred (KmsException) when calling the CreateRepository operation: key disabled\n\nAdditional error details:\nkmsError: DisabledException\n"
@@ -229,15 +233,22 @@ mod tests {
         let e = Error::usage("the following arguments are required: --x");
         let legacy = report(&e, &args(&["--cli-error-format", "legacy"]));
         assert!(
-            legacy.starts_with("\nrcr: [ERROR]: the following arguments are required: --x\n\nusage: rcr"),
+            legacy.starts_with(
+                "\nrcr: [ERROR]: the following arguments are required: --x\n\nusage: rcr"
+            ),
             "{legacy}"
         );
-        assert_eq!(report(&e, &args(&["--cli-error-format", "enhanced"])), e.report());
+        assert_eq!(
+            report(&e, &args(&["--cli-error-format", "enhanced"])),
+            e.report()
+        );
     }
 
     #[test]
     fn collections_inline_or_complex() {
-        let e = service(serde_json::json!({"a": [1, "x"], "b": {"k": true}, "c": [[1]], "d": [1, 2, 3, 4, 5]}));
+        let e = service(
+            serde_json::json!({"a": [1, "x"], "b": {"k": true}, "c": [[1]], "d": [1, 2, 3, 4, 5]}),
+        );
         let text = report(&e, &args(&["--cli-error-format", "enhanced"]));
         assert!(text.ends_with("Additional error details:\na: [1, x]\nb: {k: True}\nc: <complex value> (Use --cli-error-format with json or yaml to see full details)\nd: <complex value> (Use --cli-error-format with json or yaml to see full details)\n"), "{text}");
     }

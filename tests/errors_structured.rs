@@ -138,16 +138,23 @@ const USAGE_BLOCK: &str = "usage: rcr [options] <command> <subcommand> [<subcomm
 #[test]
 fn usage_error_in_each_format() {
     let server = kms_server();
-    let args = ["ecr", "put-image-tag-mutability", "--repository-name", "shop/cart"];
+    let args = [
+        "ecr",
+        "put-image-tag-mutability",
+        "--repository-name",
+        "shop/cart",
+    ];
     let message = "the following arguments are required: --image-tag-mutability";
-    let enhanced = format!(
-        "\nrcr: [ERROR]: An error occurred (ParamValidation): {message}\n\n{USAGE_BLOCK}"
-    );
+    let enhanced =
+        format!("\nrcr: [ERROR]: An error occurred (ParamValidation): {message}\n\n{USAGE_BLOCK}");
     expect(&rcr(&server, &args).run(), 252, &enhanced);
     let json_message = format!("{message}\n\n{USAGE_BLOCK}").replace('\n', "\\n");
     let cases = [
         ("enhanced", enhanced.clone()),
-        ("legacy", format!("\nrcr: [ERROR]: {message}\n\n{USAGE_BLOCK}")),
+        (
+            "legacy",
+            format!("\nrcr: [ERROR]: {message}\n\n{USAGE_BLOCK}"),
+        ),
         (
             "json",
             format!(
@@ -166,9 +173,12 @@ fn usage_error_in_each_format() {
         expect(&out, 252, stderr);
     }
     // Validation errors are ParamValidation documents too.
-    let out = rcr(&server, &["ecr", "create-repository", "--repository-name", "x"])
-        .args(["--cli-error-format", "json"])
-        .run();
+    let out = rcr(
+        &server,
+        &["ecr", "create-repository", "--repository-name", "x"],
+    )
+    .args(["--cli-error-format", "json"])
+    .run();
     expect(
         &out,
         252,
@@ -209,7 +219,9 @@ fn flag_then_environment_then_profile() {
     // sign).
     let out = rcr(&server, CREATE)
         .env("AWS_PROFILE", "p")
-        .write_config("[default]\ncli_error_format = json\n[profile p]\ncli_error_format = legacy\n")
+        .write_config(
+            "[default]\ncli_error_format = json\n[profile p]\ncli_error_format = legacy\n",
+        )
         .run();
     expect(&out, 254, &legacy);
     // The environment over the profile, lowercased as aws does.
@@ -291,12 +303,17 @@ fn output_off_prints_nothing_on_stdout() {
         254,
         &format!("\n{KMS_LINE}\n\nAdditional error details:\nkmsError: DisabledException\n"),
     );
-    let out = rcr(&server, &list).args(["--output", "off", "--query", "length(a, b)"]).run();
+    let out = rcr(&server, &list)
+        .args(["--output", "off", "--query", "length(a, b)"])
+        .run();
     expect(&out, 0, "");
     // The input skeleton is not command output: it still prints.
-    let out = rcr(&server, &["ecr", "describe-registry", "--generate-cli-skeleton"])
-        .args(["--output", "off"])
-        .run();
+    let out = rcr(
+        &server,
+        &["ecr", "describe-registry", "--generate-cli-skeleton"],
+    )
+    .args(["--output", "off"])
+    .run();
     assert_eq!(out.exit_code(), 0, "{out}");
     assert_eq!(out.stdout_str(), "{}\n", "{out}");
 }
@@ -305,7 +322,14 @@ fn output_off_prints_nothing_on_stdout() {
 fn unknown_options_print_the_usage_first() {
     let server = kms_server();
     let expected = format!("\n{USAGE_BLOCK}\n\nrcr: [ERROR]: Unknown options: yes\n");
-    let args = ["ecr", "delete-repository", "--repository-name", "shop/cart", "--force", "yes"];
+    let args = [
+        "ecr",
+        "delete-repository",
+        "--repository-name",
+        "shop/cart",
+        "--force",
+        "yes",
+    ];
     expect(&rcr(&server, &args).run(), 252, &expected);
     // Never a document.
     let out = rcr(&server, &args)
@@ -337,9 +361,12 @@ fn unknown_output_type_from_environment_or_profile() {
     expect(&out, 255, unknown);
     assert_eq!(server.requests().len(), 2);
     // Paginated: the formatter is made before the first page is fetched.
-    let out = rcr(&server, &["ecr", "list-images", "--repository-name", "shop/cart"])
-        .env("AWS_DEFAULT_OUTPUT", "csv")
-        .run();
+    let out = rcr(
+        &server,
+        &["ecr", "list-images", "--repository-name", "shop/cart"],
+    )
+    .env("AWS_DEFAULT_OUTPUT", "csv")
+    .run();
     expect(&out, 255, unknown);
     assert_eq!(server.requests().len(), 2);
     // The flag is argparse's choice check.
@@ -370,7 +397,11 @@ fn reached_max_retries_when_the_last_allowed_attempt_failed() {
     let line = "rcr: [ERROR]: An error occurred (RepositoryNotFoundException) when calling the DescribeImages operation";
     // One attempt allowed: every service error says so.
     let out = rcr(&server, &args).env("AWS_MAX_ATTEMPTS", "1").run();
-    expect(&out, 254, &format!("\n{line} (reached max retries: 0): gone\n"));
+    expect(
+        &out,
+        254,
+        &format!("\n{line} (reached max retries: 0): gone\n"),
+    );
     // The default three: an error not retried ends after the first.
     let out = rcr(&server, &args).run();
     expect(&out, 254, &format!("\n{line}: gone\n"));
@@ -385,7 +416,11 @@ fn reached_max_retries_when_the_last_allowed_attempt_failed() {
     );
     server.clear_requests();
     let out = rcr(&server, &args).env("AWS_MAX_ATTEMPTS", "2").run();
-    expect(&out, 254, &format!("\n{line} (reached max retries: 1): gone\n"));
+    expect(
+        &out,
+        254,
+        &format!("\n{line} (reached max retries: 1): gone\n"),
+    );
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -394,7 +429,14 @@ fn page_size_is_checked_as_the_limit_member() {
     let server = kms_server();
     let out = rcr(
         &server,
-        &["ecr", "describe-images", "--repository-name", "shop/cart", "--page-size", "0"],
+        &[
+            "ecr",
+            "describe-images",
+            "--repository-name",
+            "shop/cart",
+            "--page-size",
+            "0",
+        ],
     )
     .run();
     expect(
@@ -406,7 +448,14 @@ fn page_size_is_checked_as_the_limit_member() {
     // botocore checks `min` only: a size above the model's max is sent.
     let out = rcr(
         &server,
-        &["ecr", "list-images", "--repository-name", "shop/cart", "--page-size", "5"],
+        &[
+            "ecr",
+            "list-images",
+            "--repository-name",
+            "shop/cart",
+            "--page-size",
+            "5",
+        ],
     )
     .run();
     assert_eq!(out.exit_code(), 0, "{out}");

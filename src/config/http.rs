@@ -271,7 +271,9 @@ impl RustlsConnector {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = match verification {
             Verification::AcceptAny => Arc::new(AcceptAny(provider.clone())),
-            Verification::Bundle(anchors) => BundleVerifier::new(anchors.clone(), provider.clone()),
+            Verification::Bundle(anchors) => {
+                BundleVerifier::for_anchors(anchors.clone(), provider.clone())
+            }
         };
         let config = rustls::ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
@@ -351,7 +353,9 @@ struct BundleVerifier {
 }
 
 impl BundleVerifier {
-    fn new(
+    /// The verifier for `anchors` (one that refuses everything when none
+    /// of them is usable).
+    fn for_anchors(
         anchors: Arc<Vec<CertificateDer<'static>>>,
         provider: Arc<rustls::crypto::CryptoProvider>,
     ) -> Arc<dyn rustls::client::danger::ServerCertVerifier> {
@@ -393,7 +397,10 @@ impl rustls::client::danger::ServerCertVerifier for BundleVerifier {
         ) {
             Err(e)
                 if format!("{e:?}").contains("CaUsedAsEndEntity")
-                    && self.anchors.iter().any(|a| a.as_ref() == end_entity.as_ref()) =>
+                    && self
+                        .anchors
+                        .iter()
+                        .any(|a| a.as_ref() == end_entity.as_ref()) =>
             {
                 let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
                 rustls::client::verify_server_name(&parsed, server_name)?;

@@ -238,7 +238,7 @@ mod tests {
             operation: "DescribeImageScanFindings".into(),
             message: "m".into(),
             max_retries: None,
-            members: serde_json::Map::new(),
+            members: Box::default(),
         });
         let a = Acceptor {
             state: AcceptorState::Retry,

@@ -37,10 +37,12 @@ struct Signature {
 const ANY: &[&str] = &[];
 
 fn signature(name: &str) -> Option<Signature> {
-    let fixed = |args| Some(Signature {
-        args,
-        variadic: false,
-    });
+    let fixed = |args| {
+        Some(Signature {
+            args,
+            variadic: false,
+        })
+    };
     match name {
         "abs" | "ceil" | "floor" => fixed(&[&["number"]]),
         "avg" | "sum" => fixed(&[&["array-number"]]),
@@ -90,7 +92,11 @@ pub(super) fn call(name: &str, args: &[Ast], value: &Value) -> EvalResult {
 
 fn check_arity(name: &str, sig: &Signature, given: usize) -> Result<(), String> {
     let expected = sig.args.len();
-    let word = if expected == 1 { "argument" } else { "arguments" };
+    let word = if expected == 1 {
+        "argument"
+    } else {
+        "arguments"
+    };
     if sig.variadic && given < expected {
         return Err(format!(
             "Expected at least {expected} {word} for function {name}(), received {given}"
@@ -192,8 +198,7 @@ fn check_type(function: &str, arg: &Arg<'_>, types: &[&str]) -> Result<(), Strin
     let Arg::Value(Value::Array(items)) = arg else {
         return Ok(());
     };
-    let element_error =
-        |v: &Value| type_error(function, py_str(v), py_value_type(v), types);
+    let element_error = |v: &Value| type_error(function, py_str(v), py_value_type(v), types);
     match subtypes.as_slice() {
         [] => Ok(()),
         [only] => match items.iter().find(|v| !only.contains(&py_value_type(v))) {
@@ -299,7 +304,9 @@ fn run(name: &str, args: Vec<Arg<'_>>) -> EvalResult {
             let e = exprefs.first().copied();
             let items = array(next());
             match e {
-                Some(e) => Value::Array(items.iter().map(|i| eval(e, i)).collect::<Result<_, _>>()?),
+                Some(e) => {
+                    Value::Array(items.iter().map(|i| eval(e, i)).collect::<Result<_, _>>()?)
+                }
                 None => Value::Null,
             }
         }
@@ -649,9 +656,6 @@ mod tests {
             err("max(a)", &v),
             "rcr: [ERROR]: In function max(), invalid type for value: 1, expected one of: ['array-number', 'array-string'], received: \"int\""
         );
-        assert_eq!(
-            err("foo(s)", &v),
-            "rcr: [ERROR]: Unknown function: foo()"
-        );
+        assert_eq!(err("foo(s)", &v), "rcr: [ERROR]: Unknown function: foo()");
     }
 }

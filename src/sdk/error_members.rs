@@ -15,7 +15,14 @@ use crate::model::{Service, ShapeKind};
 /// the code names no modeled exception or the body is not a JSON object.
 pub fn modeled_members(service: &'static Service, code: &str, body: &[u8]) -> Map<String, Value> {
     let Some(shape) = service.shapes.iter().find(|s| {
-        s.name == code && matches!(s.kind, ShapeKind::Structure { exception: true, .. })
+        s.name == code
+            && matches!(
+                s.kind,
+                ShapeKind::Structure {
+                    exception: true,
+                    ..
+                }
+            )
     }) else {
         return Map::new();
     };

@@ -302,7 +302,7 @@ where
                     message: err.message().unwrap_or_default().to_string(),
                     max_retries: None,
                     // The error type's crate tells which service answered.
-                    members: error_members::modeled_members(
+                    members: Box::new(error_members::modeled_members(
                         if std::any::type_name::<E>().starts_with("aws_sdk_ecrpublic") {
                             &generated::ecr_public_model::SERVICE
                         } else {
@@ -310,7 +310,7 @@ where
                         },
                         code,
                         se.raw().body().bytes().unwrap_or_default(),
-                    ),
+                    )),
                 },
                 // A success status whose body is not the operation's output
                 // (truncated, HTML, wrong types): the SDK reports it as an
@@ -332,14 +332,14 @@ where
                     operation: operation.to_string(),
                     message: reason_phrase(status).to_string(),
                     max_retries: None,
-                    members: serde_json::Map::new(),
+                    members: Box::default(),
                 },
                 None => Error::Service {
                     code: "Unknown".to_string(),
                     operation: operation.to_string(),
                     message: err.message().unwrap_or_default().to_string(),
                     max_retries: None,
-                    members: serde_json::Map::new(),
+                    members: Box::default(),
                 },
             }
         }
