@@ -20,6 +20,7 @@
 //! Success bodies reach [`document`] through the SDK interceptor in
 //! `sdk::capture`; error bodies give modeled error members the same way.
 
+use std::cell::Cell;
 use std::fmt;
 
 use base64::Engine as _;
@@ -28,31 +29,47 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::{Map, Number, Value};
 
 use crate::model::{Service, ShapeId, ShapeKind};
-use crate::output::timestamp::{self, TimestampFormat};
+use crate::output::timestamp::{self, TimestampError, TimestampFormat};
+
+/// Why a body gives no document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyError {
+    /// Not what the model describes (not JSON, a list where a structure
+    /// belongs, ...): what was wrong, never the body's content, which may
+    /// hold a token.
+    Invalid(String),
+    /// A timestamp no Python datetime holds: aws's whole message.
+    Timestamp(String),
+}
 
 /// The document botocore would parse from `body` for `shape` of `service`.
-/// An empty body is an empty document; anything that is not JSON is an error
-/// whose text says what was wrong (never the body's content, which may hold
-/// a token).
+/// An empty body is an empty document.
 pub fn document(
     service: &'static Service,
     shape: ShapeId,
     body: &[u8],
     timestamps: TimestampFormat,
-) -> Result<Value, String> {
+) -> Result<Value, BodyError> {
     if body.trim_ascii().is_empty() {
         return Ok(Value::Object(Map::new()));
     }
+    let out_of_range = Cell::new(None);
     let mut reader = serde_json::Deserializer::from_slice(body);
     let seed = ShapeSeed {
         service,
         shape,
         timestamps,
+        out_of_range: &out_of_range,
     };
-    let value = seed.deserialize(&mut reader).map_err(describe)?;
-    reader.end().map_err(describe)?;
+    let parsed = seed
+        .deserialize(&mut reader)
+        .and_then(|value| reader.end().map(|()| value));
+    if let Some(message) = out_of_range.take() {
+        return Err(BodyError::Timestamp(message));
+    }
+    let value = parsed.map_err(|e| BodyError::Invalid(describe(e)))?;
     if value.is_null() {
-        return Err("the body is null".into());
+        return Err(BodyError::Invalid("the body is null".into()));
     }
     Ok(value)
 }
@@ -71,19 +88,22 @@ fn describe(e: serde_json::Error) -> String {
 
 /// Reads one value of a model shape.
 #[derive(Clone, Copy)]
-struct ShapeSeed {
+struct ShapeSeed<'a> {
     service: &'static Service,
     shape: ShapeId,
     timestamps: TimestampFormat,
+    /// Where a timestamp out of Python's range is told apart from the
+    /// other failures (serde's errors carry only text).
+    out_of_range: &'a Cell<Option<String>>,
 }
 
-impl ShapeSeed {
+impl ShapeSeed<'_> {
     fn with(self, shape: ShapeId) -> Self {
         ShapeSeed { shape, ..self }
     }
 }
 
-impl<'de> DeserializeSeed<'de> for ShapeSeed {
+impl<'de> DeserializeSeed<'de> for ShapeSeed<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
@@ -96,7 +116,13 @@ impl<'de> DeserializeSeed<'de> for ShapeSeed {
                 if raw.is_null() {
                     return Ok(raw);
                 }
-                timestamp::from_wire(raw, self.timestamps).map_err(de::Error::custom)
+                timestamp::from_wire(raw, self.timestamps).map_err(|e| match e {
+                    TimestampError::Range(message) => {
+                        self.out_of_range.set(Some(message.clone()));
+                        de::Error::custom(message)
+                    }
+                    TimestampError::Invalid(message) => de::Error::custom(message),
+                })
             }
             ShapeKind::Blob { .. } => {
                 let raw = d.deserialize_any(ShapeVisitor(self))?;
@@ -124,9 +150,9 @@ fn canonical_base64(raw: Value) -> Value {
 /// structure or map from an object, a list from an array; scalars as sent
 /// (botocore does not check them). A scalar where a structure, list or map
 /// belongs is an error, as it is for botocore.
-struct ShapeVisitor(ShapeSeed);
+struct ShapeVisitor<'a>(ShapeSeed<'a>);
 
-impl ShapeVisitor {
+impl ShapeVisitor<'_> {
     fn scalar<E: de::Error>(self, v: Value) -> Result<Value, E> {
         match &self.0.service.shape(self.0.shape).kind {
             ShapeKind::Structure { .. } | ShapeKind::List { .. } | ShapeKind::Map { .. } => {
@@ -141,7 +167,7 @@ impl ShapeVisitor {
     }
 }
 
-impl<'de> Visitor<'de> for ShapeVisitor {
+impl<'de> Visitor<'de> for ShapeVisitor<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -364,7 +390,9 @@ mod tests {
             TimestampFormat::Wire,
         );
         // A string where a list belongs is an error that does not quote it.
-        let message = secret.unwrap_err();
+        let Err(BodyError::Invalid(message)) = secret else {
+            panic!("a string where a list belongs is invalid");
+        };
         assert!(!message.contains("s3cr3t"), "{message}");
         // A string where a number belongs is kept as sent (botocore does
         // not check scalars).

@@ -67,9 +67,10 @@ pub fn format() -> TimestampFormat {
 /// botocore's `parse_timestamp(value).isoformat()` gives: epoch seconds
 /// (integers, floats or numeric strings) in the local zone, an ISO 8601
 /// string in its own offset. An instant outside the years 1 to 9999 (where
-/// Python's datetime gives up) is printed as sent; anything else is botocore's
-/// `Invalid timestamp` error.
-pub fn from_wire(value: Value, format: TimestampFormat) -> Result<Value, String> {
+/// Python's datetime gives up) is botocore's `Unable to calculate correct
+/// timezone offset` error, which aws prints alone ([`TimestampError::Range`]);
+/// text that is no timestamp is botocore's `Invalid timestamp`.
+pub fn from_wire(value: Value, format: TimestampFormat) -> Result<Value, TimestampError> {
     if format == TimestampFormat::Wire {
         return Ok(value);
     }
@@ -80,16 +81,40 @@ pub fn from_wire(value: Value, format: TimestampFormat) -> Result<Value, String>
         },
         Value::String(s) => match s.trim().parse::<f64>() {
             Ok(f) => python_seconds(f),
-            Err(_) => return iso_text(s).map(Value::String),
+            Err(_) => {
+                return iso_text(s)
+                    .map(Value::String)
+                    .map_err(TimestampError::Invalid);
+            }
         },
-        _ => return Err("Invalid timestamp: not a number or a string".into()),
+        _ => {
+            return Err(TimestampError::Invalid(
+                "Invalid timestamp: not a number or a string".into(),
+            ));
+        }
     };
-    Ok(
-        match epoch.and_then(|(secs, micros)| iso8601_micros(secs, micros, zone())) {
-            Some(text) => Value::String(text),
-            None => value,
-        },
-    )
+    match epoch.and_then(|(secs, micros)| iso8601_micros(secs, micros, zone())) {
+        Some(text) => Ok(Value::String(text)),
+        None => {
+            let shown = match &value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => crate::output::number::number_string(n),
+                other => other.to_string(),
+            };
+            Err(TimestampError::Range(format!(
+                "Unable to calculate correct timezone offset for \"{shown}\""
+            )))
+        }
+    }
+}
+
+/// Why a response timestamp cannot be printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimestampError {
+    /// No datetime of Python's holds it: aws's whole message.
+    Range(String),
+    /// Not a timestamp at all.
+    Invalid(String),
 }
 
 /// An ISO 8601 timestamp string as Python's `isoformat()` writes it back,
@@ -321,7 +346,16 @@ mod tests {
         assert_eq!(wire(serde_json::json!(0)), Ok(serde_json::json!(0)));
         assert_eq!(wire(serde_json::json!(1.5)), Ok(serde_json::json!(1.5)));
         let iso = |v: Value| from_wire(v, TimestampFormat::Iso8601);
-        assert!(iso(serde_json::json!("yesterday")).is_err());
+        assert!(matches!(
+            iso(serde_json::json!("yesterday")),
+            Err(TimestampError::Invalid(_))
+        ));
+        assert_eq!(
+            iso(serde_json::json!(253402300800_i64)),
+            Err(TimestampError::Range(
+                "Unable to calculate correct timezone offset for \"253402300800\"".into()
+            ))
+        );
         assert_eq!(
             iso(serde_json::json!("2024-05-31T16:10:00.5+02:00")),
             Ok(serde_json::json!("2024-05-31T16:10:00.500000+02:00"))

@@ -133,8 +133,12 @@ impl ServiceClient {
             return Err(invalid("the body is empty"));
         }
         let timestamps = crate::output::timestamp::format();
-        crate::response::document(self.service, operation.output, &body, timestamps)
-            .map_err(|detail| invalid(&detail))
+        crate::response::document(self.service, operation.output, &body, timestamps).map_err(|e| {
+            match e {
+                crate::response::BodyError::Invalid(detail) => invalid(&detail),
+                crate::response::BodyError::Timestamp(message) => Error::Other(message),
+            }
+        })
     }
 
     fn complete_error(&self, e: Error) -> Error {
