@@ -114,7 +114,7 @@ fn replication_response() -> Value {
             "rules": [{
                 "destinations": [{"region": "eu-west-1", "registryId": "123456789012"}],
                 "repositoryFilters": [{"filter": "prod", "filterType": "PREFIX_MATCH"}],
-                "deleteReplication": true,
+                "deleteReplication": {"enabled": true, "future": 1},
                 "unknownRuleMember": "x"
             }]
         }

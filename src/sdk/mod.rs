@@ -421,3 +421,21 @@ fn tls_failure(e: &dyn std::error::Error) -> Option<String> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    /// What rcr prints comes from the response body (`crate::response`):
+    /// the generated bridge only sends, and hands back no typed output that
+    /// anything could print from.
+    #[test]
+    fn no_operation_prints_from_the_typed_output() {
+        for bridge in [
+            include_str!("../generated/ecr_bridge.rs"),
+            include_str!("../generated/ecr_public_bridge.rs"),
+        ] {
+            assert!(bridge.contains("input: &Value) -> Result<(), Error>"));
+            assert!(!bridge.contains("fn out_"), "an output conversion is back");
+            assert!(!bridge.contains("Ok(out"), "a typed output is returned");
+        }
+    }
+}
