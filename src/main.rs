@@ -19,6 +19,7 @@ mod paginate;
 mod params;
 #[cfg(test)]
 mod reliability_fuzz;
+mod response;
 mod sdk;
 mod session;
 mod version;

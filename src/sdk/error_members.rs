@@ -11,35 +11,27 @@ use serde_json::{Map, Value};
 
 use crate::model::{Service, ShapeKind};
 
-/// The members of `service`'s exception `code` that `body` holds; empty when
-/// the code names no modeled exception or the body is not a JSON object.
+/// The members of `service`'s exception `code` that `body` holds, parsed by
+/// the model as any response document is; empty when the code names no
+/// modeled exception or the body is not such a document.
 pub fn modeled_members(service: &'static Service, code: &str, body: &[u8]) -> Map<String, Value> {
-    let Some(shape) = service.shapes.iter().find(|s| {
-        s.name == code
-            && matches!(
-                s.kind,
-                ShapeKind::Structure {
-                    exception: true,
-                    ..
-                }
-            )
+    let Some(shape) = service.shapes.iter().position(|s| {
+        s.name == code && matches!(s.kind, ShapeKind::Structure { exception: true, .. })
     }) else {
         return Map::new();
     };
-    let Ok(Value::Object(mut wire)) = serde_json::from_slice::<Value>(body) else {
+    let Ok(shape) = crate::model::ShapeId::try_from(shape) else {
         return Map::new();
     };
-    let mut members = Map::new();
-    for member in shape.kind.members() {
-        match wire.remove(member.name) {
-            // botocore skips members the body sends as null.
-            None | Some(Value::Null) => {}
-            Some(v) => {
-                members.insert(member.name.to_string(), v);
-            }
-        }
+    match crate::response::document(
+        service,
+        shape,
+        body,
+        crate::output::timestamp::format(),
+    ) {
+        Ok(Value::Object(members)) => members,
+        _ => Map::new(),
     }
-    members
 }
 
 #[cfg(test)]
