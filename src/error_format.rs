@@ -51,12 +51,12 @@ pub fn report(error: &Error, args: &[String]) -> String {
 }
 
 /// The format to use and any warning to print first: the flag when it
-/// holds a valid choice, else the environment (even when empty, which
+/// holds a valid choice and the global options parsed, else the environment (even when empty, which
 /// hides the profile as botocore's providers do), else the profile. Values
 /// from the environment and the profile are lowercased; an unknown one is
 /// aws's warning and `enhanced`.
 fn resolve(args: &[String]) -> (String, String) {
-    if let Some(flag) = flag_value(args, FLAG)
+    if let Some(flag) = command_line_value(args, FLAG)
         && CHOICES.contains(&flag.as_str())
     {
         return (flag, String::new());
@@ -77,6 +77,17 @@ fn resolve(args: &[String]) -> (String, String) {
             format!("Invalid cli_error_format: '{v}'. Using 'enhanced' format.\n"),
         ),
         None => ("enhanced".into(), String::new()),
+    }
+}
+
+/// A global option's value when the global options parsed (an error in
+/// them, like `--output csv`, leaves aws without them: the environment and
+/// the profile decide).
+fn command_line_value(args: &[String], name: &str) -> Option<String> {
+    if crate::cli::globals::parsed() {
+        flag_value(args, name)
+    } else {
+        None
     }
 }
 
@@ -180,7 +191,7 @@ fn py_str(v: &Value) -> String {
 /// The error document through the output formatter `format`, with the
 /// command's `--query` applied; `None` when the query does not compile.
 fn document(structured: &Structured, format: &str, args: &[String]) -> Option<String> {
-    let query = match flag_value(args, "--query") {
+    let query = match command_line_value(args, "--query") {
         Some(q) => Some(output::Query::compile(&q).ok()?),
         None => None,
     };
@@ -205,7 +216,9 @@ mod tests {
         }
     }
 
+    /// A command line whose global options parsed.
     fn args(v: &[&str]) -> Vec<String> {
+        crate::cli::globals::mark_parsed();
         v.iter().map(|s| s.to_string()).collect()
     }
 

@@ -259,6 +259,18 @@ fn flag_then_environment_then_profile() {
             "\nrcr: [ERROR]: An error occurred (ParamValidation): argument --cli-error-format: Found invalid choice 'xml'\n\n\n{USAGE_BLOCK}"
         ),
     );
+    // An error in the global options leaves aws without them: the flag is
+    // not read, the environment decides.
+    let out = rcr(&server, CREATE)
+        .args(["--output", "csv", "--cli-error-format", "json"])
+        .run();
+    expect(
+        &out,
+        252,
+        &format!(
+            "\nrcr: [ERROR]: An error occurred (ParamValidation): argument --output: Found invalid choice 'csv'\n\n\n{USAGE_BLOCK}"
+        ),
+    );
     let out = rcr(&server, CREATE)
         .args(["--cli-error-format", "xml"])
         .env("AWS_CLI_ERROR_FORMAT", "json")

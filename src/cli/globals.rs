@@ -114,6 +114,23 @@ pub const GLOBAL_OPTIONS: &[GlobalOption] = &[
 /// The values `--cli-error-format` accepts (aws's `VALID_ERROR_FORMATS`).
 pub const ERROR_FORMATS: &[&str] = &["legacy", "json", "yaml", "text", "table", "enhanced"];
 
+/// The values `--output` accepts.
+pub const OUTPUT_FORMATS: &[&str] = &["json", "text", "table", "yaml", "yaml-stream", "off"];
+
+static PARSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Records that the global options parsed and passed their choice checks,
+/// as aws's main parser would have them: only then does aws format an error
+/// with `--cli-error-format` and `--query` from the command line.
+pub fn mark_parsed() {
+    PARSED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether [`mark_parsed`] ran.
+pub fn parsed() -> bool {
+    PARSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 pub fn find(name: &str) -> Option<&'static GlobalOption> {
     GLOBAL_OPTIONS.iter().find(|o| o.name == name)
 }

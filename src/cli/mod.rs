@@ -459,10 +459,7 @@ pub fn full_tree() -> Command {
         .about("A fast drop-in replacement for aws ecr and aws ecr-public.")
         .subcommand(help());
     for (name, values) in [
-        (
-            "output",
-            &["json", "text", "table", "yaml", "yaml-stream", "off"][..],
-        ),
+        ("output", globals::OUTPUT_FORMATS),
         ("cli-error-format", globals::ERROR_FORMATS),
         ("color", &["on", "off", "auto"][..]),
         ("cli-binary-format", &["base64", "raw-in-base64-out"][..]),
@@ -546,17 +543,28 @@ fn read_globals(m: &ArgMatches) -> Globals {
     }
 }
 
-/// The global options, with the values argparse checks by choice checked
-/// (252 before anything else runs).
+/// The global options, with the values aws's main parser checks by choice
+/// checked (252 before anything else, the operation's own arguments
+/// included, is looked at).
 fn globals_of(m: &ArgMatches) -> Result<Globals, Error> {
     let globals = read_globals(m);
-    if let Some(format) = &globals.cli_error_format
-        && !globals::ERROR_FORMATS.contains(&format.as_str())
-    {
-        return Err(Error::usage(format!(
-            "argument --cli-error-format: Found invalid choice '{format}'\n"
-        )));
+    for (name, value, choices) in [
+        ("output", &globals.output, globals::OUTPUT_FORMATS),
+        (
+            "cli-error-format",
+            &globals.cli_error_format,
+            globals::ERROR_FORMATS,
+        ),
+    ] {
+        if let Some(value) = value
+            && !choices.contains(&value.as_str())
+        {
+            return Err(Error::usage(format!(
+                "argument --{name}: Found invalid choice '{value}'\n"
+            )));
+        }
     }
+    globals::mark_parsed();
     Ok(globals)
 }
 

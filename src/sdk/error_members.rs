@@ -16,19 +16,21 @@ use crate::model::{Service, ShapeKind};
 /// modeled exception or the body is not such a document.
 pub fn modeled_members(service: &'static Service, code: &str, body: &[u8]) -> Map<String, Value> {
     let Some(shape) = service.shapes.iter().position(|s| {
-        s.name == code && matches!(s.kind, ShapeKind::Structure { exception: true, .. })
+        s.name == code
+            && matches!(
+                s.kind,
+                ShapeKind::Structure {
+                    exception: true,
+                    ..
+                }
+            )
     }) else {
         return Map::new();
     };
     let Ok(shape) = crate::model::ShapeId::try_from(shape) else {
         return Map::new();
     };
-    match crate::response::document(
-        service,
-        shape,
-        body,
-        crate::output::timestamp::format(),
-    ) {
+    match crate::response::document(service, shape, body, crate::output::timestamp::format()) {
         Ok(Value::Object(members)) => members,
         _ => Map::new(),
     }
