@@ -15,8 +15,8 @@ use std::path::Path;
 
 use clap_complete::Shell;
 
-use crate::cli;
-use crate::custom::help::{self, Node, Page};
+use rcr::cli;
+use rcr::custom::help::{self, Node, Page};
 
 /// The shells, with the committed file of each.
 const SHELLS: &[(Shell, &str)] = &[
@@ -265,7 +265,7 @@ mod tests {
     fn every_operation_has_a_page_and_completion() {
         let pages = man_pages();
         let bash = &completions().unwrap()["rcr.bash"]; // generation cannot fail for bash
-        for service in crate::sdk::SERVICES {
+        for service in rcr::sdk::SERVICES {
             for op in service.operations {
                 assert!(pages.contains_key(&format!("rcr-{}-{}.1", service.cli_name, op.cli_name)));
                 assert!(bash.contains(op.cli_name), "{}", op.cli_name);
