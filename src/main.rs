@@ -88,6 +88,7 @@ fn run(args: &[String]) -> Result<(), Error> {
         }
         Invocation::Wait { call, waiter } => custom::wait::run(&call, waiter, args),
         Invocation::Help(topic) => custom::print_help(&topic),
+        Invocation::CredentialHelper(call) => credhelper::command::run(&call, args),
         Invocation::Operation(call) => operation::run(&call, args),
     }
 }
