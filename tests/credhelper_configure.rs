@@ -259,3 +259,32 @@ fn bad_input_touches_no_file() {
         assert_eq!(std::fs::read_to_string(&file).expect("file"), text);
     }
 }
+
+#[test]
+fn help_pages_and_usage_errors() {
+    let text = |args: &[&str]| {
+        let out = rcr_credential_helper(args).run();
+        out.assert_exit(0);
+        out.stdout_str()
+    };
+    let group = text(&["help"]);
+    assert!(group.starts_with("NAME\n       credential-helper -\n"), "{group}");
+    assert!(group.contains("o configure") && group.contains("o doctor"), "{group}");
+    let page = text(&["configure", "help"]);
+    assert_eq!(text(&["configure", "--help"]), page);
+    for option in ["--registry (string)", "--account (string)", "--podman (boolean)", "--docker-config (string)", "--profile (string)"] {
+        assert!(page.contains(option), "{option}\n{page}");
+    }
+    let doctor: Vec<String> = text(&["doctor", "help"]).split_whitespace().map(str::to_string).collect();
+    assert!(doctor.join(" ").contains("The exit status is 0 when every check passes, 1 otherwise."));
+    for (args, want) in [
+        (&[][..], "the following arguments are required: operation"),
+        (&["fix"][..], "Found invalid choice 'fix'"),
+        (&["fix", "help"][..], "Found invalid choice 'fix'"),
+        (&["doctor", "--output", "csv"][..], "argument --output: Found invalid choice 'csv'"),
+    ] {
+        let out = rcr_credential_helper(args).run();
+        out.assert_exit(252);
+        assert!(out.stderr_str().contains(want), "{args:?}\n{out}");
+    }
+}
