@@ -39,7 +39,15 @@ const BUSY: &str = "{ \"zzz-unknown\" : {\"nested\": [1, 2.5, \"x\", null, {\"de
 
 #[test]
 fn keeps_every_other_entry_and_names_stale_logins() {
-    let mut run = rcr_credential_helper(&["configure", "--registry", EU, "--account", "123456789012", "--region", "us-east-1"]);
+    let mut run = rcr_credential_helper(&[
+        "configure",
+        "--registry",
+        EU,
+        "--account",
+        "123456789012",
+        "--region",
+        "us-east-1",
+    ]);
     let file = run.write_file("home/.docker/config.json", BUSY);
     run.env("PATH", bin_dir());
     let out = run.run();
@@ -61,16 +69,35 @@ fn keeps_every_other_entry_and_names_stale_logins() {
     assert_eq!(after["credHelpers"]["gcr.io"], "gcloud");
     assert_eq!(after["credHelpers"][US], "rcr");
     assert_eq!(after["credHelpers"][EU], "rcr");
-    assert!(std::fs::read_to_string(&file).expect("file").starts_with("{\n\t\"zzz-unknown\": {\n\t\t\"nested\": ["));
+    assert!(
+        std::fs::read_to_string(&file)
+            .expect("file")
+            .starts_with("{\n\t\"zzz-unknown\": {\n\t\t\"nested\": [")
+    );
 
     let stdout = out.stdout_str();
-    assert!(stdout.contains(&format!("credHelpers {EU}: added")), "{out}");
-    assert!(stdout.contains(&format!("credHelpers {US}: now rcr (was ecr-login)")), "{out}");
-    assert!(stdout.contains(&format!("still holds a stored login for https://{EU}")), "{out}");
-    assert!(stdout.contains(&format!("remove it with `docker logout {EU}`")), "{out}");
+    assert!(
+        stdout.contains(&format!("credHelpers {EU}: added")),
+        "{out}"
+    );
+    assert!(
+        stdout.contains(&format!("credHelpers {US}: now rcr (was ecr-login)")),
+        "{out}"
+    );
+    assert!(
+        stdout.contains(&format!("still holds a stored login for https://{EU}")),
+        "{out}"
+    );
+    assert!(
+        stdout.contains(&format!("remove it with `docker logout {EU}`")),
+        "{out}"
+    );
     assert!(!stdout.contains("ghcr.io"), "{out}");
     assert!(stdout.contains("config.json: written"), "{out}");
-    assert!(!stdout.contains("not on PATH"), "the helper is on PATH: {out}");
+    assert!(
+        !stdout.contains("not on PATH"),
+        "the helper is on PATH: {out}"
+    );
     // No temporary file left next to it.
     let names: Vec<String> = std::fs::read_dir(file.parent().expect("dir"))
         .expect("dir")
@@ -82,7 +109,13 @@ fn keeps_every_other_entry_and_names_stale_logins() {
 
 #[test]
 fn a_second_run_changes_nothing_and_modes_and_links_are_kept() {
-    let run = rcr_credential_helper(&["configure", "--registry", EU, "--registry", "public.ecr.aws"]);
+    let run = rcr_credential_helper(&[
+        "configure",
+        "--registry",
+        EU,
+        "--registry",
+        "public.ecr.aws",
+    ]);
     // The config is a link to a file with mode 0640 elsewhere (dotfile
     // managers do this): the link stays, its target is replaced.
     let real = run.write_file("dotfiles/docker.json", "{\"auths\": {}}");
@@ -90,20 +123,43 @@ fn a_second_run_changes_nothing_and_modes_and_links_are_kept() {
     std::fs::create_dir_all(run.home_dir().join(".docker")).expect("mkdir");
     std::os::unix::fs::symlink(&real, docker_config(&run)).expect("link");
     run.run().assert_exit(0);
-    assert!(docker_config(&run).symlink_metadata().expect("link").file_type().is_symlink());
+    assert!(
+        docker_config(&run)
+            .symlink_metadata()
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
     let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o7777;
     assert_eq!(mode(&real), 0o640);
-    assert_eq!(read_json(&real)["credHelpers"], json!({EU: "rcr", "public.ecr.aws": "rcr"}));
+    assert_eq!(
+        read_json(&real)["credHelpers"],
+        json!({EU: "rcr", "public.ecr.aws": "rcr"})
+    );
 
     let bytes = std::fs::read(&real).expect("file");
-    let mtime = std::fs::metadata(&real).expect("meta").modified().expect("mtime");
+    let mtime = std::fs::metadata(&real)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
     std::thread::sleep(std::time::Duration::from_millis(20));
     let out = run.run();
     out.assert_exit(0);
-    assert!(out.stdout_str().contains(&format!("credHelpers {EU}: already rcr")), "{out}");
+    assert!(
+        out.stdout_str()
+            .contains(&format!("credHelpers {EU}: already rcr")),
+        "{out}"
+    );
     assert!(out.stdout_str().contains("config.json: unchanged"), "{out}");
     assert_eq!(std::fs::read(&real).expect("file"), bytes, "byte-identical");
-    assert_eq!(std::fs::metadata(&real).expect("meta").modified().expect("mtime"), mtime, "untouched");
+    assert_eq!(
+        std::fs::metadata(&real)
+            .expect("meta")
+            .modified()
+            .expect("mtime"),
+        mtime,
+        "untouched"
+    );
 
     // A new file is private, in a private directory.
     let fresh = rcr_credential_helper(&["configure", "--registry", EU]);
@@ -127,7 +183,8 @@ fn finds_each_config_file_where_the_clients_look() {
     let mut run = rcr_credential_helper(&args);
     let runtime = run.dir().join("runtime");
     let docker = run.dir().join("docker-dir");
-    run.env("XDG_RUNTIME_DIR", &runtime).env("DOCKER_CONFIG", &docker);
+    run.env("XDG_RUNTIME_DIR", &runtime)
+        .env("DOCKER_CONFIG", &docker);
     run.run().assert_exit(0);
     assert!(routed(&runtime.join("containers/auth.json")));
     assert!(routed(&docker.join("config.json")));
@@ -160,12 +217,18 @@ fn finds_each_config_file_where_the_clients_look() {
 #[test]
 fn podman_stale_logins_name_podman_logout() {
     let mut run = rcr_credential_helper(&["configure", "--registry", EU, "--podman"]);
-    let auth = run.write_file("auth.json", format!("{{\"auths\": {{\"{EU}\": {{\"auth\": \"x\"}}}}}}"));
+    let auth = run.write_file(
+        "auth.json",
+        format!("{{\"auths\": {{\"{EU}\": {{\"auth\": \"x\"}}}}}}"),
+    );
     run.env("REGISTRY_AUTH_FILE", &auth);
     let out = run.run();
     out.assert_exit(0);
     assert!(
-        out.stdout_str().contains(&format!("remove it with `podman logout --authfile {} {EU}`", auth.display())),
+        out.stdout_str().contains(&format!(
+            "remove it with `podman logout --authfile {} {EU}`",
+            auth.display()
+        )),
         "{out}"
     );
     // The login itself is left for the user to remove.
@@ -175,12 +238,24 @@ fn podman_stale_logins_name_podman_logout() {
 #[test]
 fn accounts_regions_aliases_and_the_default_registry() {
     let mut run = rcr_credential_helper(&[
-        "--region", "eu-central-1", "configure",
-        "--account", "111111111111",
-        "--account", "222222222222", "--region", "us-east-1", "--region", "cn-north-1",
-        "--registry", "https://Mirror.Local:5000/v2/",
+        "--region",
+        "eu-central-1",
+        "configure",
+        "--account",
+        "111111111111",
+        "--account",
+        "222222222222",
+        "--region",
+        "us-east-1",
+        "--region",
+        "cn-north-1",
+        "--registry",
+        "https://Mirror.Local:5000/v2/",
     ]);
-    write_helper_config(&run, &format!("[aliases]\n\"mirror.local:5000\" = \"{EU}\"\n"));
+    write_helper_config(
+        &run,
+        &format!("[aliases]\n\"mirror.local:5000\" = \"{EU}\"\n"),
+    );
     run.arg("--output").arg("json");
     let out = run.run();
     out.assert_exit(0);
@@ -196,8 +271,14 @@ fn accounts_regions_aliases_and_the_default_registry() {
     );
     assert_eq!(doc["files"][0]["client"], "docker");
     assert_eq!(doc["files"][0]["written"], true);
-    assert_eq!(doc["files"][0]["registries"][0], json!({"registry": "mirror.local:5000", "status": "added", "previous": null}));
-    assert_eq!(keys(&read_json(&docker_config(&run))["credHelpers"]).len(), 4);
+    assert_eq!(
+        doc["files"][0]["registries"][0],
+        json!({"registry": "mirror.local:5000", "status": "added", "previous": null})
+    );
+    assert_eq!(
+        keys(&read_json(&docker_config(&run))["credHelpers"]).len(),
+        4
+    );
 
     // An account without a region of its own takes the configured one.
     let mut run = rcr_credential_helper(&["configure", "--account", "111111111111"]);
@@ -230,9 +311,21 @@ fn accounts_regions_aliases_and_the_default_registry() {
 #[test]
 fn bad_input_touches_no_file() {
     for (args, code, want) in [
-        (vec!["--account", "1234"], 252, "'1234' is not a 12-digit account id"),
-        (vec!["--registry", "ghcr.io"], 252, "'ghcr.io' is neither an ECR registry host nor a host of [aliases]"),
-        (vec!["--account", "111111111111", "--region", "Not A Region"], 252, "is not a region name"),
+        (
+            vec!["--account", "1234"],
+            252,
+            "'1234' is not a 12-digit account id",
+        ),
+        (
+            vec!["--registry", "ghcr.io"],
+            252,
+            "'ghcr.io' is neither an ECR registry host nor a host of [aliases]",
+        ),
+        (
+            vec!["--account", "111111111111", "--region", "Not A Region"],
+            252,
+            "is not a region name",
+        ),
         (vec!["--bogus"], 252, "Unknown options: --bogus"),
     ] {
         let mut run = rcr_credential_helper(&["configure"]);
@@ -248,7 +341,10 @@ fn bad_input_touches_no_file() {
     run.env_remove("AWS_DEFAULT_REGION");
     let out = run.run();
     out.assert_exit(252);
-    assert!(out.stderr_str().contains("no region for 111111111111"), "{out}");
+    assert!(
+        out.stderr_str().contains("no region for 111111111111"),
+        "{out}"
+    );
     // A file that is not a JSON object is not rewritten.
     for text in ["{\"credHelpers\": ", "[]", "{\"credHelpers\": [\"x\"]}"] {
         let run = rcr_credential_helper(&["configure", "--registry", EU]);
@@ -268,20 +364,42 @@ fn help_pages_and_usage_errors() {
         out.stdout_str()
     };
     let group = text(&["help"]);
-    assert!(group.starts_with("NAME\n       credential-helper -\n"), "{group}");
-    assert!(group.contains("o configure") && group.contains("o doctor"), "{group}");
+    assert!(
+        group.starts_with("NAME\n       credential-helper -\n"),
+        "{group}"
+    );
+    assert!(
+        group.contains("o configure") && group.contains("o doctor"),
+        "{group}"
+    );
     let page = text(&["configure", "help"]);
     assert_eq!(text(&["configure", "--help"]), page);
-    for option in ["--registry (string)", "--account (string)", "--podman (boolean)", "--docker-config (string)", "--profile (string)"] {
+    for option in [
+        "--registry (string)",
+        "--account (string)",
+        "--podman (boolean)",
+        "--docker-config (string)",
+        "--profile (string)",
+    ] {
         assert!(page.contains(option), "{option}\n{page}");
     }
-    let doctor: Vec<String> = text(&["doctor", "help"]).split_whitespace().map(str::to_string).collect();
-    assert!(doctor.join(" ").contains("The exit status is 0 when every check passes, 1 otherwise."));
+    let doctor: Vec<String> = text(&["doctor", "help"])
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    assert!(
+        doctor
+            .join(" ")
+            .contains("The exit status is 0 when every check passes, 1 otherwise.")
+    );
     for (args, want) in [
         (&[][..], "the following arguments are required: operation"),
         (&["fix"][..], "Found invalid choice 'fix'"),
         (&["fix", "help"][..], "Found invalid choice 'fix'"),
-        (&["doctor", "--output", "csv"][..], "argument --output: Found invalid choice 'csv'"),
+        (
+            &["doctor", "--output", "csv"][..],
+            "argument --output: Found invalid choice 'csv'",
+        ),
     ] {
         let out = rcr_credential_helper(args).run();
         out.assert_exit(252);

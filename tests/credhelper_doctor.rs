@@ -60,9 +60,15 @@ fn a_healthy_setup_passes_every_check() {
     assert!(line(&text, "docker").starts_with(&format!("ok    {REGISTRY}: docker: ")));
     assert!(line(&text, "registry").contains("account 123456789012, region eu-west-1"));
     assert!(line(&text, "profile").contains("default chain, environment keys (AKIDEXAMPLE)"));
-    assert!(line(&text, "credentials").contains("access key id AKIDEXAMPLE from EnvironmentVariable"), "{out}");
+    assert!(
+        line(&text, "credentials").contains("access key id AKIDEXAMPLE from EnvironmentVariable"),
+        "{out}"
+    );
     assert!(line(&text, "token").starts_with("ok "), "{out}");
-    assert!(line(&text, "token").contains("(user AWS, valid for 12 h)"), "{out}");
+    assert!(
+        line(&text, "token").contains("(user AWS, valid for 12 h)"),
+        "{out}"
+    );
     assert!(line(&text, "cache").contains("no cached token"));
     // Doctor caches nothing; after a pull (a `get`) it shows the entry.
     assert!(cache_files(&run).is_empty());
@@ -74,7 +80,8 @@ fn a_healthy_setup_passes_every_check() {
     let out = timed(&run);
     out.assert_exit(0);
     assert!(
-        line(&out.stdout_str(), "cache").contains("cached token fetched 0 s ago, handed out for 9 h"),
+        line(&out.stdout_str(), "cache")
+            .contains("cached token fetched 0 s ago, handed out for 9 h"),
         "{out}"
     );
 
@@ -89,7 +96,12 @@ fn a_healthy_setup_passes_every_check() {
     let doc = out.stdout_json();
     assert_eq!(doc["ok"], true);
     let checks = doc["checks"].as_array().expect("checks");
-    assert!(checks.iter().any(|c| c["subject"] == REGISTRY && c["check"] == "token" && c["status"] == "ok"), "{doc}");
+    assert!(
+        checks
+            .iter()
+            .any(|c| c["subject"] == REGISTRY && c["check"] == "token" && c["status"] == "ok"),
+        "{doc}"
+    );
 }
 
 #[test]
@@ -101,8 +113,16 @@ fn a_mapped_profile_is_named_and_used() {
     let out = timed(&run);
     out.assert_exit(0);
     let text = out.stdout_str();
-    assert!(line(&text, "profile").contains("profile team, as --profile team (from [profiles] \"123456789012\" = \"team\" (line 2)"), "{out}");
-    assert!(line(&text, "credentials").contains("profile team: access key id AKIDTEAM"), "{out}");
+    assert!(
+        line(&text, "profile").contains(
+            "profile team, as --profile team (from [profiles] \"123456789012\" = \"team\" (line 2)"
+        ),
+        "{out}"
+    );
+    assert!(
+        line(&text, "credentials").contains("profile team: access key id AKIDTEAM"),
+        "{out}"
+    );
     assert_eq!(scopes(&server), ["AKIDTEAM/eu-west-1/ecr"]);
 
     // An entry naming a profile nobody defined fails the config check.
@@ -110,9 +130,18 @@ fn a_mapped_profile_is_named_and_used() {
     let out = timed(&run);
     out.assert_exit(1);
     let text = out.stdout_str();
-    assert!(line(&text, "helper config").starts_with("FAIL  config:"), "{out}");
-    assert!(line(&text, "helper config").contains("the profile gone is not defined"), "{out}");
-    assert!(line(&text, "helper config").contains("=> fix: define the profile"), "{out}");
+    assert!(
+        line(&text, "helper config").starts_with("FAIL  config:"),
+        "{out}"
+    );
+    assert!(
+        line(&text, "helper config").contains("the profile gone is not defined"),
+        "{out}"
+    );
+    assert!(
+        line(&text, "helper config").contains("=> fix: define the profile"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -123,29 +152,51 @@ fn the_helper_missing_from_path_fails() {
     let out = timed(&run);
     out.assert_exit(1);
     let l = line(&out.stdout_str(), "on PATH").to_string();
-    assert!(l.starts_with("FAIL  docker-credential-rcr: on PATH: not found on PATH"), "{out}");
+    assert!(
+        l.starts_with("FAIL  docker-credential-rcr: on PATH: not found on PATH"),
+        "{out}"
+    );
     assert!(l.contains("=> fix: ln -s"), "{out}");
 
     // Another program under that name is not this rcr.
     let mut run = healthy(&server);
-    let other = run.write_file("other-bin/docker-credential-rcr", "#!/bin/sh\necho other 1.0\n");
-    std::os::unix::fs::PermissionsExt::set_mode(&mut std::fs::metadata(&other).expect("meta").permissions(), 0o755);
-    std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
-    run.env("PATH", format!("{}:/usr/bin:/bin", other.parent().expect("dir").display()));
+    let other = run.write_file(
+        "other-bin/docker-credential-rcr",
+        "#!/bin/sh\necho other 1.0\n",
+    );
+    std::os::unix::fs::PermissionsExt::set_mode(
+        &mut std::fs::metadata(&other).expect("meta").permissions(),
+        0o755,
+    );
+    std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    run.env(
+        "PATH",
+        format!("{}:/usr/bin:/bin", other.parent().expect("dir").display()),
+    );
     let out = timed(&run);
     out.assert_exit(1);
-    assert!(line(&out.stdout_str(), "on PATH").contains("is another program or version"), "{out}");
+    assert!(
+        line(&out.stdout_str(), "on PATH").contains("is another program or version"),
+        "{out}"
+    );
 }
 
 #[test]
 fn no_credentials_fails() {
     let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
     let mut run = healthy(&server);
-    run.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY");
+    run.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY");
     let out = timed(&run);
     out.assert_exit(1);
     let l = line(&out.stdout_str(), "credentials").to_string();
-    assert!(l.starts_with(&format!("FAIL  {REGISTRY}: credentials: the default chain:")), "{out}");
+    assert!(
+        l.starts_with(&format!(
+            "FAIL  {REGISTRY}: credentials: the default chain:"
+        )),
+        "{out}"
+    );
     assert!(l.contains("Unable to locate credentials"), "{out}");
     assert!(l.contains("=> fix: configure credentials"), "{out}");
     assert!(server.requests().is_empty());
@@ -155,37 +206,64 @@ fn no_credentials_fails() {
 fn a_host_not_routed_fails() {
     let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
     let run = healthy(&server);
-    run.write_file("home/.docker/config.json", "{\"credHelpers\": {\"gcr.io\": \"gcloud\"}, \"credsStore\": \"desktop\"}");
+    run.write_file(
+        "home/.docker/config.json",
+        "{\"credHelpers\": {\"gcr.io\": \"gcloud\"}, \"credsStore\": \"desktop\"}",
+    );
     let out = timed(&run);
     out.assert_exit(1);
     let text = out.stdout_str();
     let l = line(&text, "docker");
-    assert!(l.contains("credsStore sends it to docker-credential-desktop"), "{out}");
-    assert!(l.contains(&format!("=> fix: rcr credential-helper configure --registry {REGISTRY}")), "{out}");
+    assert!(
+        l.contains("credsStore sends it to docker-credential-desktop"),
+        "{out}"
+    );
+    assert!(
+        l.contains(&format!(
+            "=> fix: rcr credential-helper configure --registry {REGISTRY}"
+        )),
+        "{out}"
+    );
 
     // Routed for podman only: Docker's check fails, podman's passes.
     let mut run = healthy(&server);
-    let auth = run.write_file("auth.json", format!("{{\"credHelpers\": {{\"{REGISTRY}\": \"rcr\"}}}}"));
+    let auth = run.write_file(
+        "auth.json",
+        format!("{{\"credHelpers\": {{\"{REGISTRY}\": \"rcr\"}}}}"),
+    );
     run.env("REGISTRY_AUTH_FILE", &auth);
     run.write_file("home/.docker/config.json", "{}");
     let out = timed(&run);
     out.assert_exit(1);
-    assert!(line(&out.stdout_str(), "podman").starts_with("ok "), "{out}");
-    assert!(line(&out.stdout_str(), "docker").starts_with("FAIL "), "{out}");
+    assert!(
+        line(&out.stdout_str(), "podman").starts_with("ok "),
+        "{out}"
+    );
+    assert!(
+        line(&out.stdout_str(), "docker").starts_with("FAIL "),
+        "{out}"
+    );
 
     // No config at all, and no host given: nothing to check is a failure.
     let mut run = rcr_credential_helper(&["doctor"]);
     run.env("PATH", format!("{}:/usr/bin:/bin", bin_dir().display()));
     let out = timed(&run);
     out.assert_exit(1);
-    assert!(line(&out.stdout_str(), "routing").contains("no registry is routed to rcr"), "{out}");
+    assert!(
+        line(&out.stdout_str(), "routing").contains("no registry is routed to rcr"),
+        "{out}"
+    );
 
     // A host rcr does not know.
     let mut run = healthy(&server);
     run.arg("ghcr.io");
     let out = timed(&run);
     out.assert_exit(1);
-    assert!(out.stdout_str().contains("FAIL  ghcr.io: registry: not an ECR registry host and not in [aliases]"), "{out}");
+    assert!(
+        out.stdout_str()
+            .contains("FAIL  ghcr.io: registry: not an ECR registry host and not in [aliases]"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -209,7 +287,10 @@ fn an_unreachable_endpoint_fails_quickly() {
     // Silent: the connection is accepted (by the kernel) and never answered.
     let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
     let mut run = healthy(&server);
-    run.env("AWS_ENDPOINT_URL", format!("http://{}", silent.local_addr().expect("addr")));
+    run.env(
+        "AWS_ENDPOINT_URL",
+        format!("http://{}", silent.local_addr().expect("addr")),
+    );
     let out = timed(&run);
     out.assert_exit(1);
     let text = out.stdout_str();

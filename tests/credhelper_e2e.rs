@@ -199,7 +199,13 @@ fn skopeo_pushes_and_lists_through_the_helper_without_login() {
     // The auth file is written by `configure`, as a user would set up.
     let mut configure = Run::rcr();
     configure
-        .args(["credential-helper", "configure", "--podman", "--registry", &host])
+        .args([
+            "credential-helper",
+            "configure",
+            "--podman",
+            "--registry",
+            &host,
+        ])
         .arg("--docker-config")
         .arg(dir.join("docker"))
         .env("REGISTRY_AUTH_FILE", &with_helper);
@@ -207,7 +213,8 @@ fn skopeo_pushes_and_lists_through_the_helper_without_login() {
     let out = configure.run();
     out.assert_exit(0);
     assert!(
-        out.stdout_str().contains(&format!("auth.json: credHelpers {host}: added")),
+        out.stdout_str()
+            .contains(&format!("auth.json: credHelpers {host}: added")),
         "{out}"
     );
     let written: serde_json::Value =
@@ -225,12 +232,17 @@ fn skopeo_pushes_and_lists_through_the_helper_without_login() {
         .env("AWS_ENDPOINT_URL", moto.url())
         .env(
             "PATH",
-            format!("{}:{}", bin_dir().display(), std::env::var("PATH").unwrap_or_default()),
+            format!(
+                "{}:{}",
+                bin_dir().display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
         );
     let out = doctor.run();
     assert_eq!(out.exit_code(), 0, "doctor on the end-to-end setup:\n{out}");
     assert!(
-        out.stdout_str().contains(&format!("alias of {MOTO_REGISTRY}")),
+        out.stdout_str()
+            .contains(&format!("alias of {MOTO_REGISTRY}")),
         "{out}"
     );
 

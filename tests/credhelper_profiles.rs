@@ -77,7 +77,11 @@ fn each_registry_uses_its_profile_and_the_rest_the_default_chain() {
         .iter()
         .map(|f| std::fs::read_to_string(f).expect("entry"))
         .collect();
-    assert!(entries.iter().any(|e| e.contains("profile=one") && !e.contains("AKIDEXAMPLE")));
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.contains("profile=one") && !e.contains("AKIDEXAMPLE"))
+    );
     assert!(entries.iter().any(|e| e.contains("profile=two")));
     assert!(entries.iter().any(|e| e.contains("env=AKIDEXAMPLE")));
 
@@ -97,13 +101,21 @@ fn a_host_entry_wins_over_its_account_and_public_is_mapped_by_host() {
         &format!("[profiles]\n\"123456789012\" = \"two\"\n\"{EU_ONE}\" = \"one\"\n"),
     );
     assert_eq!(secret_of(&run.run()), "pw");
-    assert_eq!(get_in(&run, &server, "123456789012.dkr.ecr.ap-south-1.amazonaws.com"), "pw");
+    assert_eq!(
+        get_in(
+            &run,
+            &server,
+            "123456789012.dkr.ecr.ap-south-1.amazonaws.com"
+        ),
+        "pw"
+    );
     assert_eq!(
         scopes(&server),
         ["AKIDONE/eu-west-1/ecr", "AKIDTWO/ap-south-1/ecr"]
     );
 
-    let public = CaptureServer::start(json!({"GetAuthorizationToken": public_token("pw-pub", 43200)}));
+    let public =
+        CaptureServer::start(json!({"GetAuthorizationToken": public_token("pw-pub", 43200)}));
     let run = get(&public, "public.ecr.aws");
     write_helper_config(&run, "[profiles]\n\"public.ecr.aws\" = \"two\"\n");
     assert_eq!(secret_of(&run.run()), "pw-pub");
@@ -167,6 +179,9 @@ fn a_mapped_profile_without_credentials_fails_without_falling_back() {
         .write_credentials("");
     let out = run.run();
     out.assert_exit(1);
-    assert!(out.stdout_str().contains("Unable to locate credentials"), "{out}");
+    assert!(
+        out.stdout_str().contains("Unable to locate credentials"),
+        "{out}"
+    );
     assert!(server.requests().is_empty());
 }

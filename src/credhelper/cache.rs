@@ -430,7 +430,13 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
-            identity_from("AWS_ENDPOINT_URL_ECR", Some("ops"), |k| env.get(k).cloned(), profiles, &files)
+            identity_from(
+                "AWS_ENDPOINT_URL_ECR",
+                Some("ops"),
+                |k| env.get(k).cloned(),
+                profiles,
+                &files,
+            )
         };
         assert_eq!(mapped(&[("AWS_ACCESS_KEY_ID", "AKIDENV")]), ops);
         assert_eq!(mapped(&[("AWS_PROFILE", "dev")]), ops);

@@ -96,7 +96,9 @@ pub fn command() -> Command {
                         .long("docker-config")
                         .value_name("dir")
                         .num_args(1)
-                        .help("Docker's config directory (default: $DOCKER_CONFIG, else ~/.docker)."),
+                        .help(
+                            "Docker's config directory (default: $DOCKER_CONFIG, else ~/.docker).",
+                        ),
                 ),
         )
         .subcommand(
@@ -349,7 +351,10 @@ fn configure_page(n: &mut Nodes) {
     );
     n.global_options();
     n.heading("EXAMPLES");
-    n.para(0, "To route two accounts' registries to rcr for Docker and podman:");
+    n.para(
+        0,
+        "To route two accounts' registries to rcr for Docker and podman:",
+    );
     n.verbatim(&format!(
         "rcr {NAME} {CONFIGURE} --account 123456789012 --region eu-west-1 --account 210987654321 --region us-east-1 --registry public.ecr.aws --podman"
     ));

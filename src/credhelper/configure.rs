@@ -20,7 +20,8 @@ use crate::error::Error;
 
 pub fn run(args: &ConfigureArgs, globals: &Globals, argv: &[String]) -> Result<Report, Error> {
     let hosts = hosts(args, globals, argv)?;
-    let mut files = vec![client_config::docker(args.docker_config.as_deref()).map_err(Error::Other)?];
+    let mut files =
+        vec![client_config::docker(args.docker_config.as_deref()).map_err(Error::Other)?];
     if args.podman {
         files.push(client_config::podman().map_err(Error::Other)?);
     }

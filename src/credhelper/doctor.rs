@@ -31,7 +31,8 @@ const TOKEN_LIMIT: Duration = Duration::from_secs(3);
 const VERSION_LIMIT: Duration = Duration::from_secs(2);
 
 /// The command that installs the helper next to rcr.
-pub const LINK_FIX: &str = "ln -s \"$(command -v rcr)\" \"$(dirname \"$(command -v rcr)\")/docker-credential-rcr\"";
+pub const LINK_FIX: &str =
+    "ln -s \"$(command -v rcr)\" \"$(dirname \"$(command -v rcr)\")/docker-credential-rcr\"";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
@@ -101,8 +102,8 @@ pub fn run(hosts: &[String], globals: &Globals) -> Report {
     let config = check_config(&mut checks);
     let docker = client_config::docker(None);
     let podman = client_config::podman();
-    let docker_doc = docker.as_ref().ok().map(|f| read_client(f));
-    let podman_doc = podman.as_ref().ok().map(|f| read_client(f));
+    let docker_doc = docker.as_ref().ok().map(read_client);
+    let podman_doc = podman.as_ref().ok().map(read_client);
     let hosts: Vec<String> = if hosts.is_empty() {
         let mut routed: Vec<String> = Vec::new();
         for doc in [&docker_doc, &podman_doc].into_iter().flatten() {
@@ -120,7 +121,10 @@ pub fn run(hosts: &[String], globals: &Globals) -> Report {
                 "routing",
                 Status::Fail,
                 "no registry is routed to rcr by Docker's config or the containers auth file",
-                Some("rcr credential-helper configure --registry HOST (add --podman for podman)".into()),
+                Some(
+                    "rcr credential-helper configure --registry HOST (add --podman for podman)"
+                        .into(),
+                ),
             );
         }
         routed
@@ -135,7 +139,12 @@ pub fn run(hosts: &[String], globals: &Globals) -> Report {
         .build();
     for host in &hosts {
         let subject = registry::authority(host).unwrap_or_else(|| host.clone());
-        check_routing(&mut checks, &subject, (&docker, &docker_doc), (&podman, &podman_doc));
+        check_routing(
+            &mut checks,
+            &subject,
+            (&docker, &docker_doc),
+            (&podman, &podman_doc),
+        );
         let Some(registry) = check_registry(&mut checks, &subject, &config) else {
             continue;
         };
@@ -143,7 +152,14 @@ pub fn run(hosts: &[String], globals: &Globals) -> Report {
             continue;
         };
         match &runtime {
-            Ok(rt) => check_network(&mut checks, rt, &subject, &registry, profile.as_deref(), globals),
+            Ok(rt) => check_network(
+                &mut checks,
+                rt,
+                &subject,
+                &registry,
+                profile.as_deref(),
+                globals,
+            ),
             Err(e) => checks.push(
                 &subject,
                 "credentials",
@@ -163,7 +179,11 @@ fn report(checks: Checks) -> Report {
         .0
         .iter()
         .map(|c| {
-            let fix = c.fix.as_ref().map(|f| format!(" => fix: {f}")).unwrap_or_default();
+            let fix = c
+                .fix
+                .as_ref()
+                .map(|f| format!(" => fix: {f}"))
+                .unwrap_or_default();
             format!(
                 "{:<5} {}: {}: {}{fix}",
                 c.status.word(),
@@ -305,14 +325,26 @@ fn check_config(checks: &mut Checks) -> String {
     let aliases = match alias::parse(&text) {
         Ok(a) => a,
         Err(e) => {
-            checks.push("config", "helper config", Status::Fail, format!("{path}: [aliases] {e}"), fix());
+            checks.push(
+                "config",
+                "helper config",
+                Status::Fail,
+                format!("{path}: [aliases] {e}"),
+                fix(),
+            );
             return text;
         }
     };
     let profiles = match profile_map::parse(&text) {
         Ok(p) => p,
         Err(e) => {
-            checks.push("config", "helper config", Status::Fail, format!("{path}: [profiles] {e}"), fix());
+            checks.push(
+                "config",
+                "helper config",
+                Status::Fail,
+                format!("{path}: [profiles] {e}"),
+                fix(),
+            );
             return text;
         }
     };
@@ -383,7 +415,13 @@ fn check_routing(
             let route = client_config::route(doc, host);
             if route.is_rcr() {
                 routed = true;
-                checks.push(host, "docker", Status::Ok, format!("{} routes it to rcr", file.path.display()), None);
+                checks.push(
+                    host,
+                    "docker",
+                    Status::Ok,
+                    format!("{} routes it to rcr", file.path.display()),
+                    None,
+                );
             } else {
                 checks.push(
                     host,
@@ -396,7 +434,13 @@ fn check_routing(
             Some(route)
         }
         (Ok(file), _) => {
-            checks.push(host, "docker", Status::Info, format!("no {} (Docker not set up)", file.path.display()), None);
+            checks.push(
+                host,
+                "docker",
+                Status::Info,
+                format!("no {} (Docker not set up)", file.path.display()),
+                None,
+            );
             None
         }
     };
@@ -410,7 +454,13 @@ fn check_routing(
             let route = client_config::route(doc, host);
             if route.is_rcr() {
                 routed = true;
-                checks.push(host, "podman", Status::Ok, format!("{} routes it to rcr", file.path.display()), None);
+                checks.push(
+                    host,
+                    "podman",
+                    Status::Ok,
+                    format!("{} routes it to rcr", file.path.display()),
+                    None,
+                );
             } else if route == Route::Nothing && docker_route.as_ref().is_some_and(Route::is_rcr) {
                 checks.push(
                     host,
@@ -436,7 +486,10 @@ fn check_routing(
                 "podman",
                 Status::Info,
                 if via_docker {
-                    format!("no {}; containers/image reads Docker's config, which routes it to rcr", file.path.display())
+                    format!(
+                        "no {}; containers/image reads Docker's config, which routes it to rcr",
+                        file.path.display()
+                    )
                 } else {
                     format!("no {} (podman not set up)", file.path.display())
                 },
@@ -480,7 +533,13 @@ fn check_registry(checks: &mut Checks, host: &str, config: &str) -> Option<Regis
         .and_then(|aliases| alias::lookup(&aliases, host).map(str::to_string));
     match target.as_deref().map(|t| (t, registry::recognise(t))) {
         Some((t, Some(r))) => {
-            checks.push(host, "registry", Status::Ok, format!("alias of {t}: {}", describe(&r)), None);
+            checks.push(
+                host,
+                "registry",
+                Status::Ok,
+                format!("alias of {t}: {}", describe(&r)),
+                None,
+            );
             Some(r)
         }
         Some((t, None)) => {
@@ -523,14 +582,19 @@ fn check_profile(
                 host,
                 "profile",
                 Status::Ok,
-                format!("profile {p}, as --profile {p} (from {line}; environment keys do not apply)"),
+                format!(
+                    "profile {p}, as --profile {p} (from {line}; environment keys do not apply)"
+                ),
                 None,
             );
             Some(Some(p))
         }
         Ok(None) => {
             let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-            let chain = match (env("AWS_ACCESS_KEY_ID"), env("AWS_PROFILE").or_else(|| env("AWS_DEFAULT_PROFILE"))) {
+            let chain = match (
+                env("AWS_ACCESS_KEY_ID"),
+                env("AWS_PROFILE").or_else(|| env("AWS_DEFAULT_PROFILE")),
+            ) {
                 (Some(akid), _) => format!("environment keys ({akid})"),
                 (None, Some(p)) => format!("profile {p} (AWS_PROFILE)"),
                 (None, None) => "profile default".to_string(),
@@ -550,7 +614,10 @@ fn check_profile(
                 "profile",
                 Status::Fail,
                 e,
-                Some(format!("define the profile or correct the line in {}", config_file::display_path())),
+                Some(format!(
+                    "define the profile or correct the line in {}",
+                    config_file::display_path()
+                )),
             );
             None
         }
@@ -673,9 +740,16 @@ fn check_cache(checks: &mut Checks, host: &str, registry: &Registry, profile: Op
                 Some(t) => {
                     let age = duration(now - t.fetched_at);
                     match t.expires_at {
-                        Some(e) if t.fresh(now) => format!("cached token fetched {age} ago, handed out for {} more", duration(e - now - margin(&t))),
-                        Some(e) if e > now => format!("cached token fetched {age} ago, too close to expiry: the next pull fetches a new one"),
-                        _ => format!("cached token fetched {age} ago has expired: the next pull fetches a new one"),
+                        Some(e) if t.fresh(now) => format!(
+                            "cached token fetched {age} ago, handed out for {} more",
+                            duration(e - now - margin(&t))
+                        ),
+                        Some(e) if e > now => format!(
+                            "cached token fetched {age} ago, too close to expiry: the next pull fetches a new one"
+                        ),
+                        _ => format!(
+                            "cached token fetched {age} ago has expired: the next pull fetches a new one"
+                        ),
                     }
                 }
             }

@@ -73,11 +73,10 @@ pub fn parse(text: &str) -> Result<Vec<Mapping>, String> {
         let key = if is_account_id(&written) {
             Key::Account(written.clone())
         } else {
+            // As clients name registries: with or without scheme, port, path.
             match registry::recognise(&written) {
-                Some(r) if registry::authority(&written).as_deref() == Some(r.host()) => {
-                    Key::Host(r.host().to_string())
-                }
-                _ => {
+                Some(r) => Key::Host(r.host().to_string()),
+                None => {
                     return Err(format!(
                         "line {}: `{written}` is neither a 12-digit account id nor an ECR registry host (such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com or public.ecr.aws)",
                         entry.line
@@ -110,13 +109,15 @@ pub fn parse(text: &str) -> Result<Vec<Mapping>, String> {
 /// The entry for `registry`: its host's, else its account's.
 pub fn lookup<'a>(map: &'a [Mapping], registry: &Registry) -> Option<&'a Mapping> {
     let host = Key::Host(registry.host().to_string());
-    map.iter().find(|m| m.key == host).or_else(|| match registry {
-        Registry::Private { account, .. } => {
-            let account = Key::Account(account.clone());
-            map.iter().find(|m| m.key == account)
-        }
-        Registry::Public => None,
-    })
+    map.iter()
+        .find(|m| m.key == host)
+        .or_else(|| match registry {
+            Registry::Private { account, .. } => {
+                let account = Key::Account(account.clone());
+                map.iter().find(|m| m.key == account)
+            }
+            Registry::Public => None,
+        })
 }
 
 /// Parses the table of the config file's `text`, with the file named in
@@ -179,20 +180,39 @@ mod tests {
             profile("210987654321.dkr.ecr.us-east-1.amazonaws.com"),
             None
         );
-        assert_eq!(map[1].describe(), format!("[profiles] \"{}\" = \"eu\" (line 5)", EU.to_uppercase()));
+        assert_eq!(
+            map[1].describe(),
+            format!("[profiles] \"{}\" = \"eu\" (line 5)", EU.to_uppercase())
+        );
     }
 
     #[test]
     fn bad_entries_are_errors() {
         for (text, want) in [
-            ("[profiles]\nmirror.example.com = \"x\"\n", "neither a 12-digit"),
-            ("[profiles]\n\"12345678901\" = \"x\"\n", "neither a 12-digit"),
             (
-                "[profiles]\n\"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/\" = \"x\"\n",
+                "[profiles]\nmirror.example.com = \"x\"\n",
                 "neither a 12-digit",
             ),
-            ("[profiles]\n\"123456789012\" = \"two words\"\n", "not a profile name"),
-            ("[profiles]\n\"123456789012\" = \"[x]\"\n", "not a profile name"),
+            (
+                "[profiles]\n\"12345678901\" = \"x\"\n",
+                "neither a 12-digit",
+            ),
+            (
+                "[profiles]\n\"123456789012.dkr.ecr.eu-west-1.example.com\" = \"x\"\n",
+                "neither a 12-digit",
+            ),
+            (
+                "[profiles]\n\"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/\" = \"x\"\n\"123456789012.dkr.ecr.eu-west-1.amazonaws.com:443\" = y\n",
+                "line 3: `123456789012.dkr.ecr.eu-west-1.amazonaws.com:443` is mapped already on line 2",
+            ),
+            (
+                "[profiles]\n\"123456789012\" = \"two words\"\n",
+                "not a profile name",
+            ),
+            (
+                "[profiles]\n\"123456789012\" = \"[x]\"\n",
+                "not a profile name",
+            ),
             ("[profiles]\n\"123456789012\" =\n", "expected"),
             (
                 "[profiles]\n\"123456789012\" = a\n123456789012 = b\n",

@@ -274,7 +274,11 @@ mod tests {
         }
         assert!(pages.contains_key("rcr.1"));
         assert!(pages.contains_key("rcr-ecr-wait-image-scan-complete.1"));
-        for page in ["rcr-credential-helper.1", "rcr-credential-helper-configure.1", "rcr-credential-helper-doctor.1"] {
+        for page in [
+            "rcr-credential-helper.1",
+            "rcr-credential-helper-configure.1",
+            "rcr-credential-helper-doctor.1",
+        ] {
             assert!(pages.contains_key(page), "{page}");
         }
         assert!(bash.contains("--docker-config"));

@@ -30,14 +30,14 @@ mod error;
 mod model;
 
 #[allow(dead_code)]
+#[path = "rcr_credhelper.rs"]
+mod credhelper;
+#[allow(dead_code)]
 #[path = "rcr_custom.rs"]
 mod custom;
 #[allow(dead_code)]
 #[path = "rcr_generated.rs"]
 mod generated;
-#[allow(dead_code)]
-#[path = "rcr_credhelper.rs"]
-mod credhelper;
 
 /// Stand-in for rcr's `src/sdk/mod.rs`: the same service list, without the
 /// SDK clients.
