@@ -66,7 +66,7 @@ fn a_healthy_setup_passes_every_check() {
     );
     assert!(line(&text, "token").starts_with("ok "), "{out}");
     assert!(
-        line(&text, "token").contains("(user AWS, valid for 12 h)"),
+        line(&text, "token").contains("(user AWS, valid for 1"),
         "{out}"
     );
     assert!(line(&text, "cache").contains("no cached token"));
@@ -298,4 +298,28 @@ fn an_unreachable_endpoint_fails_quickly() {
     assert!(l.starts_with("FAIL "), "{out}");
     assert!(l.contains("within") || l.contains("timeout"), "{out}");
     drop(silent);
+}
+
+#[test]
+fn profile_and_endpoint_options_stand_for_the_helpers_environment() {
+    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let mut run = healthy(&server);
+    run.env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .write_credentials("[team]\naws_access_key_id = AKIDTEAM\naws_secret_access_key = s\n")
+        .args(["--profile", "team", "--endpoint-url"])
+        .arg(server.url());
+    let out = timed(&run);
+    out.assert_exit(0);
+    let text = out.stdout_str();
+    assert!(
+        line(&text, "profile").contains("the default chain, profile team (AWS_PROFILE)"),
+        "{out}"
+    );
+    assert!(
+        line(&text, "credentials").contains("access key id AKIDTEAM"),
+        "{out}"
+    );
+    assert_eq!(scopes(&server), ["AKIDTEAM/eu-west-1/ecr"]);
 }

@@ -375,6 +375,10 @@ fn doctor_page(n: &mut Nodes) {
     );
     n.para(
         0,
+        "The checks see what the helper would see when a client starts it from this shell. --profile and --endpoint-url check it as if AWS_PROFILE and AWS_ENDPOINT_URL were set to them (registries in [profiles] keep their profile); --region does not apply, since a registry's host names its region.",
+    );
+    n.para(
+        0,
         "Without hosts, the registries that Docker's config and the containers auth file route to rcr are checked. Each network step has a time limit of a few seconds, so doctor ends quickly without a network. The exit status is 0 when every check passes, 1 otherwise. Nothing is written: a token doctor fetches is not cached.",
     );
     n.heading("SYNOPSIS");

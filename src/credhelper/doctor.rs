@@ -97,6 +97,7 @@ fn is_executable(p: &Path) -> bool {
 }
 
 pub fn run(hosts: &[String], globals: &Globals) -> Report {
+    act_as_the_helper_environment(globals);
     let mut checks = Checks::default();
     check_helper(&mut checks);
     let config = check_config(&mut checks);
@@ -207,6 +208,25 @@ fn report(checks: Checks) -> Report {
         lines,
         document,
         ok,
+    }
+}
+
+/// The helper reads who it is and where to go from its environment
+/// (a client starts it with the client's). `--profile` and `--endpoint-url`
+/// check the setup as if the helper ran with `AWS_PROFILE` and
+/// `AWS_ENDPOINT_URL` set to them, so every rule (environment keys before
+/// `AWS_PROFILE`, the profile map before both, the cache key) is the
+/// helper's own. `--region` has no say: a registry's host names its region.
+fn act_as_the_helper_environment(globals: &Globals) {
+    for (var, value) in [
+        ("AWS_PROFILE", &globals.profile),
+        ("AWS_ENDPOINT_URL", &globals.endpoint_url),
+    ] {
+        if let Some(value) = value {
+            // SAFETY: called first thing in doctor, before any thread
+            // (runtime, resolver, child) is started.
+            unsafe { std::env::set_var(var, value) };
+        }
     }
 }
 
@@ -641,8 +661,7 @@ fn check_network(
         }
     };
     let mut globals = super::globals_for(registry, profile);
-    // The user's connection options apply; short limits unless given.
-    globals.endpoint_url = user.endpoint_url.clone();
+    // The user's TLS options apply; short limits unless given.
     globals.no_verify_ssl = user.no_verify_ssl;
     globals.ca_bundle = user.ca_bundle.clone();
     globals.cli_connect_timeout = user.cli_connect_timeout.clone().or(Some("2".into()));
