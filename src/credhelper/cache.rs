@@ -14,7 +14,8 @@
 //! The identity is read from the environment and the profile files without
 //! aws-config (that is the point of the cache: no runtime, no provider
 //! chain): the access key id of environment credentials, else the profile
-//! name with the settings that decide who it is (role ARN, source profile,
+//! (the one the profile map names, which environment keys do not
+//! override, else `AWS_PROFILE`) with the settings that decide who it is (role ARN, source profile,
 //! access key id, SSO account and role, `credential_process`), and the
 //! endpoint override. Never a secret: secrets are not part of who you are.
 
