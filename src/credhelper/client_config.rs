@@ -204,10 +204,10 @@ pub fn add_helpers(doc: &mut Map<String, Value>, hosts: &[String]) -> Result<Vec
 }
 
 /// `doc` as Docker writes it: tab-indented JSON.
-pub fn to_text(doc: &Map<String, Value>) -> String {
+pub fn to_text(doc: &Map<String, Value>) -> Result<String, String> {
     // Two-space indentation turned into tabs: a JSON string holds no raw
     // newline, so every line's leading spaces are indentation.
-    let pretty = serde_json::to_string_pretty(doc).unwrap_or_default();
+    let pretty = serde_json::to_string_pretty(doc).map_err(|e| e.to_string())?;
     let lines: Vec<String> = pretty
         .lines()
         .map(|line| {
@@ -216,7 +216,7 @@ pub fn to_text(doc: &Map<String, Value>) -> String {
             format!("{}{body}", "\t".repeat(depth))
         })
         .collect();
-    lines.join("\n")
+    Ok(lines.join("\n"))
 }
 
 /// Replaces the file at `path` with `text` atomically, keeping its mode
@@ -296,7 +296,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            to_text(&doc),
+            to_text(&doc).expect("serializable"),
             "{\n\t\"zeta\": {\n\t\t\"b\": 1,\n\t\t\"a\": [\n\t\t\t1.5,\n\t\t\tnull,\n\t\t\t\"x\"\n\t\t]\n\t},\n\t\"credHelpers\": {\n\t\t\"gcr.io\": \"rcr\",\n\t\t\"h2\": \"rcr\",\n\t\t\"h1\": \"rcr\"\n\t},\n\t\"auths\": {\n\t\t\"https://h1/v1/\": {\n\t\t\t\"auth\": \"x\"\n\t\t},\n\t\t\"other\": {}\n\t},\n\t\"alpha\": true\n}"
         );
         assert_eq!(stale_logins(&doc, "h1"), ["https://h1/v1/"]);

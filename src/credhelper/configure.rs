@@ -55,8 +55,8 @@ fn configure_file(file: &ClientFile, hosts: &[String]) -> Result<(Vec<String>, V
     let changes = client_config::add_helpers(&mut doc, hosts).map_err(fail)?;
     let changed = existed.is_none() || changes.iter().any(|c| *c != Change::Unchanged);
     if changed {
-        client_config::write_atomically(&file.path, &client_config::to_text(&doc))
-            .map_err(Error::Other)?;
+        let text = client_config::to_text(&doc).map_err(fail)?;
+        client_config::write_atomically(&file.path, &text).map_err(Error::Other)?;
     }
     let mut lines = Vec::new();
     let mut entries = Vec::new();
