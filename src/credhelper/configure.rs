@@ -197,7 +197,13 @@ fn own_registry(globals: &Globals, argv: &[String]) -> Result<String, Error> {
     let operation = service
         .operation("get-authorization-token")
         .ok_or_else(|| Error::internal("no GetAuthorizationToken in the model"))?;
-    let response = crate::session::with_client(globals, service, argv, async |client| {
+    // `--debug` is on already (see `command`); off here so the session
+    // does not log the command line a second time.
+    let globals = Globals {
+        debug: false,
+        ..globals.clone()
+    };
+    let response = crate::session::with_client(&globals, service, argv, async |client| {
         client.call(operation, &json!({})).await
     })?;
     let endpoint = response
