@@ -97,6 +97,16 @@ pub fn podman() -> Result<ClientFile, String> {
 /// file is an empty object, as Docker reads it; anything but a JSON object
 /// is an error (rcr will not rewrite what it cannot read).
 pub fn read(path: &Path) -> Result<Option<Map<String, Value>>, String> {
+    read_checked(path, false)
+}
+
+/// [`read`] for a file that will be written back: also an error when a
+/// number in it would not come back exactly (see [`numbers_kept`]).
+pub fn read_for_edit(path: &Path) -> Result<Option<Map<String, Value>>, String> {
+    read_checked(path, true)
+}
+
+fn read_checked(path: &Path, exact: bool) -> Result<Option<Map<String, Value>>, String> {
     let text = match fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -106,10 +116,59 @@ pub fn read(path: &Path) -> Result<Option<Map<String, Value>>, String> {
         return Ok(Some(Map::new()));
     }
     match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(map)) if exact => match numbers_kept(&text) {
+            Ok(()) => Ok(Some(map)),
+            Err(number) => Err(format!(
+                "{} holds the number {number}, which rcr could not write back exactly; add the credHelpers entries by hand",
+                path.display()
+            )),
+        },
         Ok(Value::Object(map)) => Ok(Some(map)),
         Ok(_) => Err(format!("{} is not a JSON object", path.display())),
         Err(e) => Err(format!("{} is not valid JSON: {e}", path.display())),
     }
+}
+
+/// Checks that every number of the JSON `text` reads as the value it
+/// denotes: serde_json (without its `float_roundtrip` feature, which rcr
+/// does not build with) may read a float one unit in the last place off,
+/// and a rewrite would then change it. `Err` holds the first such number.
+/// Docker's configs hold no floats in practice; this keeps the promise that
+/// every value is kept.
+fn numbers_kept(text: &str) -> Result<(), String> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                // Skip the string, escapes included.
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                let token = &text[start..i];
+                let integer = token.parse::<i64>().is_ok() || token.parse::<u64>().is_ok();
+                if !integer {
+                    let exact = token.parse::<f64>().ok();
+                    let read = serde_json::from_str::<f64>(token).ok();
+                    if exact.map(f64::to_bits) != read.map(f64::to_bits) {
+                        return Err(token.to_string());
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
 }
 
 /// How a config routes a host.
@@ -267,13 +326,82 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let text = "[a-z \"\\\n\t\u{0}\u{e9}\u{1F600}/:.]{0,8}";
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            text.prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 40, 5, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::vec((text, inner), 0..5)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever a config holds comes back as the same data, in the
+        /// same order, with only the new credHelpers entries added.
+        #[test]
+        fn every_other_value_is_kept_as_data(
+            doc in prop::collection::vec(("[a-zA-Z\"\\ ]{0,6}", json_value()), 0..6),
+            helpers in prop::collection::vec(("[a-z.]{1,6}", "[a-z]{1,4}"), 0..4),
+            hosts in prop::collection::vec("[a-z.:0-9]{1,8}", 1..4),
+        ) {
+            let mut doc: Map<String, Value> = doc.into_iter().collect();
+            doc.insert(
+                "credHelpers".into(),
+                Value::Object(helpers.into_iter().map(|(k, v)| (k, Value::String(v))).collect()),
+            );
+            let before = doc.clone();
+            add_helpers(&mut doc, &hosts).expect("credHelpers is an object");
+            let text = to_text(&doc).expect("serializable");
+            // What serde_json cannot read back exactly, configure refuses
+            // to rewrite (Go's and Python's readers get the exact value).
+            prop_assume!(numbers_kept(&text).is_ok());
+            let back: Value = serde_json::from_str(&text).expect("valid JSON");
+            prop_assert_eq!(&back, &Value::Object(doc.clone()));
+            let back = back.as_object().cloned().unwrap_or_default();
+            prop_assert_eq!(back.keys().collect::<Vec<_>>(), before.keys().collect::<Vec<_>>());
+            for (k, v) in &before {
+                if k != "credHelpers" {
+                    prop_assert_eq!(&back[k], v);
+                }
+            }
+            for h in &hosts {
+                prop_assert_eq!(&back["credHelpers"][h], "rcr");
+            }
+        }
+    }
 
     fn object(v: Value) -> Map<String, Value> {
         match v {
             Value::Object(m) => m,
             _ => Map::new(),
         }
+    }
+
+    #[test]
+    fn numbers_that_would_change_are_found() {
+        assert_eq!(
+            numbers_kept(
+                "{\"a\": [1, -2, 1.5, 1e3, 18446744073709551615, \"2.761923856405285e+107\"]}"
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            numbers_kept("{\"x\\\"\": 2.7619238564052848e+107}"),
+            Err("2.7619238564052848e+107".to_string())
+        );
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub fn run(args: &ConfigureArgs, globals: &Globals, argv: &[String]) -> Result<R
 fn configure_file(file: &ClientFile, hosts: &[String]) -> Result<(Vec<String>, Value), Error> {
     let path = file.path.display().to_string();
     let fail = |e: String| Error::Other(format!("{path}: {e}"));
-    let existed = client_config::read(&file.path).map_err(Error::Other)?;
+    let existed = client_config::read_for_edit(&file.path).map_err(Error::Other)?;
     let mut doc = existed.clone().unwrap_or_default();
     let changes = client_config::add_helpers(&mut doc, hosts).map_err(fail)?;
     let changed = existed.is_none() || changes.iter().any(|c| *c != Change::Unchanged);

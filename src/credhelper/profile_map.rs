@@ -156,6 +156,18 @@ pub fn check_defined(mapping: &Mapping) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any file is read or refused with a line number; never a panic.
+        #[test]
+        fn any_text_parses_or_names_its_line(text in "([\\[\\]\"#= a-z0-9.:\n]|profiles|aliases){0,60}") {
+            if let Err(e) = parse(&text) {
+                prop_assert!(e.starts_with("line "), "{}", e);
+            }
+            let _ = crate::credhelper::alias::parse(&text);
+        }
+    }
 
     const EU: &str = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 
