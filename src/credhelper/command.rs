@@ -70,3 +70,23 @@ pub fn run(call: &Call, args: &[String]) -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any `credential-helper` command line is parsed or refused (the
+        /// property lives here: xtask compiles `cli.rs` without proptest).
+        #[test]
+        fn command_lines_never_panic(words in prop::collection::vec(prop::sample::select(vec![
+            "credential-helper", "configure", "doctor", "help", "--help", "--registry", "--account",
+            "--region", "--region=", "--account=1", "--podman", "--docker-config", "--profile", "--output",
+            "json", "x", "", "-", "--", "123456789012", "eu-west-1",
+        ]), 0..10)) {
+            let mut args = vec!["credential-helper".to_string()];
+            args.extend(words.iter().map(|w| w.to_string()));
+            let _ = crate::cli::parse(&args);
+        }
+    }
+}
