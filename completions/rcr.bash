@@ -16,6 +16,9 @@ _rcr() {
             ",$1")
                 cmd="rcr"
                 ;;
+            rcr,credential-helper)
+                cmd="rcr__subcmd__credential__subcmd__helper"
+                ;;
             rcr,ecr)
                 cmd="rcr__subcmd__ecr"
                 ;;
@@ -24,6 +27,15 @@ _rcr() {
                 ;;
             rcr,help)
                 cmd="rcr__subcmd__help"
+                ;;
+            rcr__subcmd__credential__subcmd__helper,configure)
+                cmd="rcr__subcmd__credential__subcmd__helper__subcmd__configure"
+                ;;
+            rcr__subcmd__credential__subcmd__helper,doctor)
+                cmd="rcr__subcmd__credential__subcmd__helper__subcmd__doctor"
+                ;;
+            rcr__subcmd__credential__subcmd__helper,help)
+                cmd="rcr__subcmd__credential__subcmd__helper__subcmd__help"
                 ;;
             rcr__subcmd__ecr,batch-check-layer-availability)
                 cmd="rcr__subcmd__ecr__subcmd__batch__subcmd__check__subcmd__layer__subcmd__availability"
@@ -311,8 +323,236 @@ _rcr() {
 
     case "${cmd}" in
         rcr)
-            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format help ecr ecr-public"
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format help ecr ecr-public credential-helper"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cli-read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cli-connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "on off auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-binary-format)
+                    COMPREPLY=($(compgen -W "base64 raw-in-base64-out" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcr__subcmd__credential__subcmd__helper)
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format help configure doctor"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cli-read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cli-connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "on off auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-binary-format)
+                    COMPREPLY=($(compgen -W "base64 raw-in-base64-out" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcr__subcmd__credential__subcmd__helper__subcmd__configure)
+            opts="--registry --account --podman --docker-config --debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --docker-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cli-read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cli-connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "on off auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-binary-format)
+                    COMPREPLY=($(compgen -W "base64 raw-in-base64-out" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcr__subcmd__credential__subcmd__helper__subcmd__doctor)
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-bundle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cli-read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cli-connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json text table yaml yaml-stream" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "on off auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --cli-binary-format)
+                    COMPREPLY=($(compgen -W "base64 raw-in-base64-out" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcr__subcmd__credential__subcmd__helper__subcmd__help)
+            opts="--debug --endpoint-url --no-verify-ssl --no-paginate --query --profile --region --version --no-sign-request --ca-bundle --cli-read-timeout --cli-connect-timeout --no-cli-pager --cli-auto-prompt --no-cli-auto-prompt --output --color --cli-binary-format"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -52,6 +52,7 @@ complete -c rcr -n "__fish_rcr_needs_command" -l no-cli-auto-prompt -d 'Disable 
 complete -c rcr -n "__fish_rcr_needs_command" -f -a "help" -d 'Show help for this command.'
 complete -c rcr -n "__fish_rcr_needs_command" -f -a "ecr" -d 'Amazon Elastic Container Registry'
 complete -c rcr -n "__fish_rcr_needs_command" -f -a "ecr-public" -d 'Amazon Elastic Container Registry Public'
+complete -c rcr -n "__fish_rcr_needs_command" -f -a "credential-helper" -d 'Set up and check docker-credential-rcr, the credential helper.'
 complete -c rcr -n "__fish_rcr_using_subcommand help" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand help" -l query -d 'A JMESPath query to use in filtering the response data.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand help" -l profile -d 'Use a specific profile from your credential file.' -r
@@ -3044,3 +3045,110 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l no-cli-pager -d 'Disable the pager for output.'
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l query -d 'A JMESPath query to use in filtering the response data.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l profile -d 'Use a specific profile from your credential file.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l region -d 'The region to use. Overrides config/env settings.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+text\t''
+table\t''
+yaml\t''
+yaml-stream\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
+off\t''
+auto\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l cli-binary-format -d 'The formatting style for binary blobs: base64 (default) or raw-in-base64-out.' -r -f -a "base64\t''
+raw-in-base64-out\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l debug -d 'Turn on debug logging (secrets are shown as (redacted)).'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l no-verify-ssl -d 'Do not verify SSL certificates.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l no-paginate -d 'Disable automatic pagination: make one call and print the service\'s own token.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l version -d 'Display the version of this tool.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l no-sign-request -d 'Do not sign requests. Credentials will not be loaded.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l no-cli-pager -d 'Disable the pager for output.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -f -a "help" -d 'Show help for this command.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -f -a "configure" -d 'Name rcr in Docker\'s (and podman\'s) credHelpers for ECR registries.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and not __fish_seen_subcommand_from help configure doctor" -f -a "doctor" -d 'Check that pulls from ECR registries will get credentials from rcr.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l query -d 'A JMESPath query to use in filtering the response data.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l profile -d 'Use a specific profile from your credential file.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l region -d 'The region to use. Overrides config/env settings.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+text\t''
+table\t''
+yaml\t''
+yaml-stream\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
+off\t''
+auto\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l cli-binary-format -d 'The formatting style for binary blobs: base64 (default) or raw-in-base64-out.' -r -f -a "base64\t''
+raw-in-base64-out\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l debug -d 'Turn on debug logging (secrets are shown as (redacted)).'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l no-verify-ssl -d 'Do not verify SSL certificates.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l no-paginate -d 'Disable automatic pagination: make one call and print the service\'s own token.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l version -d 'Display the version of this tool.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l no-sign-request -d 'Do not sign requests. Credentials will not be loaded.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l no-cli-pager -d 'Disable the pager for output.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from help" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l registry -d 'A registry host: private ECR, public.ecr.aws or an alias.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l account -d 'An account id; its registry in each --region given after it.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l docker-config -d 'Docker\'s config directory (default: $DOCKER_CONFIG, else ~/.docker).' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l query -d 'A JMESPath query to use in filtering the response data.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l profile -d 'Use a specific profile from your credential file.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l region -d 'The region to use. Overrides config/env settings.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+text\t''
+table\t''
+yaml\t''
+yaml-stream\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
+off\t''
+auto\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l cli-binary-format -d 'The formatting style for binary blobs: base64 (default) or raw-in-base64-out.' -r -f -a "base64\t''
+raw-in-base64-out\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l podman -d 'Also write the containers auth file (podman, skopeo, buildah).'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l debug -d 'Turn on debug logging (secrets are shown as (redacted)).'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l no-verify-ssl -d 'Do not verify SSL certificates.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l no-paginate -d 'Disable automatic pagination: make one call and print the service\'s own token.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l version -d 'Display the version of this tool.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l no-sign-request -d 'Do not sign requests. Credentials will not be loaded.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l no-cli-pager -d 'Disable the pager for output.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from configure" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l query -d 'A JMESPath query to use in filtering the response data.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l profile -d 'Use a specific profile from your credential file.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l region -d 'The region to use. Overrides config/env settings.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+text\t''
+table\t''
+yaml\t''
+yaml-stream\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
+off\t''
+auto\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l cli-binary-format -d 'The formatting style for binary blobs: base64 (default) or raw-in-base64-out.' -r -f -a "base64\t''
+raw-in-base64-out\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l debug -d 'Turn on debug logging (secrets are shown as (redacted)).'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l no-verify-ssl -d 'Do not verify SSL certificates.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l no-paginate -d 'Disable automatic pagination: make one call and print the service\'s own token.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l version -d 'Display the version of this tool.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l no-sign-request -d 'Do not sign requests. Credentials will not be loaded.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l no-cli-pager -d 'Disable the pager for output.'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
+complete -c rcr -n "__fish_rcr_using_subcommand credential-helper; and __fish_seen_subcommand_from doctor" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'

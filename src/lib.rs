@@ -43,6 +43,7 @@ pub fn run(args: &[String]) -> Result<(), Error> {
         }
         Invocation::Wait { call, waiter } => custom::wait::run(&call, waiter, args),
         Invocation::Help(topic) => custom::print_help(&topic),
+        Invocation::CredentialHelper(call) => credhelper::command::run(&call, args),
         Invocation::Operation(call) => operation::run(&call, args),
     }
 }

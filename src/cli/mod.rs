@@ -53,6 +53,9 @@ pub enum Invocation {
     },
     /// `help` or `--help` after any command.
     Help(HelpTopic),
+    /// `credential-helper configure|doctor` (a customization, see
+    /// `src/credhelper/cli.rs`).
+    CredentialHelper(crate::credhelper::cli::Call),
 }
 
 /// What `help` was asked about.
@@ -64,6 +67,7 @@ pub enum HelpTopic {
     LoginPassword(&'static Service),
     Wait(&'static Service),
     Waiter(&'static Service, &'static Waiter),
+    CredentialHelper(crate::credhelper::cli::Topic),
 }
 
 /// The command name of the login customization.
@@ -107,6 +111,9 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
             "the following arguments are required: command",
         ));
     };
+    if service_name == crate::credhelper::cli::NAME {
+        return crate::credhelper::cli::parse(args, &words);
+    }
     let Some(service) = sdk::service(service_name) else {
         return Err(Error::usage(format!(
             "argument command: Found invalid choice '{service_name}'\n"
@@ -174,7 +181,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
     Ok(Invocation::Operation(call))
 }
 
-fn argv_of(args: &[String]) -> Vec<String> {
+pub(crate) fn argv_of(args: &[String]) -> Vec<String> {
     let mut argv = Vec::with_capacity(args.len() + 1);
     argv.push("rcr".to_string());
     argv.extend(args.iter().cloned());
@@ -213,6 +220,9 @@ fn help_topic(args: &[String], words: &[&str]) -> Result<Option<HelpTopic>, Erro
     let Some(&service_name) = words.first() else {
         return Ok(Some(HelpTopic::Root));
     };
+    if service_name == crate::credhelper::cli::NAME {
+        return crate::credhelper::cli::help_topic(&words[1..]).map(Some);
+    }
     let Some(service) = sdk::service(service_name) else {
         return Err(Error::usage(format!(
             "argument command: Found invalid choice '{service_name}'\n"
@@ -497,7 +507,7 @@ pub fn full_tree() -> Command {
         }
         root = root.subcommand(svc);
     }
-    root
+    root.subcommand(crate::credhelper::cli::command())
 }
 
 /// An operation's command with enum values as possible values.
@@ -519,7 +529,7 @@ fn tree_operation(service: &Service, operation: &Operation) -> Command {
     cmd
 }
 
-fn read_globals(m: &ArgMatches) -> Globals {
+pub(crate) fn read_globals(m: &ArgMatches) -> Globals {
     let s = |name: &str| m.get_one::<String>(name).cloned();
     let f = |name: &str| m.get_flag(name);
     Globals {
@@ -542,7 +552,7 @@ fn read_globals(m: &ArgMatches) -> Globals {
 }
 
 /// clap's errors in argparse's words.
-fn clap_error(e: clap::Error) -> Error {
+pub(crate) fn clap_error(e: clap::Error) -> Error {
     use clap::error::{ContextKind, ErrorKind};
     let context = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
     match e.kind() {

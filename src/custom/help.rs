@@ -57,6 +57,7 @@ pub fn all_pages() -> Vec<Page> {
             }
         }
     }
+    pages.extend(crate::credhelper::cli::all_pages());
     pages
 }
 
@@ -103,6 +104,8 @@ pub fn page(topic: &HelpTopic) -> Page {
                 waiter_summary(s, w),
             )
         }
+        // Its pages live with the rest of the customization.
+        HelpTopic::CredentialHelper(t) => return crate::credhelper::cli::help_page(*t),
     };
     Page {
         name,
@@ -224,6 +227,7 @@ fn root(b: &mut Builder) {
     b.global_options();
     let mut names: Vec<&str> = sdk::SERVICES.iter().map(|s| s.cli_name).collect();
     names.push("help");
+    names.push(crate::credhelper::cli::NAME);
     b.commands("AVAILABLE SERVICES", names);
 }
 
