@@ -4,6 +4,7 @@
 //! aws v2's exit code; everything else lives in the modules below.
 
 mod cli;
+mod completer;
 mod config;
 mod credhelper;
 mod custom;
@@ -28,6 +29,11 @@ use cli::Invocation;
 use error::Error;
 
 fn main() -> ExitCode {
+    // Run as `rcr_completer`, rcr answers the shell's TAB (aws_completer's
+    // protocol) and must stay silent whatever happens: decided first.
+    if completer::invoked_as_completer() {
+        return completer::main();
+    }
     install_panic_hook();
     // Run as `docker-credential-rcr`, rcr is a credential helper: decided
     // first, so the helper's cached path pays for nothing else.
