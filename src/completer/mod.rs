@@ -102,7 +102,13 @@ fn candidates(parsed: &Parsed) -> Vec<String> {
         return Vec::new();
     }
     match &parsed.current {
-        Some(Param::Option(opt)) => option_values(parsed, opt, typed),
+        Some(Param::Option(opt)) => {
+            // A list option's values given already are not offered again.
+            let given = parsed.params.get(&opt.name);
+            let mut found = option_values(parsed, opt, typed);
+            found.retain(|v| !given.is_some_and(|g| g.contains(v)));
+            found
+        }
         Some(Param::Positional(kind)) => kind_values(parsed, *kind, typed, None),
         None => Vec::new(),
     }
