@@ -101,7 +101,11 @@ pub static COMMANDS: &[ExtraCommand] = &[ExtraCommand {
         },
         ExtraSubcommand {
             name: "retag",
-            positionals: &[ValueKind::Repository, ValueKind::TagOrDigest, ValueKind::Text],
+            positionals: &[
+                ValueKind::Repository,
+                ValueKind::TagOrDigest,
+                ValueKind::Text,
+            ],
             last_repeats: true,
             options: &[opt("registry-id", ValueKind::RegistryId)],
         },

@@ -189,8 +189,7 @@ impl Parser {
             }
             Nargs::Many => {
                 let mut values = Vec::new();
-                while self.parts.len() > 1 && !(self.parts.len() == 1 && self.parts[0].is_empty())
-                {
+                while self.parts.len() > 1 && !(self.parts.len() == 1 && self.parts[0].is_empty()) {
                     if self.parts.front().is_some_and(|w| w.starts_with("--")) {
                         self.out.current = None;
                         break;
@@ -270,7 +269,10 @@ mod tests {
         assert_eq!(p.param("repository-name"), Some("shop"));
         let p = parse("rcr ecr stop- ", None);
         assert_eq!(p.unparsed, vec!["stop-"]);
-        let p = parse("rcr --region us-east-1 ecr --output json list-images --rep", None);
+        let p = parse(
+            "rcr --region us-east-1 ecr --output json list-images --rep",
+            None,
+        );
         assert_eq!(p.global("region"), Some("us-east-1"));
         assert_eq!(p.path, vec!["ecr", "list-images"]);
         assert_eq!(p.fragment.as_deref(), Some("--rep"));
@@ -287,7 +289,10 @@ mod tests {
         assert_eq!(p.params["image-ids"], vec!["imageTag=a"]);
         let p = parse("rcr ecr delete-repository --force ", None);
         assert_eq!(current_name(&p), None);
-        let p = parse("rcr ecr describe-repositories --repository-names a --", None);
+        let p = parse(
+            "rcr ecr describe-repositories --repository-names a --",
+            None,
+        );
         assert_eq!(current_name(&p), None);
         assert_eq!(p.fragment.as_deref(), Some("--"));
     }

@@ -229,7 +229,12 @@ fn operation_named(service: &'static Service, name: &str) -> &'static Operation 
 /// Tags and digests for members whose shape is an image tag, an image
 /// digest, or an image identifier (shorthand `imageDigest=...,imageTag=...`),
 /// once the repository is on the line.
-fn image_values(parsed: &Parsed, service: &'static Service, member: &Member, typed: &str) -> Vec<String> {
+fn image_values(
+    parsed: &Parsed,
+    service: &'static Service,
+    member: &Member,
+    typed: &str,
+) -> Vec<String> {
     let mut shape = service.shape(member.shape);
     if let ShapeKind::List { member, .. } = shape.kind {
         shape = service.shape(member);
@@ -240,7 +245,10 @@ fn image_values(parsed: &Parsed, service: &'static Service, member: &Member, typ
     let registry = parsed.param("registry-id");
     match shape.name {
         "ImageTag" => starting_with(typed, tags(images(parsed, service, repository, registry))),
-        "ImageDigest" => starting_with(typed, digests(images(parsed, service, repository, registry))),
+        "ImageDigest" => starting_with(
+            typed,
+            digests(images(parsed, service, repository, registry)),
+        ),
         "ImageIdentifier" => {
             // The last `key=value` pair of the shorthand is the one typed.
             let (head, pair) = match typed.rfind(',') {
@@ -277,7 +285,12 @@ fn image_values(parsed: &Parsed, service: &'static Service, member: &Member, typ
 }
 
 /// The values of an argument of rcr's own commands.
-fn kind_values(parsed: &Parsed, kind: ValueKind, typed: &str, registry: Option<&str>) -> Vec<String> {
+fn kind_values(
+    parsed: &Parsed,
+    kind: ValueKind,
+    typed: &str,
+    registry: Option<&str>,
+) -> Vec<String> {
     let Some(ecr) = sdk::service("ecr") else {
         return Vec::new();
     };
@@ -303,10 +316,9 @@ fn kind_values(parsed: &Parsed, kind: ValueKind, typed: &str, registry: Option<&
             &target,
             &repository_listing("repositories[].repositoryName"),
         ),
-        ValueKind::RegistryId => remote::values(
-            &target,
-            &repository_listing("repositories[].registryId"),
-        ),
+        ValueKind::RegistryId => {
+            remote::values(&target, &repository_listing("repositories[].registryId"))
+        }
         ValueKind::Tag => repository
             .map(|r| tags(images(parsed, ecr, r, registry)))
             .unwrap_or_default(),
@@ -329,7 +341,10 @@ fn images(
         return Vec::new();
     };
     let mut input = Map::new();
-    input.insert("repositoryName".into(), Value::String(repository.to_string()));
+    input.insert(
+        "repositoryName".into(),
+        Value::String(repository.to_string()),
+    );
     if let Some(id) = registry {
         input.insert("registryId".into(), Value::String(id.to_string()));
     }
@@ -372,15 +387,30 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(offered("rcr --output t"), vec!["text", "table"]);
-        assert_eq!(offered("rcr ecr create-repository --image-tag-mutability IMM").len(), 2);
+        assert_eq!(
+            offered("rcr ecr create-repository --image-tag-mutability IMM").len(),
+            2
+        );
         assert_eq!(offered("rcr --cli-error-format e"), vec!["enhanced"]);
-        assert_eq!(offered("rcr ecr-public describe-images --region us-"), vec!["us-east-1", "us-west-2"]);
-        assert_eq!(offered("rcr image scan-gate r t --fail-on HI"), vec!["HIGH"]);
+        assert_eq!(
+            offered("rcr ecr-public describe-images --region us-"),
+            vec!["us-east-1", "us-west-2"]
+        );
+        assert_eq!(
+            offered("rcr image scan-gate r t --fail-on HI"),
+            vec!["HIGH"]
+        );
         assert_eq!(
             offered("rcr ecr batch-get-image --repository-name r --image-ids image"),
             vec!["imageDigest=", "imageTag="]
         );
-        assert_eq!(offered("rcr ecr delete-repository --force --fo"), Vec::<String>::new());
-        assert_eq!(offered("rcr ecr delete-repository --force --no-f"), vec!["--no-force"]);
+        assert_eq!(
+            offered("rcr ecr delete-repository --force --fo"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            offered("rcr ecr delete-repository --force --no-f"),
+            vec!["--no-force"]
+        );
     }
 }

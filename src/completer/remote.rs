@@ -70,8 +70,8 @@ impl Target {
     /// cheap). Never a secret.
     fn identity(&self, service: &Service) -> String {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let profile = profiles::selected(self.globals.profile.as_deref())
-            .unwrap_or_else(|| "default".into());
+        let profile =
+            profiles::selected(self.globals.profile.as_deref()).unwrap_or_else(|| "default".into());
         let settings = profiles::profile(&profile);
         let region = self
             .globals
@@ -145,9 +145,7 @@ fn fetch(target: &Target, listing: &Listing) -> Option<Vec<String>> {
 }
 
 async fn pages(target: &Target, listing: &Listing, query: &Query) -> Option<Vec<String>> {
-    let resolved = config::load(&target.globals, listing.service)
-        .await
-        .ok()?;
+    let resolved = config::load(&target.globals, listing.service).await.ok()?;
     let sdk_config = resolved
         .sdk_config
         .into_builder()

@@ -121,7 +121,9 @@ impl Node {
             Node::Service(service) => match word {
                 LOGIN => Some(Node::Login(service)),
                 "wait" if !service.waiters.is_empty() => Some(Node::Wait(service)),
-                _ => service.operation(word).map(|op| Node::Operation(service, op)),
+                _ => service
+                    .operation(word)
+                    .map(|op| Node::Operation(service, op)),
             },
             Node::Wait(service) => {
                 let waiter = service.waiter(word)?;

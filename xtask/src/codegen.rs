@@ -137,12 +137,18 @@ fn emit_completions(
     {
         let input = service["operations"][op]["input"]["shape"]
             .as_str()
-            .ok_or(format!("{file}: operation {op} is not in the service model"))?;
+            .ok_or(format!(
+                "{file}: operation {op} is not in the service model"
+            ))?;
         for (member, spec_of_member) in members.as_object().into_iter().flatten() {
             if service["shapes"][input]["members"].get(member).is_none() {
                 return Err(format!("{file}: {op} has no input member {member}"));
             }
-            for c in spec_of_member["completions"].as_array().into_iter().flatten() {
+            for c in spec_of_member["completions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
                 if c["parameters"].as_object().is_some_and(|p| !p.is_empty()) {
                     return Err(format!(
                         "{file}: {op}.{member} has completion parameters, which rcr does not support yet"
@@ -157,9 +163,12 @@ fn emit_completions(
                     return Err(format!("{file}: {source} is not in the service model"));
                 }
                 let identifier = c["resourceIdentifier"].as_str().unwrap_or_default();
-                let expression = resource["resourceIdentifier"][identifier]
-                    .as_str()
-                    .ok_or(format!("{file}: {resource_name} has no identifier {identifier}"))?;
+                let expression =
+                    resource["resourceIdentifier"][identifier]
+                        .as_str()
+                        .ok_or(format!(
+                            "{file}: {resource_name} has no identifier {identifier}"
+                        ))?;
                 rows.push(format!(
                     "    ResourceCompletion {{ operation: {op:?}, member: {member:?}, source: {source:?}, expression: {expression:?} }},"
                 ));
