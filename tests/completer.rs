@@ -497,7 +497,8 @@ fn no_service_means_no_candidates_quickly_and_quietly() {
         "http://127.0.0.1:{}",
         silent.local_addr().expect("addr").port()
     );
-    let cases: Vec<(&str, Box<dyn Fn(&mut Run)>)> = vec![
+    type Setup = Box<dyn Fn(&mut Run)>;
+    let cases: Vec<(&str, Setup)> = vec![
         (
             "nothing listening",
             Box::new(move |run: &mut Run| {

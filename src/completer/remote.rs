@@ -174,11 +174,7 @@ async fn pages(target: &Target, listing: &Listing, query: &Query) -> Option<Vec<
 /// The strings of a search result (a list, possibly nested), each once.
 fn collect(found: &Value, out: &mut Vec<String>) {
     match found {
-        Value::String(s) => {
-            if !out.contains(s) {
-                out.push(s.clone());
-            }
-        }
+        Value::String(s) if !out.contains(s) => out.push(s.clone()),
         Value::Array(items) => items.iter().for_each(|v| collect(v, out)),
         _ => {}
     }
