@@ -13,7 +13,7 @@ mod common;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{MotoServer, Output, Run, TempDir};
@@ -438,38 +438,44 @@ fn a_cached_answer_is_served_without_the_service_and_fast() {
     let r = moto.ecr_call("CreateRepository", &json!({"repositoryName": "zeta"}));
     assert_eq!(r.status, 200);
     // Timed from a plain spawn (not the harness's `Run`, whose pipe threads
-    // add their own time on a loaded machine), best of several runs, so that
-    // scheduling cannot fail it; the median is reported.
+    // add their own time on a loaded machine). Wall time is the best of
+    // several runs, so that scheduling on a busy machine cannot fail it; CPU
+    // time (user + system, from wait4) does not depend on the load and shows
+    // that a hit does no work beyond reading a file.
     let mut hit = Run::new(bin.completer());
     with(None)(&mut hit);
     hit.env("COMP_LINE", line)
         .env("COMP_POINT", line.len().to_string());
     let env = hit.effective_env();
-    let mut timings = Vec::new();
-    for _ in 0..15 {
-        let started = Instant::now();
-        let out = Command::new(bin.completer())
-            .env_clear()
-            .envs(&env)
-            .output()
-            .expect("run rcr_completer");
-        timings.push(started.elapsed());
-        let got: Vec<String> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(str::to_string)
-            .collect();
+    let mut walls = Vec::new();
+    let mut cpus = Vec::new();
+    // 25 runs, and more (up to 100) while none was under 20 ms: a machine
+    // busy with other builds can stretch a few runs, not all of them.
+    for run in 0..100 {
+        if run >= 25 && walls.iter().any(|w| *w < Duration::from_millis(20)) {
+            break;
+        }
+        let (stdout, wall, cpu) = timed_run(&bin.completer(), &env);
+        let got: Vec<String> = stdout.lines().map(str::to_string).collect();
         assert_eq!(sorted(got), sorted(strings(REPOSITORIES)), "cached answer");
+        walls.push(wall);
+        cpus.push(cpu);
     }
-    timings.sort();
-    let best = timings[0];
-    let median = timings[timings.len() / 2];
+    walls.sort();
+    cpus.sort();
+    let (best, median) = (walls[0], walls[walls.len() / 2]);
+    let cpu_median = cpus[cpus.len() / 2];
     eprintln!(
-        "cache hit: best {best:?}, median {median:?} over {} runs",
-        timings.len()
+        "cache hit over {} runs: wall best {best:?}, median {median:?}; CPU median {cpu_median:?}",
+        walls.len()
     );
     assert!(
         best < Duration::from_millis(20),
         "a cache hit took {best:?} at best"
+    );
+    assert!(
+        cpu_median < Duration::from_millis(20),
+        "a cache hit used {cpu_median:?} of CPU"
     );
 
     // With the cache off (lifetime 0) the service answers, zeta included.
@@ -553,6 +559,42 @@ fn no_service_means_no_candidates_quickly_and_quietly() {
     let out = Run::new(bin.completer()).run();
     assert_eq!(out.code, Some(0));
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+/// Runs a program once with exactly `env`: its stdout, wall time and CPU
+/// time (user + system, from `wait4`'s rusage).
+fn timed_run(
+    program: &Path,
+    env: &std::collections::BTreeMap<String, std::ffi::OsString>,
+) -> (String, Duration, Duration) {
+    use std::io::Read;
+    let started = Instant::now();
+    let mut child = Command::new(program)
+        .env_clear()
+        .envs(env)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run rcr_completer");
+    let mut stdout = String::new();
+    if let Some(mut pipe) = child.stdout.take() {
+        pipe.read_to_string(&mut stdout).expect("read stdout");
+    }
+    let pid = i32::try_from(child.id()).expect("pid");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child with valid pointers; the child is
+    // reaped here, so std's `Child` is never waited on.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    assert_eq!(reaped, pid, "wait4");
+    let time = |tv: libc::timeval| {
+        Duration::from_secs(u64::try_from(tv.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(tv.tv_usec).unwrap_or(0))
+    };
+    (stdout, wall, time(usage.ru_utime) + time(usage.ru_stime))
 }
 
 // ------------------------------------------------------------ real shells
