@@ -655,12 +655,29 @@ impl Tmux {
     }
 
     fn key(&self, name: &str) {
+        // A key sent in the same instant as the text before it can reach a
+        // shell still busy with that text (fish drops a TAB then).
+        std::thread::sleep(Duration::from_millis(200));
         let out = self.cmd(&["send-keys", "-t", "t", name]);
         assert!(
             out.status.success(),
             "tmux send-keys: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    /// Abandons the line (a pager first, in fish) and waits for a fresh prompt.
+    fn fresh_line(&self) {
+        self.key("C-c");
+        std::thread::sleep(Duration::from_millis(300));
+        self.key("C-c");
+        self.wait_for("a fresh prompt", |s| {
+            s.lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .map(str::trim_end)
+                == Some("$")
+        });
     }
 
     fn screen(&self) -> String {
@@ -703,7 +720,15 @@ fn require_program(name: &str) {
 /// The environment line for a shell: rcr and rcr_completer on PATH, moto as
 /// the ECR endpoint, a cache and HOME of the test's own.
 fn shell_env(bin: &Bin, home: &TempDir, moto: &MotoServer) -> String {
-    let config = home.write("aws-config", "");
+    // A profile whose credential process asks the terminal for a code (as
+    // MFA helpers do) and writes what it read to `stolen`.
+    let config = home.write(
+        "aws-config",
+        format!(
+            "[profile prompt]\ncredential_process = sh -c 'read -r code </dev/tty && echo \"$code\" > {}'\n",
+            home.join("stolen").display()
+        ),
+    );
     let credentials = home.write("aws-credentials", "");
     [
         "TERM=xterm".to_string(),
@@ -726,8 +751,11 @@ fn script(name: &str) -> PathBuf {
 }
 
 /// Types the line, presses TAB (twice where the shell lists on the second),
-/// and checks the repositories are listed; then completes a unique prefix.
-fn complete_in_shell(tmux: &Tmux, tabs_to_list: usize) {
+/// and checks the repositories are listed; then completes a unique prefix;
+/// then, with a profile whose credential process would prompt on the
+/// terminal, checks that TAB gives the terminal back: what is typed next
+/// reaches the line, not the prompt.
+fn complete_in_shell(tmux: &Tmux, home: &TempDir, tabs_to_list: usize) {
     tmux.wait_for("the prompt", |s| s.lines().any(|l| l.trim_end() == "$"));
     tmux.keys("rcr ecr describe-images --repository-name ");
     for _ in 0..tabs_to_list {
@@ -737,12 +765,24 @@ fn complete_in_shell(tmux: &Tmux, tabs_to_list: usize) {
     tmux.wait_for("the repositories listed", |s| {
         REPOSITORIES.iter().all(|r| s.contains(r))
     });
-    tmux.key("C-c");
+    tmux.fresh_line();
     tmux.keys("rcr ecr describe-images --repository-name al");
     tmux.key("Tab");
     tmux.wait_for("the unique repository completed", |s| {
         s.contains("--repository-name alpha")
     });
+    tmux.fresh_line();
+    tmux.keys("rcr --profile prompt ecr describe-images --repository-name ");
+    tmux.key("Tab");
+    std::thread::sleep(Duration::from_millis(2500));
+    tmux.keys("typed");
+    tmux.wait_for("the keys typed after TAB on the line", |s| {
+        s.contains("--repository-name typed")
+    });
+    assert!(
+        !home.join("stolen").exists(),
+        "the credential process read from the terminal"
+    );
 }
 
 #[test]
@@ -764,7 +804,7 @@ fn bash_completes_repository_names() {
         shell_env(&bin, &home, &moto),
         rc.display()
     ));
-    complete_in_shell(&tmux, 2);
+    complete_in_shell(&tmux, &home, 2);
 }
 
 #[test]
@@ -783,7 +823,7 @@ fn bash_completes_with_complete_dash_c_as_for_aws() {
         shell_env(&bin, &home, &moto),
         rc.display()
     ));
-    complete_in_shell(&tmux, 2);
+    complete_in_shell(&tmux, &home, 2);
 }
 
 #[test]
@@ -808,7 +848,7 @@ fn zsh_completes_repository_names() {
         shell_env(&bin, &home, &moto),
         home.path().display()
     ));
-    complete_in_shell(&tmux, 1);
+    complete_in_shell(&tmux, &home, 1);
 }
 
 #[test]
@@ -833,5 +873,5 @@ fn fish_completes_repository_names() {
         shell_env(&bin, &home, &moto),
         home.join("config").display()
     ));
-    complete_in_shell(&tmux, 1);
+    complete_in_shell(&tmux, &home, 1);
 }

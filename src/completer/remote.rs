@@ -128,6 +128,7 @@ pub fn values(target: &Target, listing: &Listing) -> Vec<String> {
 
 fn fetch(target: &Target, listing: &Listing) -> Option<Vec<String>> {
     let query = Query::compile(&listing.expression).ok()?;
+    detach_from_terminal();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -169,6 +170,26 @@ async fn pages(target: &Target, listing: &Listing, query: &Query) -> Option<Vec<
         }
     }
     Some(out)
+}
+
+/// Nothing started for a call (a `credential_process`, an SSO or MFA
+/// helper) may prompt while the user waits on a TAB: stdin becomes
+/// `/dev/null` and the process leaves the terminal's session, so that no
+/// child can open `/dev/tty` either. Only the completer's own process is
+/// affected, and it exits right after.
+fn detach_from_terminal() {
+    // SAFETY: plain system calls on this process's own descriptors and
+    // session; a failure leaves things as they were, which is harmless.
+    unsafe {
+        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
+        if null >= 0 {
+            libc::dup2(null, 0);
+            if null != 0 {
+                libc::close(null);
+            }
+        }
+        libc::setsid();
+    }
 }
 
 /// The strings of a search result (a list, possibly nested), each once.
