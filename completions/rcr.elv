@@ -5,5 +5,5 @@ use str
 
 set edit:completion:arg-completer[rcr] = {|@words|
     var line = (str:join ' ' $words)
-    env COMP_LINE=$line rcr_completer 2>/dev/null | from-lines
+    e:env COMP_LINE=$line rcr_completer 2>/dev/null | from-lines
 }

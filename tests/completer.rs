@@ -354,6 +354,68 @@ fn table_of_lines_against_moto() {
 }
 
 #[test]
+fn ecr_public_from_a_scripted_endpoint_with_pages() {
+    // moto has no ECR Public: the capture server answers instead, with the
+    // repositories on two pages (aws reads only the first; rcr follows the
+    // paginator's token).
+    let registry = "111122223333";
+    let arn = format!("arn:aws:ecr-public::{registry}:registry/{registry}");
+    let server = common::CaptureServer::start(json!({
+        "DescribeRepositories": [
+            {"__when_token": null, "repositories": [{"repositoryName": "pub-a", "registryId": registry}], "nextToken": "p2"},
+            {"__when_token": "p2", "repositories": [{"repositoryName": "pub-b", "registryId": registry}]}
+        ],
+        "DescribeRegistries": {"registries": [{
+            "registryId": registry, "registryArn": arn, "registryUri": "public.ecr.aws/x",
+            "verified": false, "aliases": []
+        }]},
+        "DescribeImages": {"imageDetails": [{
+            "registryId": registry, "repositoryName": "pub-a",
+            "imageDigest": "sha256:0123", "imageTags": ["latest", "1.0"]
+        }]}
+    }));
+    let bin = Bin::new();
+    let setup = |run: &mut Run| {
+        run.env("AWS_ENDPOINT_URL_ECR_PUBLIC", server.url());
+    };
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        (
+            "rcr ecr-public describe-images --repository-name ",
+            strings(&["pub-a", "pub-b"]),
+        ),
+        (
+            "rcr ecr-public describe-images --registry-id ",
+            strings(&[registry]),
+        ),
+        (
+            "rcr ecr-public tag-resource --resource-arn arn:",
+            vec![arn.clone()],
+        ),
+        (
+            "rcr ecr-public batch-delete-image --repository-name pub-a --image-ids imageTag=",
+            strings(&["imageTag=latest", "imageTag=1.0"]),
+        ),
+    ];
+    for (line, want) in &cases {
+        let out = complete_at(&bin, setup, line, None);
+        assert_eq!(&lines(&out), want, "`{line}`: {}", out.stderr_str());
+    }
+    let targets: Vec<String> = server
+        .requests()
+        .iter()
+        .filter_map(|r| r.header("x-amz-target").map(str::to_string))
+        .collect();
+    assert_eq!(
+        targets
+            .iter()
+            .filter(|t| t.ends_with(".DescribeRepositories"))
+            .count(),
+        2,
+        "both pages read: {targets:?}"
+    );
+}
+
+#[test]
 fn the_cursor_position_and_the_endpoint_on_the_line() {
     let Some(moto) = seeded_moto() else {
         return;

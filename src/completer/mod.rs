@@ -13,6 +13,15 @@
 //! line (`--image-tag`, `imageTag=` in `--image-ids` shorthand), and the
 //! arguments of rcr's own commands ([`extra`]).
 //!
+//! Where aws_completer gives up for no reason a user would see, rcr goes
+//! on: it offers options after a switch or after a list's values (aws
+//! offers nothing), offers a whole option word back so the shell adds the
+//! space, completes waiters' options like their operations', reads every
+//! page of a listing (aws reads the first), leaves out the values a list
+//! option already has and duplicates (one registry id, not one per
+//! repository), and calls the service with the profile, region and
+//! endpoint given on the line (aws uses only the environment's).
+//!
 //! A completer runs on every TAB: it never prompts, never prints to stderr,
 //! always exits 0 and gives up on a service after a short deadline
 //! ([`remote`]), printing nothing when anything fails.
