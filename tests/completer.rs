@@ -6,7 +6,7 @@
 //! regions, paths); the cache (a hit served without the service, in well
 //! under 20 ms); an unreachable or silent endpoint and missing credentials
 //! (nothing printed, exit 0, within two seconds); and real shells (bash, zsh,
-//! fish in tmux) completing `rcr ecr describe-images --repository-name <TAB>`
+//! fish and elvish in tmux) completing `rcr ecr describe-images --repository-name <TAB>`
 //! with the committed scripts in `completions/`.
 
 mod common;
@@ -775,7 +775,7 @@ fn require_program(name: &str) {
         || Path::new("/usr/bin").join(name).is_file();
     assert!(
         found,
-        "{name} is not installed: run scripts/setup-test-env.sh (it installs tmux, zsh and fish)"
+        "{name} is not installed: run scripts/setup-test-env.sh (it installs tmux, zsh, fish and elvish)"
     );
 }
 
@@ -932,6 +932,30 @@ fn fish_completes_repository_names() {
     let tmux = Tmux::new("fish");
     tmux.start(&format!(
         "env -i {} XDG_CONFIG_HOME={} fish -i",
+        shell_env(&bin, &home, &moto),
+        home.join("config").display()
+    ));
+    complete_in_shell(&tmux, &home, 1);
+}
+
+#[test]
+fn elvish_completes_repository_names() {
+    require_program("tmux");
+    require_program("elvish");
+    let Some(moto) = seeded_moto() else {
+        return;
+    };
+    let bin = Bin::new();
+    let home = TempDir::new("completer-elvish");
+    let module = std::fs::read_to_string(script("rcr.elv")).expect("completions/rcr.elv");
+    home.write("config/elvish/lib/rcr.elv", module);
+    home.write(
+        "config/elvish/rc.elv",
+        "set edit:prompt = { put '$ ' }\nset edit:rprompt = { }\nuse rcr\n",
+    );
+    let tmux = Tmux::new("elvish");
+    tmux.start(&format!(
+        "env -i {} XDG_CONFIG_HOME={} elvish",
         shell_env(&bin, &home, &moto),
         home.join("config").display()
     ));
