@@ -631,6 +631,8 @@ fn timed_run(
 ) -> (String, Duration, Duration) {
     use std::io::Read;
     let started = Instant::now();
+    // Reaped by wait4 below, which std's `Child` does not know about.
+    #[allow(clippy::zombie_processes)]
     let mut child = Command::new(program)
         .env_clear()
         .envs(env)
