@@ -37,9 +37,8 @@ pub struct Parsed {
     pub path: Vec<String>,
     /// The option (or positional) whose value the cursor is in.
     pub current: Option<Param>,
-    /// The command's options seen, by name, with their values (a list
-    /// option's values are joined by nothing: only the last one matters to
-    /// the completer, and it keeps them all).
+    /// The command's options seen, by name, with the values given in full
+    /// (not the one being typed).
     pub params: BTreeMap<String, Vec<String>>,
     /// The global options seen, by name, with their value if any.
     pub globals: BTreeMap<String, Option<String>>,
@@ -189,7 +188,8 @@ impl Parser {
             }
             Nargs::Many => {
                 let mut values = Vec::new();
-                while self.parts.len() > 1 && !(self.parts.len() == 1 && self.parts[0].is_empty()) {
+                // The last word is left for the fragment.
+                while self.parts.len() > 1 {
                     if self.parts.front().is_some_and(|w| w.starts_with("--")) {
                         self.out.current = None;
                         break;

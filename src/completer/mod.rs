@@ -118,7 +118,7 @@ fn candidates(parsed: &Parsed) -> Vec<String> {
             found.retain(|v| !given.is_some_and(|g| g.contains(v)));
             found
         }
-        Some(Param::Positional(kind)) => kind_values(parsed, *kind, typed, None),
+        Some(Param::Positional(kind)) => kind_values(parsed, *kind, typed),
         None => Vec::new(),
     }
 }
@@ -187,7 +187,7 @@ fn option_values(parsed: &Parsed, opt: &Opt, typed: &str) -> Vec<String> {
         return starting_with(typed, owned(choices));
     }
     if let Some(kind) = opt.kind {
-        return kind_values(parsed, kind, typed, parsed.param("registry-id"));
+        return kind_values(parsed, kind, typed);
     }
     let (Node::Operation(service, op), Some(member)) = (parsed.node, opt.member) else {
         return Vec::new();
@@ -294,16 +294,11 @@ fn image_values(
 }
 
 /// The values of an argument of rcr's own commands.
-fn kind_values(
-    parsed: &Parsed,
-    kind: ValueKind,
-    typed: &str,
-    registry: Option<&str>,
-) -> Vec<String> {
+fn kind_values(parsed: &Parsed, kind: ValueKind, typed: &str) -> Vec<String> {
     let Some(ecr) = sdk::service("ecr") else {
         return Vec::new();
     };
-    let registry = registry.or(parsed.param("registry-id"));
+    let registry = parsed.param("registry-id");
     let repository_listing = |expression: &str| {
         let mut input = Map::new();
         if let Some(id) = registry {
