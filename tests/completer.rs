@@ -565,6 +565,10 @@ fn no_service_means_no_candidates_quickly_and_quietly() {
         "http://127.0.0.1:{}",
         silent.local_addr().expect("addr").port()
     );
+    let throttling = common::CaptureServer::start(json!({
+        "DescribeRepositories": {"__status": 400, "__type": "ThrottlingException", "message": "Rate exceeded"}
+    }));
+    let throttling_url = throttling.url();
     type Setup = Box<dyn Fn(&mut Run)>;
     let cases: Vec<(&str, Setup)> = vec![
         (
@@ -601,6 +605,12 @@ fn no_service_means_no_candidates_quickly_and_quietly() {
                     .env("AWS_PROFILE", "nobody");
             }),
         ),
+        (
+            "a throttle",
+            Box::new(move |run: &mut Run| {
+                run.env("AWS_ENDPOINT_URL_ECR", &throttling_url);
+            }),
+        ),
     ];
     for (what, setup) in &cases {
         let started = Instant::now();
@@ -617,6 +627,12 @@ fn no_service_means_no_candidates_quickly_and_quietly() {
         assert!(took < Duration::from_secs(2), "{what}: took {took:?}");
         eprintln!("{what}: nothing, in {took:?}");
     }
+    // One attempt: a throttled service is not asked again while the user waits.
+    assert_eq!(
+        throttling.requests().len(),
+        1,
+        "requests to the throttling service"
+    );
     // Without COMP_LINE there is nothing to complete.
     let out = Run::new(bin.completer()).run();
     assert_eq!(out.code, Some(0));
