@@ -153,9 +153,11 @@ fn redact_xml(text: &str, tag: &str) -> String {
     out
 }
 
-/// Logs each request as sent (after signing) and each response.
+/// Logs each request as sent (after signing) and each response. A
+/// successful response's body is read from the slot the capture
+/// interceptor fills (the SDK itself only sees `{}`).
 #[derive(Debug)]
-pub struct DebugInterceptor;
+pub struct DebugInterceptor(pub crate::sdk::capture::BodySlot);
 
 impl Intercept for DebugInterceptor {
     fn name(&self) -> &'static str {
@@ -221,7 +223,8 @@ impl Intercept for DebugInterceptor {
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if let Some(bytes) = context.response().body().bytes() {
+        let captured = self.0.peek();
+        if let Some(bytes) = captured.as_deref().or(context.response().body().bytes()) {
             log(
                 "rcr.parsers",
                 &format!("Response body: {}", redact_body(bytes)),

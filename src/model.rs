@@ -6,10 +6,6 @@
 //! waiters all read the same tables. Shapes refer to each other by index into
 //! their service's `shapes` slice.
 
-// The tables describe the whole model; each consumer (the binary, the
-// xtask's man pages and completions, tests) reads the part it needs.
-#![allow(dead_code)]
-
 /// Index of a shape in [`Service::shapes`].
 pub type ShapeId = u16;
 

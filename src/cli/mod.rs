@@ -450,7 +450,6 @@ fn member_type_help(service: &Service, member: &Member) -> String {
 /// pages. Unlike the parsing tree, it lists enum values as possible values
 /// (aws does not check them client-side, so the parser must not) and carries
 /// short descriptions from the model.
-#[allow(dead_code)] // Used by xtask (completions), which compiles this module in.
 pub fn full_tree() -> Command {
     use crate::custom::html::summary;
     let help = || Command::new("help").about("Show help for this command.");
@@ -502,7 +501,6 @@ pub fn full_tree() -> Command {
 }
 
 /// An operation's command with enum values as possible values.
-#[allow(dead_code)] // Used by `full_tree`.
 fn tree_operation(service: &Service, operation: &Operation) -> Command {
     let mut cmd = operation_command(service, operation);
     for member in service.shape(operation.input).kind.members() {

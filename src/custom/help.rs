@@ -34,17 +34,14 @@ pub enum Node {
 /// A help page: `name` is the man page's name (`rcr-ecr-create-repository`).
 #[derive(Debug, Clone)]
 pub struct Page {
-    #[allow(dead_code)] // Read by xtask's man pages only.
     pub name: String,
     /// One line for the man page's NAME section and listings.
-    #[allow(dead_code)] // Read by xtask's man pages only.
     pub summary: String,
     pub nodes: Vec<Node>,
 }
 
 /// Every page: the root, each service, each operation and customization.
 /// This is the set of man pages.
-#[allow(dead_code)] // Used by xtask's man pages and the tests.
 pub fn all_pages() -> Vec<Page> {
     let mut pages = vec![page(&HelpTopic::Root)];
     for service in sdk::SERVICES {

@@ -1,14 +1,9 @@
 //! Helpers the generated bridge (`src/generated/*_bridge.rs`) is written in.
 //!
-//! Input side: reading typed scalars out of a JSON input document, with the
+//! Reading typed scalars out of a JSON input document, with the
 //! botocore-style path of the member (`rules[0].destinations[0].region`) in
-//! any error. Output side: turning SDK scalars (timestamps, blobs, floats,
-//! maps) into the JSON values aws prints. And the mapping of an `SdkError`
-//! to rcr's [`Error`].
-
-// One helper per model type; the generated code calls those the current
-// models need (no ECR input is a float or a timestamp, for example).
-#![allow(dead_code)]
+//! any error, and the mapping of an `SdkError` to rcr's [`Error`]. Only the
+//! request side: responses are read from the body (`crate::response`).
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -187,28 +182,6 @@ pub fn in_blob(v: &Value) -> Result<Blob, InputError> {
         .decode(s)
         .map(Blob::new)
         .map_err(|_| InputError::new(format!("value: {s}, is not valid base64")))
-}
-
-pub fn out_timestamp(t: &DateTime) -> Value {
-    crate::output::timestamp::to_value(t)
-}
-
-pub fn out_blob(b: &Blob) -> Value {
-    Value::String(base64::engine::general_purpose::STANDARD.encode(b.as_ref()))
-}
-
-pub fn out_f64(f: f64) -> Value {
-    serde_json::Number::from_f64(f)
-        .map(Value::Number)
-        .unwrap_or(Value::Null)
-}
-
-/// A map member. The SDK keeps maps in a `HashMap`, which has lost the wire
-/// order aws would print; sorting the keys at least makes the output stable.
-pub fn out_map(entries: impl Iterator<Item = (String, Value)>) -> Value {
-    let mut entries: Vec<(String, Value)> = entries.collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    Value::Object(entries.into_iter().collect())
 }
 
 /// Maps the SDK's error for `operation` to rcr's error.

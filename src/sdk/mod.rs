@@ -2,11 +2,14 @@
 //!
 //! [`ServiceClient`] wraps the SDK client of one service and sends one
 //! operation, given by its model, with a JSON input document, through the
-//! generated bridge. It also maps the SDK's errors to aws's wording, counting
-//! attempts so that an error after exhausted retries says
-//! `(reached max retries: N)` as aws does.
+//! generated bridge. The SDK signs, retries, sends and classifies errors;
+//! the document returned is read from the response body with the model
+//! (`crate::response`, the body handed over by [`capture`]). It also maps
+//! the SDK's errors to aws's wording, counting attempts so that an error
+//! after exhausted retries says `(reached max retries: N)` as aws does.
 
 pub mod bridge;
+pub mod capture;
 mod splice;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -15,8 +18,7 @@ use std::sync::{Arc, Mutex};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef,
-    BeforeTransmitInterceptorContextRef,
+    BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -48,32 +50,39 @@ enum Inner {
 
 /// The SDK client of one service, ready to send any of its operations.
 pub struct ServiceClient {
+    service: &'static Service,
     inner: Inner,
     attempts: Arc<Attempts>,
     current_input: splice::CurrentInput,
+    body: capture::BodySlot,
     max_attempts: u32,
     /// What connection errors name: the endpoint with the request's path.
     endpoint_for_errors: String,
 }
 
 impl ServiceClient {
-    pub fn new(service: &Service, config: &SdkConfig, endpoint_for_errors: String) -> Self {
+    pub fn new(service: &'static Service, config: &SdkConfig, endpoint_for_errors: String) -> Self {
         let attempts = Arc::new(Attempts::default());
         let counter = AttemptCounter(attempts.clone());
         let current_input = splice::CurrentInput::default();
         let splice = splice::SpliceInput(current_input.clone());
+        let body = capture::BodySlot::default();
+        let capture = capture::CaptureInterceptor(body.clone());
         let max_attempts = config.retry_config().map(|r| r.max_attempts()).unwrap_or(3);
         // --no-sign-request: no credentials provider, so send unsigned.
         let unsigned = config.credentials_provider().is_none();
         // The same settings on either service's config builder.
         macro_rules! configure {
             ($builder:expr) => {{
-                let mut b = $builder.interceptor(counter).interceptor(splice);
+                let mut b = $builder
+                    .interceptor(counter)
+                    .interceptor(splice)
+                    .interceptor(capture);
                 if unsigned {
                     b = b.allow_no_auth();
                 }
                 if crate::debug::enabled() {
-                    b = b.interceptor(crate::debug::DebugInterceptor);
+                    b = b.interceptor(crate::debug::DebugInterceptor(body.clone()));
                 }
                 b
             }};
@@ -89,19 +98,20 @@ impl ServiceClient {
             }
         };
         ServiceClient {
+            service,
             inner,
             attempts,
             current_input,
+            body,
             max_attempts,
             endpoint_for_errors,
         }
     }
 
-    /// Sends `operation` with `input` and returns its output as JSON in the
-    /// model's member order.
+    /// Sends `operation` of `service` with `input` and returns the output
+    /// document botocore would parse from the response body.
     pub async fn call(&self, operation: &Operation, input: &Value) -> Result<Value, Error> {
         self.attempts.count.store(0, Ordering::Relaxed);
-        self.attempts.empty_success.store(false, Ordering::Relaxed);
         self.current_input.set(input);
         let result = match &self.inner {
             Inner::Ecr(c) => generated::ecr_bridge::call(c, operation.name, input).await,
@@ -109,17 +119,26 @@ impl ServiceClient {
                 generated::ecr_public_bridge::call(c, operation.name, input).await
             }
         };
-        let value = result.map_err(|e| self.complete_error(e))?;
-        // The SDK reads an empty body as an empty output; an AWS JSON service
-        // always sends at least `{}`, so an empty 2xx body is a broken
-        // endpoint or proxy, not a result to print.
-        if self.attempts.empty_success.load(Ordering::Relaxed) {
-            return Err(Error::Other(format!(
-                "An error occurred when calling the {} operation: the response is not valid: the body is empty",
+        result.map_err(|e| self.complete_error(e))?;
+        let invalid = |detail: &str| {
+            Error::Other(format!(
+                "An error occurred when calling the {} operation: the response is not valid: {detail}",
                 operation.name
-            )));
+            ))
+        };
+        let body = self.body.take().unwrap_or_default();
+        // An AWS JSON service always sends at least `{}`, so an empty 2xx
+        // body is a broken endpoint or proxy, not a result to print.
+        if body.trim_ascii().is_empty() {
+            return Err(invalid("the body is empty"));
         }
-        Ok(value)
+        let timestamps = crate::output::timestamp::format();
+        crate::response::document(self.service, operation.output, &body, timestamps).map_err(|e| {
+            match e {
+                crate::response::BodyError::Invalid(detail) => invalid(&detail),
+                crate::response::BodyError::Timestamp(message) => Error::Other(message),
+            }
+        })
     }
 
     fn complete_error(&self, e: Error) -> Error {
@@ -207,8 +226,6 @@ struct Attempts {
     status: AtomicU32,
     /// URL of the last request.
     url: Mutex<String>,
-    /// The last response had a 2xx status and an empty (or blank) body.
-    empty_success: std::sync::atomic::AtomicBool,
 }
 
 /// Counts the attempts of the current call and keeps the last URL and status.
@@ -252,24 +269,6 @@ impl Intercept for AttemptCounter {
             u32::from(context.response().status().as_u16()),
             Ordering::Relaxed,
         );
-        Ok(())
-    }
-
-    fn read_after_deserialization(
-        &self,
-        context: &AfterDeserializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        // Only now is the body in memory (before deserialization it is
-        // still a stream).
-        let response = context.response();
-        let empty = response.status().is_success()
-            && response
-                .body()
-                .bytes()
-                .is_some_and(|b| b.trim_ascii().is_empty());
-        self.0.empty_success.store(empty, Ordering::Relaxed);
         Ok(())
     }
 }
@@ -421,4 +420,22 @@ fn tls_failure(e: &dyn std::error::Error) -> Option<String> {
         source = cause.source();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    /// What rcr prints comes from the response body (`crate::response`):
+    /// the generated bridge only sends, and hands back no typed output that
+    /// anything could print from.
+    #[test]
+    fn no_operation_prints_from_the_typed_output() {
+        for bridge in [
+            include_str!("../generated/ecr_bridge.rs"),
+            include_str!("../generated/ecr_public_bridge.rs"),
+        ] {
+            assert!(bridge.contains("input: &Value) -> Result<(), Error>"));
+            assert!(!bridge.contains("fn out_"), "an output conversion is back");
+            assert!(!bridge.contains("Ok(out"), "a typed output is returned");
+        }
+    }
 }

@@ -471,22 +471,23 @@ impl<'a> Model<'a> {
             out: String::new(),
             funcs: String::new(),
             inputs: BTreeSet::new(),
-            outputs: BTreeSet::new(),
         };
         b.out.push_str(HEADER);
         writeln!(
             b.out,
-            "//! The bridge between JSON documents and {krate}'s typed inputs and outputs.\n"
+            "//! The bridge from JSON input documents to {krate}'s typed inputs.\n//!\n//! Request side only: what rcr prints is built from the response body\n//! (`src/response.rs`), never from the SDK's typed outputs.\n"
         )
         .ok();
         b.out
             .push_str("#![allow(clippy::all, deprecated, unused_mut, unused_variables)]\n\n");
         writeln!(b.out, "use {krate} as sdk;").ok();
-        b.out.push_str("use crate::error::Error;\nuse crate::sdk::bridge::*;\nuse serde_json::{Map, Value};\n\n");
+        b.out.push_str(
+            "use crate::error::Error;\nuse crate::sdk::bridge::*;\nuse serde_json::Value;\n\n",
+        );
 
         writeln!(
             b.out,
-            "/// Sends `operation` (its model name) with `input` and returns the output as JSON.\npub async fn call(client: &sdk::Client, operation: &str, input: &Value) -> Result<Value, Error> {{\n    match operation {{"
+            "/// Sends `operation` (its model name) with `input`. The typed output is\n/// dropped: the response document comes from the body.\npub async fn call(client: &sdk::Client, operation: &str, input: &Value) -> Result<(), Error> {{\n    match operation {{"
         )
         .ok();
         let ops: Vec<(String, Value)> = self
@@ -504,11 +505,6 @@ impl<'a> Model<'a> {
             done_in.insert(name.clone());
             b.emit_input_fn(&name)?;
         }
-        let mut done_out = BTreeSet::new();
-        while let Some(name) = b.outputs.iter().find(|n| !done_out.contains(*n)).cloned() {
-            done_out.insert(name.clone());
-            b.emit_output_fn(&name, None)?;
-        }
         b.out.push_str(&b.funcs);
         Ok(b.out)
     }
@@ -523,8 +519,6 @@ struct Bridge<'a> {
     funcs: String,
     /// Shapes needing an `in_*` function (structures, lists, maps).
     inputs: BTreeSet<String>,
-    /// Shapes needing an `out_*` function (structures).
-    outputs: BTreeSet<String>,
 }
 
 impl Bridge<'_> {
@@ -543,7 +537,6 @@ impl Bridge<'_> {
             ));
         }
         let input = op["input"]["shape"].as_str().unwrap_or_default();
-        let output = op["output"]["shape"].as_str().unwrap_or_default();
         let input_struct = format!("{name}Input");
         let fields = self
             .sdk
@@ -572,19 +565,11 @@ impl Bridge<'_> {
             )
             .ok();
         }
-        let output_struct = format!("{name}Output");
-        let module = xform_name(name, '_');
         writeln!(
             self.out,
-            "            let out = req.send().await.map_err(|e| sdk_error({name:?}, e))?;\n            Ok(out_op_{module}(&out))\n        }}"
+            "            req.send().await.map_err(|e| sdk_error({name:?}, e))?;\n            Ok(())\n        }}"
         )
         .ok();
-        // The operation's output function is named after the operation.
-        let output_type = format!("sdk::operation::{module}::{output_struct}");
-        self.emit_output_fn(
-            output,
-            Some((&format!("op_{module}"), &output_type, &output_struct)),
-        )?;
         Ok(())
     }
 
@@ -711,93 +696,6 @@ impl Bridge<'_> {
                 }
             }
         }
-        Ok(())
-    }
-
-    /// An expression of type `Value` converting `x`, a reference to the SDK value.
-    fn out_expr(&mut self, shape: &str, x: &str) -> String {
-        let s = self.model.shape(shape).clone();
-        match s["type"].as_str().unwrap_or_default() {
-            "string" if s.get("enum").is_some() => {
-                format!("Value::String({x}.as_str().to_owned())")
-            }
-            "string" => format!("Value::String({x}.clone())"),
-            "integer" | "long" => format!("Value::from(*{x})"),
-            "float" => format!("out_f64(f64::from(*{x}))"),
-            "double" => format!("out_f64(*{x})"),
-            "boolean" => format!("Value::Bool(*{x})"),
-            "timestamp" => format!("out_timestamp({x})"),
-            "blob" => format!("out_blob({x})"),
-            "list" => {
-                let elem = self.out_expr(s["member"]["shape"].as_str().unwrap_or_default(), "e");
-                format!("Value::Array({x}.iter().map(|e| {elem}).collect())")
-            }
-            "map" => {
-                let key_shape = s["key"]["shape"].as_str().unwrap_or_default();
-                let key = if self.model.shape(key_shape).get("enum").is_some() {
-                    "k.as_str().to_owned()"
-                } else {
-                    "k.clone()"
-                };
-                let val = self.out_expr(s["value"]["shape"].as_str().unwrap_or_default(), "e");
-                format!("out_map({x}.iter().map(|(k, e)| ({key}, {val})))")
-            }
-            _ => {
-                self.outputs.insert(shape.to_string());
-                format!("out_{}({x})", fn_name(shape))
-            }
-        }
-    }
-
-    /// `op`: for an operation's output, the function name, SDK type and SDK struct name.
-    fn emit_output_fn(
-        &mut self,
-        shape: &str,
-        op: Option<(&str, &str, &str)>,
-    ) -> Result<(), String> {
-        let s = self.model.shape(shape).clone();
-        let (fname, ty, sdk_name) = match op {
-            Some((f, t, n)) => (f.to_string(), t.to_string(), n.to_string()),
-            None => {
-                let sdk_name = self.sdk_name(shape);
-                (fn_name(shape), format!("sdk::types::{sdk_name}"), sdk_name)
-            }
-        };
-        let st = self
-            .sdk
-            .structs
-            .get(&sdk_name)
-            .ok_or_else(|| format!("{}: no struct {sdk_name}", self.krate))?;
-        let fields: HashMap<String, bool> = st.fields.clone();
-        let mut body = String::new();
-        for (mname, mshape) in member_list(&s) {
-            let ident = rust_ident(&mname);
-            let Some(optional) = fields.get(&ident) else {
-                if self.is_gap(shape, &mname) {
-                    continue;
-                }
-                return Err(format!("{}: {sdk_name} has no field {ident}", self.krate));
-            };
-            let conv = self.out_expr(&mshape, "v");
-            if *optional {
-                writeln!(
-                    body,
-                    "    if let Some(v) = &x.{ident} {{\n        m.insert({mname:?}.into(), {conv});\n    }}"
-                )
-                .ok();
-            } else {
-                writeln!(
-                    body,
-                    "    let v = &x.{ident};\n    m.insert({mname:?}.into(), {conv});"
-                )
-                .ok();
-            }
-        }
-        writeln!(
-            self.funcs,
-            "\npub(crate) fn out_{fname}(x: &{ty}) -> Value {{\n    let mut m = Map::new();\n{body}    Value::Object(m)\n}}"
-        )
-        .ok();
         Ok(())
     }
 }

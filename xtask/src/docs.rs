@@ -3,18 +3,16 @@
 //! The completion scripts are small shell glue around `rcr_completer` (rcr's
 //! own completer, which reads the command tree at run time), kept in
 //! `src/shell/` and written to `completions/` with their README. The man
-//! pages come from rcr's own help pages: this crate compiles rcr's
-//! `src/cli/`, `src/model.rs`, the generated model tables and
-//! `src/custom/{help,html}.rs` in (see `main.rs`), and writes
-//! `custom::help::all_pages()`, the very pages `rcr ... help` prints, to
-//! `man/`. `--check` writes nothing and fails when any committed file is
-//! stale or when a file is there that is no longer produced.
+//! pages are rcr's own help pages, `custom::help::all_pages()` from the rcr
+//! library, the very pages `rcr ... help` prints, written to `man/`.
+//! `--check` writes nothing and fails when any committed file is stale or
+//! when a file is there that is no longer produced.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::custom::help::{self, Node, Page};
+use rcr::custom::help::{self, Node, Page};
 
 /// The completion scripts, one per shell, by file name. Each hands the line
 /// to `rcr_completer` (rcr under that name, aws_completer's protocol) and
@@ -282,7 +280,7 @@ mod tests {
     fn every_operation_has_a_page_and_completion() {
         let pages = man_pages();
         let bash = &completions().unwrap()["rcr.bash"]; // generation cannot fail for bash
-        for service in crate::sdk::SERVICES {
+        for service in rcr::sdk::SERVICES {
             for op in service.operations {
                 assert!(pages.contains_key(&format!("rcr-{}-{}.1", service.cli_name, op.cli_name)));
                 assert!(bash.contains(op.cli_name), "{}", op.cli_name);

@@ -1,0 +1,136 @@
+//! Handing a successful response's body to rcr instead of the SDK's parser.
+//!
+//! What rcr prints is read from the body with the model (`crate::response`),
+//! so the SDK's typed output is never used. [`CaptureBody`] takes the body of
+//! every 2xx response before the SDK reads it: the SDK's deserializer gets
+//! `{}` (an empty output costs it nothing), and the body's chunks, passed on
+//! as they arrive (`Bytes` are reference counted: no copy), wait in a
+//! [`BodySlot`] for [`super::ServiceClient::call`]. Error responses are left
+//! alone: the SDK classifies them from their body.
+
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::ConfigBag;
+use bytes::Bytes;
+use http_body::{Body, Frame};
+
+/// The body of the last successful response of the current call, once it
+/// has been read whole.
+#[derive(Debug, Clone, Default)]
+pub struct BodySlot(Arc<Mutex<Option<Vec<Bytes>>>>);
+
+impl BodySlot {
+    fn put(&self, chunks: Option<Vec<Bytes>>) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = chunks;
+        }
+    }
+
+    /// Takes the captured body, joined into one buffer (without a copy when
+    /// it came in one chunk). `None` when no successful response was read.
+    pub fn take(&self) -> Option<Bytes> {
+        let chunks = self.0.lock().ok()?.take()?;
+        Some(join(chunks))
+    }
+
+    /// The captured body, left in place (for `--debug`).
+    pub fn peek(&self) -> Option<Bytes> {
+        let slot = self.0.lock().ok()?;
+        slot.as_ref().map(|chunks| join(chunks.clone()))
+    }
+}
+
+fn join(mut chunks: Vec<Bytes>) -> Bytes {
+    match chunks.len() {
+        0 => Bytes::new(),
+        1 => chunks.pop().unwrap_or_default(),
+        _ => {
+            let mut all = Vec::with_capacity(chunks.iter().map(Bytes::len).sum());
+            for chunk in &chunks {
+                all.extend_from_slice(chunk);
+            }
+            Bytes::from(all)
+        }
+    }
+}
+
+/// Swaps the body of each 2xx response for a [`CaptureBody`].
+#[derive(Debug)]
+pub struct CaptureInterceptor(pub BodySlot);
+
+impl Intercept for CaptureInterceptor {
+    fn name(&self) -> &'static str {
+        "CaptureInterceptor"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        // Each attempt starts empty: an earlier attempt's body is not this one's.
+        self.0.put(None);
+        let response = context.response_mut();
+        if !response.status().is_success() {
+            return Ok(());
+        }
+        let inner = std::mem::replace(response.body_mut(), SdkBody::taken());
+        *response.body_mut() = SdkBody::from_body_1_x(CaptureBody {
+            inner,
+            slot: self.0.clone(),
+            chunks: Vec::new(),
+            done: false,
+        });
+        Ok(())
+    }
+}
+
+/// Reads the real body into the slot and gives the SDK `{}` in its place.
+struct CaptureBody {
+    inner: SdkBody,
+    slot: BodySlot,
+    chunks: Vec<Bytes>,
+    done: bool,
+}
+
+impl Body for CaptureBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = &mut *self;
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            match Pin::new(&mut this.inner).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(frame))) => {
+                    // Trailers carry nothing a JSON body needs.
+                    if let Ok(data) = frame.into_data()
+                        && !data.is_empty()
+                    {
+                        this.chunks.push(data);
+                    }
+                }
+                Poll::Ready(None) => {
+                    this.done = true;
+                    this.slot.put(Some(std::mem::take(&mut this.chunks)));
+                    return Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b"{}")))));
+                }
+            }
+        }
+    }
+}
