@@ -6,9 +6,10 @@
 //! [`sdk`] → [`paginate`] → [`output`], with [`error`] and the model tables
 //! ([`model`], [`generated`]) at the bottom. [`response`] reads response
 //! bodies with the model; [`custom`] holds the commands that are not one
-//! model operation; [`credhelper`] is `docker-credential-rcr`.
+//! model operation; [`credhelper`] is `docker-credential-rcr`, [`completer`] `rcr_completer`.
 
 pub mod cli;
+pub mod completer;
 pub mod config;
 pub mod credhelper;
 pub mod custom;

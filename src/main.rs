@@ -1,14 +1,19 @@
 //! rcr: a fast drop-in replacement for `aws ecr` and `aws ecr-public`.
 //!
-//! The entry: panics reported as aws-style failures, the credential helper
-//! when started under its name, else [`rcr::run`] and aws v2's exit code.
+//! The entry: panics reported as aws-style failures, the completer and the
+//! credential helper when started under their names, else [`rcr::run`] and aws v2's exit code.
 //! Everything else lives in the library (`src/lib.rs`).
 
 use std::process::ExitCode;
 
-use rcr::credhelper;
+use rcr::{completer, credhelper};
 
 fn main() -> ExitCode {
+    // Run as `rcr_completer`, rcr answers the shell's TAB (aws_completer's
+    // protocol) and must stay silent whatever happens: decided first.
+    if completer::invoked_as_completer() {
+        return completer::main();
+    }
     install_panic_hook();
     // Run as `docker-credential-rcr`, rcr is a credential helper: decided
     // first, so the helper's cached path pays for nothing else.

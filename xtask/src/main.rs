@@ -5,8 +5,8 @@
 //! tables (`*_model.rs`, read by the parser, validation, help, pagination and
 //! waiters) and the bridge between `serde_json::Value` documents and the typed
 //! SDK inputs and outputs (`*_bridge.rs`). `completions` writes the shell
-//! completions in `completions/` from rcr's command tree and `man` the man
-//! pages in `man/` from rcr's help pages (both read from the rcr library);
+//! completions in `completions/` (glue around `rcr_completer`) and `man` the
+//! man pages in `man/` from rcr's help pages (read from the rcr library);
 //! `all` runs the three in order.
 //! With `--check` nothing is written and the command fails when a committed
 //! file differs from what it would write, so CI catches a model or generator
