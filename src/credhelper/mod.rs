@@ -33,7 +33,6 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::error::Error;
@@ -343,36 +342,12 @@ fn fetch(registry: &Registry, profile: Option<&str>) -> Result<cache::Token, Err
 /// The user name, password and expiry in a GetAuthorizationToken response
 /// (a list of authorization data for ECR, one object for ECR Public).
 pub fn token_of(response: &Value, fetched_at: i64) -> Result<cache::Token, Error> {
-    let data = match response.get("authorizationData") {
-        Some(Value::Array(items)) => items.first(),
-        Some(v @ Value::Object(_)) => Some(v),
-        _ => None,
-    }
-    .ok_or_else(|| Error::Other("GetAuthorizationToken returned no authorization data".into()))?;
-    let encoded = data
-        .get("authorizationToken")
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::Other("GetAuthorizationToken returned no token".into()))?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| {
-            Error::Other("GetAuthorizationToken returned a token that is not base64".into())
-        })?;
-    let (username, secret) = decoded.split_once(':').ok_or_else(|| {
-        Error::Other("GetAuthorizationToken returned a token without a user name".into())
-    })?;
-    // Whole seconds are plenty for a margin measured in minutes.
-    let expires_at = data
-        .get("expiresAt")
-        .and_then(Value::as_f64)
-        .filter(|f| f.is_finite())
-        .map(|f| f as i64);
+    let login = crate::custom::login::decode(response)?;
     Ok(cache::Token {
-        username: username.to_string(),
-        secret: secret.to_string(),
-        expires_at,
+        username: login.username,
+        secret: login.password,
+        // Whole seconds are plenty for a margin measured in minutes.
+        expires_at: login.expires_at.map(|f| f as i64),
         fetched_at,
     })
 }
