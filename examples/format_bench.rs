@@ -3,25 +3,14 @@
 //! `--query`), plus merging it from 100 pages, timed with a monotonic clock.
 //!
 //! Run: `cargo run --release --example format_bench` (prints the median of 9
-//! runs per format, in milliseconds). It compiles the output layer's own
-//! source files, so it measures exactly what rcr runs.
-
-#![allow(dead_code)]
-
-#[path = "../src/error.rs"]
-mod error;
-#[path = "../src/model.rs"]
-mod model;
-#[path = "../src/output/mod.rs"]
-mod output;
-#[path = "../src/paginate.rs"]
-mod paginate;
+//! runs per format, in milliseconds). It calls the rcr library's output
+//! layer, so it measures exactly what rcr runs.
 
 use std::time::Instant;
 
 use serde_json::{Value, json};
 
-use output::{Format, Output, Query};
+use rcr::output::{Format, Output, Query};
 
 fn response(n: usize) -> Value {
     let details: Vec<Value> = (0..n)
@@ -43,7 +32,7 @@ fn response(n: usize) -> Value {
     json!({ "imageDetails": details })
 }
 
-static PAGINATOR: model::Paginator = model::Paginator {
+static PAGINATOR: rcr::model::Paginator = rcr::model::Paginator {
     input_token: &["nextToken"],
     output_token: &["nextToken"],
     limit_key: Some("maxResults"),
@@ -128,7 +117,8 @@ fn main() {
     for (name, format) in formats {
         time(&format!("{name} from 100 pages"), || {
             let mut out = Output::new(Vec::with_capacity(1 << 24), format, None, "DescribeImages");
-            let Ok(mut pager) = paginate::Pages::new(&PAGINATOR, json!({}), &Default::default())
+            let Ok(mut pager) =
+                rcr::paginate::Pages::new(&PAGINATOR, json!({}), &Default::default())
             else {
                 return 0;
             };

@@ -3,7 +3,8 @@
 #   * a Python venv at <repo>/.venv-test (or $RCR_TEST_VENV) with moto_server
 #     and the aws CLI v1, pinned by scripts/test-requirements.{txt,lock};
 #   * the Debian packages later tests drive (podman, skopeo, docker-registry,
-#     htpasswd, hyperfine, curl), installed only when missing.
+#     htpasswd, hyperfine, curl, and tmux, zsh, fish, elvish for the
+#     completion tests), installed only when missing.
 # A second run with everything present does no network I/O and takes well
 # under a second: the venv carries a stamp of the requirement files it was
 # built from and is only rebuilt when they change.
@@ -28,6 +29,11 @@ declare -A apt_for=(
     [htpasswd]=apache2-utils
     [hyperfine]=hyperfine
     [curl]=curl
+    # The completion tests drive real shells in a pseudo-terminal.
+    [tmux]=tmux
+    [zsh]=zsh
+    [fish]=fish
+    [elvish]=elvish
 )
 missing=()
 for cmd in "${!apt_for[@]}"; do

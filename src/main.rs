@@ -1,35 +1,19 @@
 //! rcr: a fast drop-in replacement for `aws ecr` and `aws ecr-public`.
 //!
-//! `main` parses the command line, runs the command and turns its result into
-//! aws v2's exit code; everything else lives in the modules below.
-
-mod cli;
-mod config;
-mod credhelper;
-mod custom;
-mod debug;
-mod error;
-mod error_format;
-mod generated;
-mod model;
-mod operation;
-mod output;
-mod pager;
-mod paginate;
-mod params;
-#[cfg(test)]
-mod reliability_fuzz;
-mod response;
-mod sdk;
-mod session;
-mod version;
+//! The entry: panics reported as aws-style failures, the completer and the
+//! credential helper when started under their names, else [`rcr::run`] and aws v2's exit code.
+//! Everything else lives in the library (`src/lib.rs`).
 
 use std::process::ExitCode;
 
-use cli::Invocation;
-use error::Error;
+use rcr::{completer, credhelper};
 
 fn main() -> ExitCode {
+    // Run as `rcr_completer`, rcr answers the shell's TAB (aws_completer's
+    // protocol) and must stay silent whatever happens: decided first.
+    if completer::invoked_as_completer() {
+        return completer::main();
+    }
     install_panic_hook();
     // Run as `docker-credential-rcr`, rcr is a credential helper: decided
     // first, so the helper's cached path pays for nothing else.
@@ -40,10 +24,10 @@ fn main() -> ExitCode {
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    match run(&args) {
+    match rcr::run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprint!("{}", error_format::report(&e, &args));
+            eprint!("{}", rcr::error_format::report(&e, &args));
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(255))
         }
     }
@@ -76,20 +60,5 @@ fn install_panic_hook() {
     #[cfg(debug_assertions)]
     if let Some(message) = std::env::var_os("RCR_TEST_PANIC") {
         panic!("{}", message.to_string_lossy());
-    }
-}
-
-fn run(args: &[String]) -> Result<(), Error> {
-    match cli::parse(args)? {
-        Invocation::Version => {
-            println!("{}", version::version_line());
-            Ok(())
-        }
-        Invocation::LoginPassword { globals, service } => {
-            custom::login::run(&globals, service, args)
-        }
-        Invocation::Wait { call, waiter } => custom::wait::run(&call, waiter, args),
-        Invocation::Help(topic) => custom::print_help(&topic),
-        Invocation::Operation(call) => operation::run(&call, args),
     }
 }

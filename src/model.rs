@@ -6,10 +6,6 @@
 //! waiters all read the same tables. Shapes refer to each other by index into
 //! their service's `shapes` slice.
 
-// The tables describe the whole model; each consumer (the binary, the
-// xtask's man pages and completions, tests) reads the part it needs.
-#![allow(dead_code)]
-
 /// Index of a shape in [`Service::shapes`].
 pub type ShapeId = u16;
 
@@ -219,4 +215,20 @@ pub struct Acceptor {
     pub matcher: Matcher,
     pub argument: Option<&'static str>,
     pub expected: Expected,
+}
+
+/// One server-side completion from a service's `completions-1.json`: the
+/// values of an operation's input member are read from another operation's
+/// output (the completion's resource), as aws_completer offers them.
+#[derive(Debug)]
+pub struct ResourceCompletion {
+    /// The model name of the operation whose member is completed: `DescribeImages`.
+    pub operation: &'static str,
+    /// The input member completed: `repositoryName`.
+    pub member: &'static str,
+    /// The model name of the operation that lists the values: `DescribeRepositories`.
+    pub source: &'static str,
+    /// The JMESPath expression that picks them from its output:
+    /// `repositories[].repositoryName`.
+    pub expression: &'static str,
 }

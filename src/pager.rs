@@ -88,15 +88,6 @@ pub fn start(globals: &Globals) {
     }
 }
 
-/// A writer for the output: stdout, which [`start`] has pointed at the pager
-/// when one runs. Call [`finish`] after the last write.
-// The writer API for the output layer; main uses start/finish today.
-#[allow(dead_code)]
-pub fn open(globals: &Globals) -> Box<dyn Write> {
-    start(globals);
-    Box::new(io::stdout())
-}
-
 /// Closes the pager's input and waits for it; a no-op without a pager.
 pub fn finish() {
     let running = match RUNNING.lock() {

@@ -1,7 +1,8 @@
 //! End to end with real container tooling: a local Distribution registry
 //! (`docker-registry`) with htpasswd auth for user AWS and moto's token as
 //! the password, skopeo configured with `credHelpers` for that registry,
-//! and the alias map pointing the registry at a moto ECR registry. skopeo
+//! written by `rcr credential-helper configure --podman`, and the alias
+//! map pointing the registry at a moto ECR registry. skopeo
 //! pushes an image and lists its tags without any `login`; without the
 //! helper the registry refuses it.
 //!
@@ -191,11 +192,59 @@ fn skopeo_pushes_and_lists_through_the_helper_without_login() {
         "policy.json",
         r#"{"default":[{"type":"insecureAcceptAnything"}]}"#,
     );
-    let with_helper = dir.write(
-        "auth.json",
-        format!(r#"{{"credHelpers":{{"{host}":"rcr"}}}}"#),
-    );
+    let with_helper = dir.join("auth.json");
     let without = dir.write("no-auth.json", "{}");
+    let alias_config = format!("[aliases]\n\"{host}\" = \"{MOTO_REGISTRY}\"\n");
+
+    // The auth file is written by `configure`, as a user would set up.
+    let mut configure = Run::rcr();
+    configure
+        .args([
+            "credential-helper",
+            "configure",
+            "--podman",
+            "--registry",
+            &host,
+        ])
+        .arg("--docker-config")
+        .arg(dir.join("docker"))
+        .env("REGISTRY_AUTH_FILE", &with_helper);
+    write_helper_config(&configure, &alias_config);
+    let out = configure.run();
+    out.assert_exit(0);
+    assert!(
+        out.stdout_str()
+            .contains(&format!("auth.json: credHelpers {host}: added")),
+        "{out}"
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&with_helper).expect("auth file"))
+            .expect("auth file is JSON");
+    assert_eq!(written, serde_json::json!({"credHelpers": {&host: "rcr"}}));
+
+    // doctor agrees that the setup is sound, moto's token included.
+    let mut doctor = Run::rcr();
+    doctor
+        .args(["credential-helper", "doctor", &host])
+        .env("HOME", configure.home_dir())
+        .env("DOCKER_CONFIG", dir.join("docker"))
+        .env("REGISTRY_AUTH_FILE", &with_helper)
+        .env("AWS_ENDPOINT_URL", moto.url())
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin_dir().display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        );
+    let out = doctor.run();
+    assert_eq!(out.exit_code(), 0, "doctor on the end-to-end setup:\n{out}");
+    assert!(
+        out.stdout_str()
+            .contains(&format!("alias of {MOTO_REGISTRY}")),
+        "{out}"
+    );
 
     let skopeo = |auth: &Path, args: &[&str]| {
         let mut run = Run::new("skopeo");
@@ -207,10 +256,7 @@ fn skopeo_pushes_and_lists_through_the_helper_without_login() {
         run.env("PATH", format!("{}:{path}", bin_dir().display()))
             .env("AWS_ENDPOINT_URL", moto.url())
             .env("REGISTRY_AUTH_FILE", auth);
-        run.write_file(
-            "home/.config/rcr/credential-helper.toml",
-            format!("[aliases]\n\"{host}\" = \"{MOTO_REGISTRY}\"\n"),
-        );
+        write_helper_config(&run, &alias_config);
         run.run()
     };
 

@@ -264,8 +264,8 @@ fn json_text_and_table_match_aws_v1_byte_for_byte() {
     let oracle = Oracle::new();
     let ecr = server();
     let public = public_server();
-    let mut failures = Vec::new();
-    let mut cases = 0;
+    // (arguments, endpoint, TZ, wire timestamps)
+    let mut cases: Vec<(Vec<&str>, String, &str, bool)> = Vec::new();
     for line in command_lines() {
         let url = if line[0] == "ecr-public" {
             public.url()
@@ -274,8 +274,7 @@ fn json_text_and_table_match_aws_v1_byte_for_byte() {
         };
         for output in ["json", "text", "table"] {
             let args = [line.as_slice(), &["--output", output]].concat();
-            cases += 1;
-            failures.extend(compare(&oracle, &args, &url, "UTC", false));
+            cases.push((args, url.clone(), "UTC", false));
         }
     }
     // The time zone and the wire format only touch timestamps: json shows
@@ -287,17 +286,36 @@ fn json_text_and_table_match_aws_v1_byte_for_byte() {
             ("Asia/Kolkata", false),
             ("UTC", true),
         ] {
-            cases += 1;
-            failures.extend(compare(&oracle, &args, &ecr.url(), tz, wire));
+            cases.push((args.clone(), ecr.url(), tz, wire));
         }
     }
+    // aws v1 takes most of a second a run: four at a time.
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = cases
+            .chunks(cases.len().div_ceil(4))
+            .map(|chunk| {
+                let oracle = &oracle;
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .filter_map(|(args, url, tz, wire)| compare(oracle, args, url, tz, *wire))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a comparison thread panicked"))
+            .collect()
+    });
     assert!(
         failures.is_empty(),
-        "{} of {cases} cases differ from aws v1:\n{}",
+        "{} of {} cases differ from aws v1:\n{}",
         failures.len(),
+        cases.len(),
         failures.join("\n")
     );
-    eprintln!("{cases} cases identical to aws v1");
+    eprintln!("{} cases identical to aws v1", cases.len());
 }
 
 /// rcr's yaml read back by PyYAML as JSON, with YAML 1.2's booleans and
@@ -338,60 +356,39 @@ fn same_document(a: &Value, b: &Value) -> bool {
     a == b
 }
 
+/// rcr's `format` output of `line`, read back as a document, is `expected`.
+fn assert_yaml_holds(line: &[&str], format: &str, url: &str, expected: &Value) {
+    let ours = rcr(&[line, &["--output", format]].concat(), url, "UTC", false);
+    ours.assert_success();
+    let got = yaml_as_json(&ours.stdout_str());
+    assert!(
+        same_document(&got, expected),
+        "{line:?} {format}:\n{}\nexpected {expected}",
+        ours.stdout_str()
+    );
+}
+
 #[test]
 fn yaml_and_yaml_stream_hold_what_aws_v1_prints() {
     let oracle = Oracle::new();
     let ecr = server();
+    let v1_json = |args: &[&str]| {
+        let out = oracle.aws(args, &ecr.url(), "UTC", false);
+        out.assert_success();
+        serde_json::from_slice::<Value>(&out.stdout).expect("v1 JSON")
+    };
     let mut cases = 0;
     for line in [SCAN, IMAGES, REPLICATION] {
-        let v1 = oracle.aws(
-            &[line, &["--output", "json"]].concat(),
-            &ecr.url(),
-            "UTC",
-            false,
-        );
-        v1.assert_success();
-        let expected: Value = serde_json::from_slice(&v1.stdout).expect("v1 JSON");
-        let ours = rcr(
-            &[line, &["--output", "yaml"]].concat(),
-            &ecr.url(),
-            "UTC",
-            false,
-        );
-        ours.assert_success();
-        let got = yaml_as_json(&ours.stdout_str());
-        assert!(
-            same_document(&got, &expected),
-            "{line:?} yaml:\n{}\nexpected {expected}",
-            ours.stdout_str()
-        );
+        let expected = v1_json(&[line, &["--output", "json"]].concat());
+        assert_yaml_holds(line, "yaml", &ecr.url(), &expected);
         cases += 1;
     }
     // yaml-stream: one item per page, each the page as aws parses it.
-    for (line, token_flag) in [(SCAN, "--next-token"), (IMAGES, "--next-token")] {
-        let page = |token: Option<&str>| {
-            let mut args = [line, &["--no-paginate", "--output", "json"]].concat();
-            if let Some(t) = token {
-                args.extend([token_flag, t]);
-            }
-            let out = oracle.aws(&args, &ecr.url(), "UTC", false);
-            out.assert_success();
-            serde_json::from_slice::<Value>(&out.stdout).expect("v1 JSON")
-        };
-        let expected = Value::Array(vec![page(None), page(Some("p2"))]);
-        let ours = rcr(
-            &[line, &["--output", "yaml-stream"]].concat(),
-            &ecr.url(),
-            "UTC",
-            false,
-        );
-        ours.assert_success();
-        let got = yaml_as_json(&ours.stdout_str());
-        assert!(
-            same_document(&got, &expected),
-            "{line:?} yaml-stream:\n{}\nexpected {expected}",
-            ours.stdout_str()
-        );
+    for line in [SCAN, IMAGES] {
+        let page = [line, &["--no-paginate", "--output", "json"]].concat();
+        let next = [page.as_slice(), &["--next-token", "p2"]].concat();
+        let expected = Value::Array(vec![v1_json(&page), v1_json(&next)]);
+        assert_yaml_holds(line, "yaml-stream", &ecr.url(), &expected);
         cases += 1;
     }
     eprintln!("{cases} yaml cases hold aws v1's documents");

@@ -54,6 +54,9 @@ pub enum Invocation {
     },
     /// `help` or `--help` after any command.
     Help(HelpTopic),
+    /// `credential-helper configure|doctor` (a customization, see
+    /// `src/credhelper/cli.rs`).
+    CredentialHelper(crate::credhelper::cli::Call),
 }
 
 /// What `help` was asked about.
@@ -65,6 +68,7 @@ pub enum HelpTopic {
     LoginPassword(&'static Service),
     Wait(&'static Service),
     Waiter(&'static Service, &'static Waiter),
+    CredentialHelper(crate::credhelper::cli::Topic),
 }
 
 /// The command name of the login customization.
@@ -108,6 +112,9 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
             "the following arguments are required: command",
         ));
     };
+    if service_name == crate::credhelper::cli::NAME {
+        return crate::credhelper::cli::parse(args, &words);
+    }
     let Some(service) = sdk::service(service_name) else {
         return Err(Error::usage(format!(
             "argument command: Found invalid choice '{service_name}'\n"
@@ -175,7 +182,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
     Ok(Invocation::Operation(call))
 }
 
-fn argv_of(args: &[String]) -> Vec<String> {
+pub(crate) fn argv_of(args: &[String]) -> Vec<String> {
     let mut argv = Vec::with_capacity(args.len() + 1);
     argv.push("rcr".to_string());
     argv.extend(args.iter().cloned());
@@ -214,6 +221,9 @@ fn help_topic(args: &[String], words: &[&str]) -> Result<Option<HelpTopic>, Erro
     let Some(&service_name) = words.first() else {
         return Ok(Some(HelpTopic::Root));
     };
+    if service_name == crate::credhelper::cli::NAME {
+        return crate::credhelper::cli::help_topic(&words[1..]).map(Some);
+    }
     let Some(service) = sdk::service(service_name) else {
         return Err(Error::usage(format!(
             "argument command: Found invalid choice '{service_name}'\n"
@@ -451,7 +461,6 @@ fn member_type_help(service: &Service, member: &Member) -> String {
 /// pages. Unlike the parsing tree, it lists enum values as possible values
 /// (aws does not check them client-side, so the parser must not) and carries
 /// short descriptions from the model.
-#[allow(dead_code)] // Used by xtask (completions), which compiles this module in.
 pub fn full_tree() -> Command {
     use crate::custom::html::summary;
     let help = || Command::new("help").about("Show help for this command.");
@@ -497,11 +506,10 @@ pub fn full_tree() -> Command {
         }
         root = root.subcommand(svc);
     }
-    root
+    root.subcommand(crate::credhelper::cli::command())
 }
 
 /// An operation's command with enum values as possible values.
-#[allow(dead_code)] // Used by `full_tree`.
 fn tree_operation(service: &Service, operation: &Operation) -> Command {
     let mut cmd = operation_command(service, operation);
     for member in service.shape(operation.input).kind.members() {
@@ -520,7 +528,7 @@ fn tree_operation(service: &Service, operation: &Operation) -> Command {
     cmd
 }
 
-fn read_globals(m: &ArgMatches) -> Globals {
+pub(crate) fn read_globals(m: &ArgMatches) -> Globals {
     let s = |name: &str| m.get_one::<String>(name).cloned();
     let f = |name: &str| m.get_flag(name);
     Globals {
@@ -569,7 +577,7 @@ fn globals_of(m: &ArgMatches) -> Result<Globals, Error> {
 }
 
 /// clap's errors in argparse's words.
-fn clap_error(e: clap::Error) -> Error {
+pub(crate) fn clap_error(e: clap::Error) -> Error {
     use clap::error::{ContextKind, ErrorKind};
     let context = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
     match e.kind() {

@@ -67,7 +67,7 @@ pub async fn resolve(config: SdkConfig) -> Result<SdkConfig, Error> {
 }
 
 /// aws's names for where credentials came from, as `--debug` shows them.
-fn source_name(credentials: &Credentials) -> String {
+pub fn source_name(credentials: &Credentials) -> String {
     // The provider name is only exposed through Debug (which redacts the
     // secret): `Credentials { provider_name: "Environment", .. }`.
     let debug = format!("{credentials:?}");

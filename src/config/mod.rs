@@ -58,19 +58,6 @@ pub fn check_globals(globals: &Globals) -> Result<(), Error> {
     Ok(())
 }
 
-/// Whether output may use colour: `--color on|off|auto`; `auto` means a
-/// terminal on stdout and no `NO_COLOR`.
-// For the table formatter (another module's work), not called yet.
-#[allow(dead_code)]
-pub fn color_enabled(globals: &Globals) -> bool {
-    use std::io::IsTerminal;
-    match globals.color.as_deref() {
-        Some("on") => true,
-        Some("off") => false,
-        _ => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
-    }
-}
-
 /// `--cli-read-timeout` / `--cli-connect-timeout`: whole seconds, 0 = no
 /// limit, 60 when absent.
 fn timeout_arg(name: &str, value: Option<&str>) -> Result<Option<Duration>, Error> {

@@ -1,9 +1,8 @@
 //! The alias map: other registry hosts (pull-through proxies, mirrors in
 //! front of ECR) whose credentials are an ECR registry's token.
 //!
-//! It lives in rcr's own config file, `$XDG_CONFIG_HOME/rcr/credential-helper.toml`
-//! (`~/.config/rcr/...` without the variable), in a small TOML subset read
-//! here by hand so the helper needs no parser crate and stays cheap:
+//! It is the `[aliases]` table of rcr's own config file,
+//! `$XDG_CONFIG_HOME/rcr/credential-helper.toml`:
 //!
 //! ```toml
 //! [aliases]
@@ -12,81 +11,20 @@
 //! ```
 //!
 //! Keys are `host` or `host:port`; a key with a port matches only that port,
-//! one without matches any port. Other sections are ignored, so the file can
-//! grow later settings.
+//! one without matches any port. The file is read by [`super::config_file`].
 
-use std::path::PathBuf;
+use super::config_file;
 
-/// The file the aliases are read from, if a config directory is known.
-pub fn config_path() -> Option<PathBuf> {
-    let base = match std::env::var_os("XDG_CONFIG_HOME") {
-        // The XDG spec says a relative value is to be ignored.
-        Some(d) if PathBuf::from(&d).is_absolute() => PathBuf::from(d),
-        _ => PathBuf::from(std::env::var_os("HOME")?).join(".config"),
-    };
-    Some(base.join("rcr").join("credential-helper.toml"))
-}
-
-/// One `"host" = "registry"` line's value with quotes and a trailing
-/// comment removed.
-fn unquote(raw: &str) -> Option<String> {
-    let raw = raw.trim();
-    if let Some(rest) = raw.strip_prefix('"') {
-        let end = rest.find('"')?;
-        let after = rest[end + 1..].trim();
-        if !(after.is_empty() || after.starts_with('#')) {
-            return None;
-        }
-        return Some(rest[..end].to_string());
-    }
-    let bare = raw.split('#').next().unwrap_or_default().trim();
-    (!bare.is_empty() && !bare.contains(char::is_whitespace)).then(|| bare.to_string())
-}
+/// The form of an alias line, for error messages.
+const EXAMPLE: &str = "\"host\" = \"registry\"";
 
 /// The `[aliases]` entries of `text` as (key, target), keys lower-cased;
 /// an error names the first line that is not `key = value`.
 pub fn parse(text: &str) -> Result<Vec<(String, String)>, String> {
-    let mut out = Vec::new();
-    let mut inside = false;
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if line.starts_with('[') {
-            inside = line.split('#').next().unwrap_or_default().trim() == "[aliases]";
-            continue;
-        }
-        if !inside {
-            continue;
-        }
-        let parsed = split_key_value(line);
-        match parsed {
-            Some((key, value)) => out.push((key.to_ascii_lowercase(), value)),
-            None => {
-                return Err(format!(
-                    "line {}: expected `\"host\" = \"registry\"`, found `{line}`",
-                    n + 1
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn split_key_value(line: &str) -> Option<(String, String)> {
-    // The key may be quoted and contain `=`-free text such as `host:5000`.
-    let (key, value) = if let Some(rest) = line.strip_prefix('"') {
-        let end = rest.find('"')?;
-        let key = &rest[..end];
-        let value = rest[end + 1..].trim_start().strip_prefix('=')?;
-        (key.to_string(), value)
-    } else {
-        let (key, value) = line.split_once('=')?;
-        (unquote(key)?, value)
-    };
-    let value = unquote(value)?;
-    (!key.is_empty() && !value.is_empty()).then_some((key, value))
+    Ok(config_file::table(text, "aliases", EXAMPLE)?
+        .into_iter()
+        .map(|e| (e.key.to_ascii_lowercase(), e.value))
+        .collect())
 }
 
 /// The target of `authority` (`host[:port]`, lower case) in `aliases`: an
@@ -100,18 +38,12 @@ pub fn lookup<'a>(aliases: &'a [(String, String)], authority: &str) -> Option<&'
         .map(|(_, v)| v.as_str())
 }
 
-/// Reads the alias file: empty when it does not exist, an error when it
-/// exists but cannot be read or parsed (a typo should not silently send a
+/// Reads the alias map: empty when the file does not exist, an error when
+/// it exists but cannot be read or parsed (a typo should not silently send a
 /// mirror's pulls out unauthenticated).
 pub fn load() -> Result<Vec<(String, String)>, String> {
-    let Some(path) = config_path() else {
-        return Ok(Vec::new());
-    };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => parse(&text).map_err(|e| format!("{}: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-    }
+    let text = config_file::read()?;
+    parse(&text).map_err(|e| format!("{}: {e}", config_file::display_path()))
 }
 
 #[cfg(test)]

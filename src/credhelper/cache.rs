@@ -14,7 +14,8 @@
 //! The identity is read from the environment and the profile files without
 //! aws-config (that is the point of the cache: no runtime, no provider
 //! chain): the access key id of environment credentials, else the profile
-//! name with the settings that decide who it is (role ARN, source profile,
+//! (the one the profile map names, which environment keys do not
+//! override, else `AWS_PROFILE`) with the settings that decide who it is (role ARN, source profile,
 //! access key id, SSO account and role, `credential_process`), and the
 //! endpoint override. Never a secret: secrets are not part of who you are.
 
@@ -89,12 +90,15 @@ impl Token {
     }
 }
 
-/// The identity of the credentials the default chain would use, as a
-/// string for the cache key (no secrets). `service_env` is the
-/// service-specific endpoint variable (`AWS_ENDPOINT_URL_ECR`).
-pub fn identity(service_env: &str) -> String {
+/// The identity of the credentials the helper would use, as a string for
+/// the cache key (no secrets): the default chain's, or with `mapped` (a
+/// profile from the profile map) that profile's, which the environment's
+/// keys do not override. `service_env` is the service-specific endpoint
+/// variable (`AWS_ENDPOINT_URL_ECR`).
+pub fn identity(service_env: &str, mapped: Option<&str>) -> String {
     identity_from(
         service_env,
+        mapped,
         |k| std::env::var(k).ok().filter(|v| !v.is_empty()),
         profiles::profile,
         &[profiles::config_file(), profiles::credentials_file()],
@@ -105,6 +109,7 @@ pub fn identity(service_env: &str) -> String {
 /// touching the process environment.
 fn identity_from(
     service_env: &str,
+    mapped: Option<&str>,
     var: impl Fn(&str) -> Option<String>,
     profile_settings: impl Fn(&str) -> std::collections::BTreeMap<String, String>,
     files: &[Option<PathBuf>],
@@ -114,12 +119,17 @@ fn identity_from(
         parts.push(format!("endpoint={url}"));
     }
     // The default chain's order: environment keys, then the profile, then
-    // web identity from the environment, then the container endpoint.
-    if let Some(akid) = var("AWS_ACCESS_KEY_ID") {
+    // web identity from the environment, then the container endpoint. A
+    // mapped profile is `--profile`: environment keys do not count.
+    if mapped.is_none()
+        && let Some(akid) = var("AWS_ACCESS_KEY_ID")
+    {
         parts.push(format!("env={akid}"));
         return parts.join("\n");
     }
-    let profile = var("AWS_PROFILE")
+    let profile = mapped
+        .map(str::to_string)
+        .or_else(|| var("AWS_PROFILE"))
         .or_else(|| var("AWS_DEFAULT_PROFILE"))
         .unwrap_or_else(|| "default".to_string());
     parts.push(format!("profile={profile}"));
@@ -375,6 +385,7 @@ mod tests {
                 .collect();
             identity_from(
                 "AWS_ENDPOINT_URL_ECR",
+                None,
                 |k| env.get(k).cloned(),
                 profiles,
                 &files,
@@ -414,6 +425,22 @@ mod tests {
                 ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t")
             ])
         );
+        // A mapped profile is the profile whatever the environment says.
+        let mapped = |env: &[(&str, &str)]| {
+            let env: BTreeMap<String, String> = env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            identity_from(
+                "AWS_ENDPOINT_URL_ECR",
+                Some("ops"),
+                |k| env.get(k).cloned(),
+                profiles,
+                &files,
+            )
+        };
+        assert_eq!(mapped(&[("AWS_ACCESS_KEY_ID", "AKIDENV")]), ops);
+        assert_eq!(mapped(&[("AWS_PROFILE", "dev")]), ops);
         // A source_profile loop ends.
         assert!(with(&[("AWS_PROFILE", "loop")]).contains("profile=loop"));
     }

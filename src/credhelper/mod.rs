@@ -4,9 +4,13 @@
 //! `docker-credential-NAME get` for the registries their config maps to
 //! `NAME`. Installed as a link named `docker-credential-rcr`, rcr answers
 //! with an ECR token: recognise the registry (or look it up in the alias
-//! map), take the token from the on-disk cache while it has enough life
-//! left, else fetch it with GetAuthorizationToken through the same
-//! configuration and generated bridge as every other command.
+//! map), pick its AWS profile (the profile map, else the default chain),
+//! take the token from the on-disk cache while it has enough life left,
+//! else fetch it with GetAuthorizationToken through the same configuration
+//! and generated bridge as every other command.
+//!
+//! `rcr credential-helper configure` and `doctor` (the [`command`] module)
+//! set the helper up and explain what it would do.
 //!
 //! The cached path is what clients hit on every pull and push, so it stays
 //! small: no tokio runtime, no aws-config, no model lookups, only a few
@@ -14,6 +18,13 @@
 
 pub mod alias;
 pub mod cache;
+pub mod cli;
+pub mod client_config;
+pub mod command;
+pub mod config_file;
+pub mod configure;
+pub mod doctor;
+pub mod profile_map;
 pub mod protocol;
 pub mod registry;
 
@@ -22,7 +33,6 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use base64::Engine as _;
 use serde_json::{Value, json};
 
 use crate::error::Error;
@@ -78,17 +88,20 @@ fn run(verb: Verb, input: &str) -> Result<String, String> {
         Verb::Store => protocol::check_store(input).map(|()| String::new()),
         Verb::Get => {
             let url = protocol::server_url(input)?;
-            let Some(registry) = resolve(url)? else {
+            let config = config_file::read().map_err(helper_error)?;
+            let Some(registry) = resolve(url, &config)? else {
                 return Err(protocol::NOT_FOUND.to_string());
             };
-            let token = token_for(&registry)?;
+            let profile = profile_for(&registry, &config).map_err(helper_error)?;
+            let token = token_for(&registry, profile.as_deref())?;
             Ok(protocol::credentials(url, &token.username, &token.secret))
         }
         Verb::Erase => {
             let url = protocol::server_url(input)?;
+            let config = config_file::read().unwrap_or_default();
             // Nothing is stored, but forgetting the cached token makes
             // `docker logout` force a fresh one on the next pull.
-            if let (Ok(Some(registry)), Some(dir)) = (resolve(url), cache::dir()) {
+            if let (Ok(Some(registry)), Some(dir)) = (resolve(url, &config), cache::dir()) {
                 for (host, path, _) in cache::all(&dir) {
                     if host == registry.host() {
                         let _ = std::fs::remove_file(path);
@@ -101,16 +114,22 @@ fn run(verb: Verb, input: &str) -> Result<String, String> {
     }
 }
 
-/// The registry a server URL names directly or through the alias map;
-/// `None` for any other host (no AWS call is made for those).
-fn resolve(url: &str) -> Result<Option<Registry>, String> {
+fn helper_error(e: String) -> String {
+    format!("rcr credential helper: {e}")
+}
+
+/// The registry a server URL names directly or through the alias map of
+/// the helper's `config` file; `None` for any other host (no AWS call is
+/// made for those).
+pub fn resolve(url: &str, config: &str) -> Result<Option<Registry>, String> {
     if let Some(r) = registry::recognise(url) {
         return Ok(Some(r));
     }
     let Some(authority) = registry::authority(url) else {
         return Ok(None);
     };
-    let aliases = alias::load().map_err(|e| format!("rcr credential helper: {e}"))?;
+    let aliases = alias::parse(config)
+        .map_err(|e| helper_error(format!("{}: {e}", config_file::display_path())))?;
     let Some(target) = alias::lookup(&aliases, &authority) else {
         return Ok(None);
     };
@@ -120,6 +139,17 @@ fn resolve(url: &str) -> Result<Option<Registry>, String> {
             "rcr credential helper: the alias {authority} maps to {target}, which is not an ECR registry"
         )),
     }
+}
+
+/// The profile the helper's `config` file maps `registry` to, checked to
+/// exist; `None` when it maps nothing (the default chain applies).
+pub fn profile_for(registry: &Registry, config: &str) -> Result<Option<String>, String> {
+    let map = profile_map::parse_file(config)?;
+    let Some(mapping) = profile_map::lookup(&map, registry) else {
+        return Ok(None);
+    };
+    profile_map::check_defined(mapping)?;
+    Ok(Some(mapping.profile.clone()))
 }
 
 /// The registries with a fresh cached token, and the aliases of each.
@@ -146,23 +176,23 @@ fn listing() -> BTreeMap<String, String> {
 }
 
 /// The endpoint variable for the registry's service, part of the cache key.
-fn endpoint_env(registry: &Registry) -> &'static str {
+pub fn endpoint_env(registry: &Registry) -> &'static str {
     match registry {
         Registry::Public => "AWS_ENDPOINT_URL_ECR_PUBLIC",
         Registry::Private { .. } => "AWS_ENDPOINT_URL_ECR",
     }
 }
 
-/// A token for `registry`: from the cache while fresh, else fetched (once,
-/// under the entry's lock) and cached.
-fn token_for(registry: &Registry) -> Result<cache::Token, String> {
+/// A token for `registry` with `profile` (or the default chain): from the
+/// cache while fresh, else fetched (once, under the entry's lock) and cached.
+fn token_for(registry: &Registry, profile: Option<&str>) -> Result<cache::Token, String> {
     let entry = match cache::dir().filter(|_| cache::enabled()) {
         Some(dir) => cache::Entry::new(
             dir,
             registry.host(),
-            &cache::identity(endpoint_env(registry)),
+            &cache::identity(endpoint_env(registry), profile),
         ),
-        None => return fetch(registry).map_err(report),
+        None => return fetch(registry, profile).map_err(report),
     };
     if let Some(token) = entry.read().filter(|t| t.fresh(cache::now())) {
         return Ok(token);
@@ -172,7 +202,7 @@ fn token_for(registry: &Registry) -> Result<cache::Token, String> {
     if let Some(token) = entry.read().filter(|t| t.fresh(cache::now())) {
         return Ok(token);
     }
-    let token = fetch(registry).map_err(report)?;
+    let token = fetch(registry, profile).map_err(report)?;
     if token.fresh(cache::now()) {
         entry.write(&token);
     }
@@ -185,9 +215,10 @@ fn report(e: Error) -> String {
 }
 
 /// Whether instance metadata is the only credential source left: nothing in
-/// the environment or the selected profile, and IMDS not disabled. Then
-/// the chain's IMDS probe is cut short (see [`fetch`]).
-fn only_instance_metadata() -> bool {
+/// the environment or the selected profile (`profile`, the mapped one, else
+/// `AWS_PROFILE`), and IMDS not disabled. Then the chain's IMDS probe is
+/// cut short (see [`fetch`]).
+fn only_instance_metadata(profile: Option<&str>) -> bool {
     let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
     if std::env::var("AWS_EC2_METADATA_DISABLED").is_ok_and(|v| v.eq_ignore_ascii_case("true")) {
         return false;
@@ -203,7 +234,7 @@ fn only_instance_metadata() -> bool {
     {
         return false;
     }
-    let profile = crate::config::profiles::selected(None).unwrap_or_else(|| "default".into());
+    let profile = crate::config::profiles::selected(profile).unwrap_or_else(|| "default".into());
     let settings = crate::config::profiles::profile(&profile);
     ![
         "aws_access_key_id",
@@ -227,18 +258,47 @@ fn only_instance_metadata() -> bool {
 /// helper promises a clear error within a second.
 const IMDS_ONLY_LIMIT: Duration = Duration::from_millis(750);
 
-/// GetAuthorizationToken for `registry`, through `config::load` (region
-/// from the host name) and the generated bridge.
-fn fetch(registry: &Registry) -> Result<cache::Token, Error> {
+/// The service whose GetAuthorizationToken serves `registry`.
+pub fn service_of(registry: &Registry) -> Result<&'static crate::model::Service, Error> {
     let service_name = match registry {
         Registry::Public => "ecr-public",
         Registry::Private { .. } => "ecr",
     };
-    let service = crate::sdk::service(service_name)
-        .ok_or_else(|| Error::internal(format!("no {service_name} model")))?;
+    crate::sdk::service(service_name)
+        .ok_or_else(|| Error::internal(format!("no {service_name} model")))
+}
+
+/// The global options the helper runs with for `registry`: its region and,
+/// when mapped, its profile (exactly as `--profile NAME` would be).
+pub fn globals_for(registry: &Registry, profile: Option<&str>) -> crate::cli::Globals {
+    crate::cli::Globals {
+        region: Some(registry.region().to_string()),
+        profile: profile.map(str::to_string),
+        ..Default::default()
+    }
+}
+
+/// GetAuthorizationToken with a loaded configuration, through the generated
+/// bridge; the raw response.
+pub async fn request_token(
+    service: &'static crate::model::Service,
+    resolved: &crate::config::Resolved,
+) -> Result<Value, Error> {
     let operation = service
         .operation("get-authorization-token")
         .ok_or_else(|| Error::internal("no GetAuthorizationToken in the model"))?;
+    let client = crate::sdk::ServiceClient::new(
+        service,
+        &resolved.sdk_config,
+        resolved.endpoint_for_errors.clone(),
+    );
+    client.call(operation, &json!({})).await
+}
+
+/// GetAuthorizationToken for `registry`, through `config::load` (region
+/// from the host name, `profile` when mapped) and the generated bridge.
+fn fetch(registry: &Registry, profile: Option<&str>) -> Result<cache::Token, Error> {
+    let service = service_of(registry)?;
     if let Registry::Private { fips: true, .. } = registry
         && std::env::var_os("AWS_USE_FIPS_ENDPOINT").is_none()
     {
@@ -248,11 +308,8 @@ fn fetch(registry: &Registry) -> Result<cache::Token, Error> {
     }
     // Epoch seconds for expiresAt, not the local-time text commands print.
     crate::output::timestamp::set_format(crate::output::timestamp::TimestampFormat::Wire);
-    let globals = crate::cli::Globals {
-        region: Some(registry.region().to_string()),
-        ..Default::default()
-    };
-    let imds_only = only_instance_metadata();
+    let globals = globals_for(registry, profile);
+    let imds_only = only_instance_metadata(profile);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -277,49 +334,20 @@ fn fetch(registry: &Registry) -> Result<cache::Token, Error> {
         } else {
             load.await?
         };
-        let client = crate::sdk::ServiceClient::new(
-            service,
-            &resolved.sdk_config,
-            resolved.endpoint_for_errors,
-        );
-        client.call(operation, &json!({})).await
+        request_token(service, &resolved).await
     })?;
     token_of(&response, fetched_at)
 }
 
 /// The user name, password and expiry in a GetAuthorizationToken response
 /// (a list of authorization data for ECR, one object for ECR Public).
-fn token_of(response: &Value, fetched_at: i64) -> Result<cache::Token, Error> {
-    let data = match response.get("authorizationData") {
-        Some(Value::Array(items)) => items.first(),
-        Some(v @ Value::Object(_)) => Some(v),
-        _ => None,
-    }
-    .ok_or_else(|| Error::Other("GetAuthorizationToken returned no authorization data".into()))?;
-    let encoded = data
-        .get("authorizationToken")
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::Other("GetAuthorizationToken returned no token".into()))?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| {
-            Error::Other("GetAuthorizationToken returned a token that is not base64".into())
-        })?;
-    let (username, secret) = decoded.split_once(':').ok_or_else(|| {
-        Error::Other("GetAuthorizationToken returned a token without a user name".into())
-    })?;
-    // Whole seconds are plenty for a margin measured in minutes.
-    let expires_at = data
-        .get("expiresAt")
-        .and_then(Value::as_f64)
-        .filter(|f| f.is_finite())
-        .map(|f| f as i64);
+pub fn token_of(response: &Value, fetched_at: i64) -> Result<cache::Token, Error> {
+    let login = crate::custom::login::decode(response)?;
     Ok(cache::Token {
-        username: username.to_string(),
-        secret: secret.to_string(),
-        expires_at,
+        username: login.username,
+        secret: login.password,
+        // Whole seconds are plenty for a margin measured in minutes.
+        expires_at: login.expires_at.map(|f| f as i64),
         fetched_at,
     })
 }

@@ -34,17 +34,14 @@ pub enum Node {
 /// A help page: `name` is the man page's name (`rcr-ecr-create-repository`).
 #[derive(Debug, Clone)]
 pub struct Page {
-    #[allow(dead_code)] // Read by xtask's man pages only.
     pub name: String,
     /// One line for the man page's NAME section and listings.
-    #[allow(dead_code)] // Read by xtask's man pages only.
     pub summary: String,
     pub nodes: Vec<Node>,
 }
 
 /// Every page: the root, each service, each operation and customization.
 /// This is the set of man pages.
-#[allow(dead_code)] // Used by xtask's man pages and the tests.
 pub fn all_pages() -> Vec<Page> {
     let mut pages = vec![page(&HelpTopic::Root)];
     for service in sdk::SERVICES {
@@ -60,6 +57,7 @@ pub fn all_pages() -> Vec<Page> {
             }
         }
     }
+    pages.extend(crate::credhelper::cli::all_pages());
     pages
 }
 
@@ -106,6 +104,8 @@ pub fn page(topic: &HelpTopic) -> Page {
                 waiter_summary(s, w),
             )
         }
+        // Its pages live with the rest of the customization.
+        HelpTopic::CredentialHelper(t) => return crate::credhelper::cli::help_page(*t),
     };
     Page {
         name,
@@ -227,6 +227,7 @@ fn root(b: &mut Builder) {
     b.global_options();
     let mut names: Vec<&str> = sdk::SERVICES.iter().map(|s| s.cli_name).collect();
     names.push("help");
+    names.push(crate::credhelper::cli::NAME);
     b.commands("AVAILABLE SERVICES", names);
 }
 

@@ -41,10 +41,21 @@ pub fn run(globals: &Globals, service: &'static Service, args: &[String]) -> Res
     }
 }
 
-/// The password inside the response's token. ECR answers a list of
-/// authorization data (one per registry; the first is the caller's), ECR
-/// Public a single structure.
-pub fn password(response: &Value) -> Result<String, Error> {
+/// The login inside a GetAuthorizationToken response: the one decoder of
+/// the token, for `get-login-password` and the credential helper.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Login {
+    /// The user name before the token's `:` (always `AWS` today).
+    pub username: String,
+    pub password: String,
+    /// `expiresAt` as epoch seconds, when the response had it as a number.
+    pub expires_at: Option<f64>,
+}
+
+/// Decodes the base64 token `user:password` of a GetAuthorizationToken
+/// response. ECR answers a list of authorization data (one per registry; the
+/// first is the caller's), ECR Public a single structure.
+pub fn decode(response: &Value) -> Result<Login, Error> {
     let data = match response.get("authorizationData") {
         Some(Value::Array(list)) => list.first(),
         other => other,
@@ -62,13 +73,23 @@ pub fn password(response: &Value) -> Result<String, Error> {
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(|| Error::Other("The authorization token is not valid base64".to_string()))?;
-    // The token is `user:password`; the user is always AWS.
-    match decoded.split_once(':') {
-        Some((_, password)) => Ok(password.to_string()),
-        None => Err(Error::Other(
-            "The authorization token is not of the form user:password".to_string(),
-        )),
-    }
+    let (username, password) = decoded.split_once(':').ok_or_else(|| {
+        Error::Other("The authorization token is not of the form user:password".to_string())
+    })?;
+    let expires_at = data
+        .and_then(|d| d.get("expiresAt"))
+        .and_then(Value::as_f64)
+        .filter(|f| f.is_finite());
+    Ok(Login {
+        username: username.to_string(),
+        password: password.to_string(),
+        expires_at,
+    })
+}
+
+/// The password inside the response's token.
+pub fn password(response: &Value) -> Result<String, Error> {
+    decode(response).map(|login| login.password)
 }
 
 #[cfg(test)]

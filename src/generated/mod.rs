@@ -2,6 +2,8 @@
 //! Code written by `cargo xtask codegen` from the service models.
 
 pub mod ecr_bridge;
+pub mod ecr_completions;
 pub mod ecr_model;
 pub mod ecr_public_bridge;
+pub mod ecr_public_completions;
 pub mod ecr_public_model;

@@ -115,7 +115,6 @@ impl<W: Write> Output<W> {
         }
     }
 
-    #[cfg_attr(not(test), allow(dead_code))] // used by the tests and the benchmark
     pub fn into_inner(self) -> W {
         self.out
     }

@@ -5,10 +5,6 @@
 //! any error, and the mapping of an `SdkError` to rcr's [`Error`]. Only the
 //! request side: responses are read from the body (`crate::response`).
 
-// One helper per model type; the generated code calls those the current
-// models need (no ECR input is a float or a timestamp, for example).
-#![allow(dead_code)]
-
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::{Blob, DateTime};

@@ -98,3 +98,25 @@ pub fn secret_of(out: &crate::common::Output) -> String {
     assert_eq!(v["Username"], "AWS", "{out}");
     v["Secret"].as_str().unwrap_or_default().to_string()
 }
+
+/// Writes the helper's own config file (`[aliases]`, `[profiles]`) under a
+/// run's HOME.
+pub fn write_helper_config(run: &Run, text: &str) -> PathBuf {
+    run.write_file("home/.config/rcr/credential-helper.toml", text)
+}
+
+/// A run of `rcr credential-helper <args>`.
+pub fn rcr_credential_helper(args: &[&str]) -> Run {
+    let mut run = Run::rcr();
+    run.arg("credential-helper").args(args);
+    run
+}
+
+/// The `AKID/region/service` scopes of every request `server` received.
+pub fn scopes(server: &crate::common::CaptureServer) -> Vec<String> {
+    server
+        .requests()
+        .into_iter()
+        .map(|r| r.cred.unwrap_or_default())
+        .collect()
+}

@@ -73,10 +73,15 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
             format!("src/generated/{}_bridge.rs", spec.module),
             model.emit_bridge(&sdk)?,
         ));
+        let completions = read_json(&dir.join("completions-1.json"))?;
+        outputs.push((
+            format!("src/generated/{}_completions.rs", spec.module),
+            emit_completions(spec, &service, &completions)?,
+        ));
         writeln!(
             mod_rs,
-            "pub mod {}_bridge;\npub mod {}_model;",
-            spec.module, spec.module
+            "pub mod {}_bridge;\npub mod {}_completions;\npub mod {}_model;",
+            spec.module, spec.module, spec.module
         )
         .ok();
     }
@@ -108,6 +113,78 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
         eprintln!("wrote {path}");
     }
     Ok(())
+}
+
+/// `<svc>_completions.rs`: the server-side completions of
+/// `completions-1.json` resolved to (operation, member, source operation,
+/// expression) rows. aws's indexer reads the file the same way; the
+/// `parameters` of a completion are always empty in these files and aws
+/// ignores them, so a non-empty one (or a name the service model lacks)
+/// fails the generator instead of being dropped silently.
+fn emit_completions(
+    spec: &ServiceSpec,
+    service: &Value,
+    completions: &Value,
+) -> Result<String, String> {
+    let file = format!("models/{}/completions-1.json", spec.cli_name);
+    let resources = completions["resources"]
+        .as_object()
+        .ok_or(format!("{file}: no resources"))?;
+    let mut rows = Vec::new();
+    for (op, members) in completions["operations"]
+        .as_object()
+        .ok_or(format!("{file}: no operations"))?
+    {
+        let input = service["operations"][op]["input"]["shape"]
+            .as_str()
+            .ok_or(format!(
+                "{file}: operation {op} is not in the service model"
+            ))?;
+        for (member, spec_of_member) in members.as_object().into_iter().flatten() {
+            if service["shapes"][input]["members"].get(member).is_none() {
+                return Err(format!("{file}: {op} has no input member {member}"));
+            }
+            for c in spec_of_member["completions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if c["parameters"].as_object().is_some_and(|p| !p.is_empty()) {
+                    return Err(format!(
+                        "{file}: {op}.{member} has completion parameters, which rcr does not support yet"
+                    ));
+                }
+                let resource_name = c["resourceName"].as_str().unwrap_or_default();
+                let resource = resources
+                    .get(resource_name)
+                    .ok_or(format!("{file}: unknown resource {resource_name}"))?;
+                let source = resource["operation"].as_str().unwrap_or_default();
+                if service["operations"].get(source).is_none() {
+                    return Err(format!("{file}: {source} is not in the service model"));
+                }
+                let identifier = c["resourceIdentifier"].as_str().unwrap_or_default();
+                let expression =
+                    resource["resourceIdentifier"][identifier]
+                        .as_str()
+                        .ok_or(format!(
+                            "{file}: {resource_name} has no identifier {identifier}"
+                        ))?;
+                rows.push(format!(
+                    "    ResourceCompletion {{ operation: {op:?}, member: {member:?}, source: {source:?}, expression: {expression:?} }},"
+                ));
+            }
+        }
+    }
+    let mut out = String::from(HEADER);
+    writeln!(
+        out,
+        "//! The {} service's resource completions (from `{file}`): which\n//! operation's output lists the values of an input member.\n\nuse crate::model::ResourceCompletion;\n\npub static COMPLETIONS: [ResourceCompletion; {}] = [\n{}\n];",
+        spec.cli_name,
+        rows.len(),
+        rows.join("\n")
+    )
+    .ok();
+    Ok(out)
 }
 
 fn rustfmt(root: &Path, text: &str) -> Result<String, String> {

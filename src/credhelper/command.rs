@@ -1,0 +1,92 @@
+//! Running `rcr credential-helper configure|doctor`: the global options
+//! every command honours (`--debug`, `--output`, `--query`, the checks of
+//! their values), then the command, then its report.
+//!
+//! A report is human lines by default; `--output json|text|table|yaml`
+//! prints its document through the shared output layer instead (with
+//! `--query`). Only the flag switches: `AWS_DEFAULT_OUTPUT` and the
+//! profile's `output` are for service responses, and these reports are
+//! meant to be read.
+
+use std::io::Write;
+
+use serde_json::Value;
+
+use super::cli::{Action, Call};
+use crate::error::Error;
+use crate::{config, debug, output, version};
+
+/// What a command found: lines for people, a document for `--output`, and
+/// whether it succeeded (doctor exits 1 when a check failed).
+pub struct Report {
+    pub lines: Vec<String>,
+    pub document: Value,
+    pub ok: bool,
+}
+
+pub fn run(call: &Call, args: &[String]) -> Result<(), Error> {
+    config::check_globals(&call.globals)?;
+    let format = match call.globals.output.as_deref() {
+        Some(f) => Some(output::Format::parse(f)?),
+        None => None,
+    };
+    let query = match &call.globals.query {
+        Some(q) => Some(output::Query::compile(q)?),
+        None => None,
+    };
+    if call.globals.debug {
+        debug::enable();
+        debug::log(
+            "rcr.clidriver",
+            &format!(
+                "CLI version: {}, arguments entered to CLI: {args:?}",
+                version::version_line()
+            ),
+        );
+    }
+    let (report, title) = match &call.action {
+        Action::Configure(c) => (super::configure::run(c, &call.globals, args)?, "Configure"),
+        Action::Doctor { hosts } => (super::doctor::run(hosts, &call.globals), "Doctor"),
+    };
+    match format {
+        Some(format) => {
+            let mut out = output::Output::stdout(format, query, title);
+            out.response(&report.document)?;
+            out.flush()?;
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            let text: String = report.lines.iter().map(|l| format!("{l}\n")).collect();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(Error::Other(format!("could not write the output: {e}"))),
+            }
+        }
+    }
+    if !report.ok {
+        // Not an aws-style error: the report already said what failed.
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any `credential-helper` command line is parsed or refused (the
+        /// property lives here: xtask compiles `cli.rs` without proptest).
+        #[test]
+        fn command_lines_never_panic(words in prop::collection::vec(prop::sample::select(vec![
+            "credential-helper", "configure", "doctor", "help", "--help", "--registry", "--account",
+            "--region", "--region=", "--account=1", "--podman", "--docker-config", "--profile", "--output",
+            "json", "x", "", "-", "--", "123456789012", "eu-west-1",
+        ]), 0..10)) {
+            let mut args = vec!["credential-helper".to_string()];
+            args.extend(words.iter().map(|w| w.to_string()));
+            let _ = crate::cli::parse(&args);
+        }
+    }
+}
