@@ -1,8 +1,6 @@
-//! Shared pieces of the credential helper's integration tests: the helper
+//! The credential helper's test pieces: the helper
 //! program (a `docker-credential-rcr` link to the built rcr), isolated runs
 //! of it, and scripted GetAuthorizationToken answers.
-
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -11,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use crate::common::{Run, rcr_bin};
+use super::{Run, rcr_bin};
 
 pub const PROGRAM: &str = "docker-credential-rcr";
 pub const NOT_FOUND: &str = "credentials not found in native keychain\n";
@@ -92,7 +90,7 @@ pub fn public_token(password: &str, expires_in: i64) -> Value {
 
 /// The secret of a successful `get`'s answer.
 #[track_caller]
-pub fn secret_of(out: &crate::common::Output) -> String {
+pub fn secret_of(out: &super::Output) -> String {
     out.assert_exit(0);
     let v = out.stdout_json();
     assert_eq!(v["Username"], "AWS", "{out}");

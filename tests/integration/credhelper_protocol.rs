@@ -2,13 +2,12 @@
 //! it: each verb, malformed input, registry recognition (which region and
 //! service the token comes from) and the no-credentials error.
 
-mod common;
-mod credhelper_support;
 
 use std::time::Duration;
 
-use common::CaptureServer;
-use credhelper_support::*;
+use crate::common;
+use crate::common::CaptureServer;
+use crate::common::credhelper::*;
 use serde_json::json;
 
 #[test]

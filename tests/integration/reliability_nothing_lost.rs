@@ -4,13 +4,13 @@
 //! succeeds, is refused, or fails at the service; and a pager never swallows
 //! an error or its exit code (the error goes to stderr, the code stays).
 
-mod common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use common::{CaptureServer, Run, TempDir};
+use crate::common;
+use crate::common::{CaptureServer, Run, TempDir};
 use serde_json::json;
 
 fn snapshot(path: &Path) -> (Vec<u8>, SystemTime, u32) {

@@ -6,9 +6,8 @@
 //! the shape only; a case that needs an endpoint from region resolution
 //! (`none`) must fail before sending anything.
 
-mod common;
 
-use common::reference_cases;
+use crate::common::reference_cases;
 
 #[test]
 fn every_reference_case_matches_aws_v2() {

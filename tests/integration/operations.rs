@@ -9,11 +9,10 @@
 //! prints; its botocore carries the same models as rcr's (see
 //! scripts/setup-test-env.sh).
 
-mod common;
-mod model_docs;
 
-use common::{AwsV1, CaptureServer, Run};
-use model_docs::{Model, json_eq};
+use crate::common;
+use crate::common::{AwsV1, CaptureServer, Run};
+use crate::common::model_docs::{Model, json_eq};
 use serde_json::{Value, json};
 
 const ECR_OPERATIONS: usize = 62;

@@ -3,8 +3,6 @@
 //! response with every member set, so that one run per operation covers
 //! every member's path through rcr's bridge in both directions.
 
-#![allow(dead_code)]
-
 use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};

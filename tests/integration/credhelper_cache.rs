@@ -4,13 +4,11 @@
 //! capture server plays GetAuthorizationToken, so each test controls the
 //! token's expiry and counts the calls.
 
-mod common;
-mod credhelper_support;
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::{CaptureServer, Run};
-use credhelper_support::*;
+use crate::common::{CaptureServer, Run};
+use crate::common::credhelper::*;
 use serde_json::{Value, json};
 
 /// A `get` run for REGISTRY against `server`.

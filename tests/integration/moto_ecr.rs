@@ -3,9 +3,8 @@
 //! deletes, asserting what rcr prints and what moto then holds; and read
 //! commands compared byte for byte with the aws CLI v1 on the same state.
 
-mod common;
 
-use common::{AwsV1, MotoServer, Output, Run};
+use crate::common::{AwsV1, MotoServer, Output, Run};
 use serde_json::{Value, json};
 
 const MANIFEST: &str = r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":32654,"digest":"sha256:e692418e4cbaf90ca69d05a66403747baa33ee08806650b51fab815ad7fc331f"}]}"#;

@@ -4,15 +4,15 @@
 //! and the reference-case loader. If these fail, no other integration test's
 //! verdict can be trusted.
 
-mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::capture::credential_scope;
-use common::http::BufConn;
-use common::{CaptureServer, Run, aws_json_call, http_request, reference_cases};
+use crate::common;
+use crate::common::capture::credential_scope;
+use crate::common::http::BufConn;
+use crate::common::{CaptureServer, Run, aws_json_call, http_request, reference_cases};
 use serde_json::{Value, json};
 
 const ECR: &str = "AmazonEC2ContainerRegistry_V20150921";

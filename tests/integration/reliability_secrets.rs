@@ -7,11 +7,10 @@
 //! the password inside it. The one exception: get-login-password prints the
 //! password, on stdout only.
 
-mod common;
 
 use std::time::Duration;
 
-use common::{CaptureServer, Output, Run};
+use crate::common::{CaptureServer, Output, Run};
 use serde_json::{Value, json};
 
 const SECRET: &str = "wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETKEY0001";

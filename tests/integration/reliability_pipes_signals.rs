@@ -8,11 +8,11 @@
 //! help, skeletons, get-login-password and --debug, through a real shell
 //! pipeline whose reader exits early.
 
-mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{CaptureServer, Output, Run, SIGINT};
+use crate::common;
+use crate::common::{CaptureServer, Output, Run, SIGINT};
 use serde_json::{Value, json};
 
 /// `pages` pages of `per_page` image ids each, chained by nextToken.

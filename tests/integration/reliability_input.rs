@@ -12,14 +12,13 @@
 //! `reliability_fuzz`) cover the same parsers far faster; this file proves
 //! the whole binary holds on a sample.
 
-mod common;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{CaptureServer, Output, Run};
+use crate::common::{CaptureServer, Output, Run};
 use serde_json::json;
 
 struct Rng(u64);

@@ -9,14 +9,11 @@
 //! closed before any answer, a server that never answers (with retries) and
 //! one that answers byte by byte.
 
-mod common;
-#[path = "reliability_support/fault.rs"]
-mod fault;
 
 use std::time::{Duration, Instant};
 
-use common::{CaptureServer, Output, Run};
-use fault::FaultServer;
+use crate::common::{CaptureServer, Output, Run};
+use crate::common::fault::{self, FaultServer};
 use serde_json::json;
 
 const DESCRIBE: &[&str] = &["ecr", "describe-images", "--repository-name", "shop/cart"];
