@@ -301,11 +301,7 @@ fn script_map(script: Value) -> Map<String, Value> {
     }
 }
 
-fn accept_loop(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    tls: Option<Arc<rustls::ServerConfig>>,
-) {
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<rustls::ServerConfig>>) {
     for stream in listener.incoming() {
         if shared.stop.load(Ordering::SeqCst) {
             break;
@@ -383,7 +379,10 @@ fn serve_connection<S: Read + Write>(shared: &Shared, stream: S, conn_id: u64) {
         if head
             .header("expect")
             .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
-            && (conn.stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err()
+            && (conn
+                .stream
+                .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+                .is_err()
                 || conn.stream.flush().is_err())
         {
             return;

@@ -1,10 +1,12 @@
 //! Shared support for rcr's integration tests, the one place for test
-//! servers and drivers: isolated process runs (`run`), the scripted AWS JSON
-//! 1.1 capture server, over HTTP or HTTPS (`capture`, `tls`), the fault
-//! server for broken connections (`fault`), moto_server (`moto`), the aws CLI
-//! v1 oracle (`awsv1`), a real container registry (`registry`), the
-//! recorded AWS CLI v2 reference cases (`reference`), and helpers of single
-//! areas (`credhelper`, `model_docs`).
+//! servers and drivers: isolated process runs (`run`, and `home` for a HOME
+//! several runs share), the scripted AWS JSON 1.1 capture server over HTTP
+//! or HTTPS (`capture`, `tls`), the fault server for broken connections
+//! (`fault`), moto_server (`moto`), the aws CLI v1 oracle (`awsv1`), a real
+//! container registry (`registry`), the recorded AWS CLI v2 reference cases
+//! (`reference`), and helpers of single areas (`credhelper`, `model_docs`).
+//! Write no other server, moto starter or process runner in a test: extend
+//! these.
 //!
 //! The integration tests are modules of one test binary,
 //! `tests/integration/main.rs`, which declares this module as `common` at
@@ -17,15 +19,15 @@
 //! runs with `AWS_EC2_METADATA_DISABLED=true` so no credential chain can probe
 //! the instance-metadata address.
 
-// Each integration test is its own crate and uses only part of this module;
-// without these allows every unused helper would warn, and clippy runs with
-// `-D warnings`.
+// A test binary uses only part of this module; without these allows every
+// unused helper would warn, and clippy runs with `-D warnings`.
 #![allow(dead_code, unused_imports, unused_macros)]
 
 pub mod awsv1;
 pub mod capture;
 pub mod credhelper;
 pub mod fault;
+pub mod home;
 pub mod http;
 pub mod model_docs;
 pub mod moto;
@@ -44,6 +46,7 @@ use std::sync::{Mutex, OnceLock};
 pub use awsv1::AwsV1;
 pub use capture::{CaptureServer, CapturedRequest};
 pub use fault::FaultServer;
+pub use home::Home;
 pub use http::{HttpResponse, aws_json_call, http_request};
 pub use moto::MotoServer;
 pub use reference::{AwsV2Result, ReferenceCase, reference_case, reference_cases};

@@ -292,9 +292,12 @@ impl Run {
         proc::isolate(&mut cmd);
         let command = self.command_line();
         let started = Instant::now();
-        let mut child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {:?} (for `{command}`): {e}", cmd.get_program()));
+        let mut child = cmd.spawn().unwrap_or_else(|e| {
+            panic!(
+                "cannot start {:?} (for `{command}`): {e}",
+                cmd.get_program()
+            )
+        });
 
         // Pipes are drained on their own threads so a chatty child can never
         // block on a full pipe while we wait for it.
@@ -489,6 +492,21 @@ impl Output {
 
     pub fn stderr_str(&self) -> String {
         String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+
+    /// `(stdout, stderr, exit code)`, for tests that check all three at
+    /// once; fails the test (showing the output) if stdout or stderr is not
+    /// UTF-8.
+    pub fn utf8(&self) -> (String, String, i32) {
+        let text = |bytes: &[u8], which: &str| {
+            String::from_utf8(bytes.to_vec())
+                .unwrap_or_else(|e| panic!("{which} is not UTF-8 ({e}):\n{self}"))
+        };
+        (
+            text(&self.stdout, "stdout"),
+            text(&self.stderr, "stderr"),
+            self.exit_code(),
+        )
     }
 
     /// stdout parsed as JSON; fails the test (showing the output) if it is not.

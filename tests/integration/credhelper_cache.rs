@@ -4,11 +4,10 @@
 //! capture server plays GetAuthorizationToken, so each test controls the
 //! token's expiry and counts the calls.
 
-
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{CaptureServer, Run};
 use crate::common::credhelper::*;
+use crate::common::{CaptureServer, Run};
 use serde_json::{Value, json};
 
 /// A `get` run for REGISTRY against `server`.

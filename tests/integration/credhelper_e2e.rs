@@ -9,13 +9,12 @@
 //! apache2-utils, skopeo; scripts/setup-test-env.sh installs them); the test
 //! fails when one is missing.
 
-
 use std::path::Path;
 
 use crate::common;
+use crate::common::credhelper::*;
 use crate::common::registry::{Registry, oci_image};
 use crate::common::{Run, TempDir};
-use crate::common::credhelper::*;
 
 /// moto's GetAuthorizationToken password for its default account.
 const MOTO_PASSWORD: &str = "123456789012-auth-token";

@@ -2,7 +2,6 @@
 //! it: each verb, malformed input, registry recognition (which region and
 //! service the token comes from) and the no-credentials error.
 
-
 use std::time::Duration;
 
 use crate::common;

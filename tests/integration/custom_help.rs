@@ -2,15 +2,17 @@
 //! operation of the model plus the customizations), each operation (naming
 //! every option of its synopsis in OPTIONS), get-login-password and wait.
 
-#[path = "custom_support/mod.rs"]
-mod support;
-
 use std::collections::BTreeSet;
 
-use support::{rcr, run};
+use crate::common::Run;
+
+/// rcr's stdout, stderr and exit code for `args`.
+fn rcr(args: &[&str]) -> (String, String, i32) {
+    Run::rcr().args(args).run().utf8()
+}
 
 fn help(args: &[&str]) -> String {
-    let (out, err, code) = run(&mut rcr(args));
+    let (out, err, code) = rcr(args);
     assert_eq!(code, 0, "{args:?}: {err}");
     assert_eq!(err, "", "{args:?}");
     out
@@ -128,9 +130,9 @@ fn customization_help() {
 
 #[test]
 fn help_for_unknown_names_is_a_usage_error() {
-    let (_, err, code) = run(&mut rcr(&["ecr", "no-such-op", "help"]));
+    let (_, err, code) = rcr(&["ecr", "no-such-op", "help"]);
     assert_eq!(code, 252);
     assert!(err.contains("Found invalid choice 'no-such-op'"));
-    let (_, _, code) = run(&mut rcr(&["nosvc", "help"]));
+    let (_, _, code) = rcr(&["nosvc", "help"]);
     assert_eq!(code, 252);
 }

@@ -85,7 +85,11 @@ fn get_login_password_pipes_into_a_container_client_login() {
     // The pipe: rcr ecr get-login-password | skopeo login --password-stdin.
     let mut rcr_run = Run::rcr();
     rcr_run.args(["--endpoint-url", &moto, "ecr", "get-login-password"]);
-    let mut rcr_child = rcr_run.std_command().stdout(Stdio::piped()).spawn().unwrap();
+    let mut rcr_child = rcr_run
+        .std_command()
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     let rcr_stdout = rcr_child.stdout.take().unwrap();
     let login = skopeo(&authfile)
         .args([

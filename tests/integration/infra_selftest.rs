@@ -4,7 +4,6 @@
 //! and the reference-case loader. If these fail, no other integration test's
 //! verdict can be trusted.
 
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};

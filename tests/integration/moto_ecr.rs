@@ -3,7 +3,6 @@
 //! deletes, asserting what rcr prints and what moto then holds; and read
 //! commands compared byte for byte with the aws CLI v1 on the same state.
 
-
 use crate::common::{AwsV1, MotoServer, Output, Run};
 use serde_json::{Value, json};
 

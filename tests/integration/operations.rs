@@ -9,10 +9,9 @@
 //! prints; its botocore carries the same models as rcr's (see
 //! scripts/setup-test-env.sh).
 
-
 use crate::common;
-use crate::common::{AwsV1, CaptureServer, Run};
 use crate::common::model_docs::{Model, json_eq};
+use crate::common::{AwsV1, CaptureServer, Run};
 use serde_json::{Value, json};
 
 const ECR_OPERATIONS: usize = 62;

@@ -4,167 +4,61 @@
 //! json, text and table (paginated with every paging option, `--query`,
 //! two time zones), recorded by `fixtures/output/make_cases.py`; the aws v2
 //! reference runs give yaml, yaml-stream and v2-only behaviour. Each case
-//! replays its `server_responses` from a loopback capture server written here
+//! replays its `server_responses` from the capture server of tests/common
 //! (pages chosen by the request's `nextToken`), runs rcr with the same
 //! arguments, and compares stdout byte for byte and the request bodies.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-/// A loopback server answering like the reference recordings' stand-in.
-struct Capture {
-    port: u16,
-    requests: Arc<Mutex<Vec<(String, Value)>>>,
-}
+use crate::common::{CaptureServer, CapturedRequest, Run};
 
-fn start_capture(responses: Value) -> Capture {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let port = listener.local_addr().expect("address").port();
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let log = requests.clone();
-    let responses = Arc::new(responses);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let log = log.clone();
-            let responses = responses.clone();
-            std::thread::spawn(move || serve(stream, &responses, &log));
-        }
-    });
-    Capture { port, requests }
-}
-
-fn serve(stream: TcpStream, responses: &Value, log: &Mutex<Vec<(String, Value)>>) {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-    let mut writer = stream;
-    loop {
-        let mut target = String::new();
-        let mut length = 0usize;
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        loop {
-            line.clear();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            let l = line.trim_end();
-            if l.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = l.split_once(':') {
-                match k.to_ascii_lowercase().as_str() {
-                    "content-length" => length = v.trim().parse().unwrap_or(0),
-                    "x-amz-target" => target = v.trim().to_string(),
-                    _ => {}
-                }
-            }
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        log.lock()
-            .expect("log")
-            .push((target.clone(), body.clone()));
-        let op = target.rsplit('.').next().unwrap_or_default();
-        let mut answer = responses
-            .get(op)
-            .cloned()
-            .unwrap_or(Value::Object(Default::default()));
-        if let Value::Array(pages) = &answer {
-            let token = body.get("nextToken").cloned().unwrap_or(Value::Null);
-            answer = pages
-                .iter()
-                .find(|p| p.get("__when_token").cloned().unwrap_or(Value::Null) == token)
-                .cloned()
-                .unwrap_or(Value::Object(Default::default()));
-        }
-        let (status, kind) = (
-            answer
-                .get("__status")
-                .and_then(Value::as_u64)
-                .unwrap_or(200),
-            answer
-                .get("__type")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-        );
-        if let Value::Object(m) = &mut answer {
-            m.retain(|k, _| !k.starts_with("__"));
-            if let Some(kind) = &kind {
-                m.insert("__type".into(), Value::String(kind.clone()));
-            }
-        }
-        let data = serde_json::to_vec(&answer).expect("json");
-        let head = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\n\r\n",
-            data.len()
-        );
-        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(&data).is_err() {
-            return;
-        }
-    }
+/// A capture server replaying `responses` (the recordings' format); an
+/// operation they do not name gets `{}`, as from the recordings' stand-in.
+fn start_capture(responses: &Value) -> CaptureServer {
+    let mut script = match responses {
+        Value::Object(m) => m.clone(),
+        _ => serde_json::Map::new(),
+    };
+    script.insert("*".into(), serde_json::json!({}));
+    CaptureServer::start(Value::Object(script))
 }
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-struct Run {
+struct RcrRun {
     stdout: String,
     stderr: String,
     code: i32,
-    requests: Vec<(String, Value)>,
+    requests: Vec<CapturedRequest>,
 }
 
 /// Runs rcr with `args` (no leading `aws`) against a capture server.
-fn run_rcr(args: &[String], env: &Value, responses: &Value, config: &str) -> Run {
-    let capture = start_capture(responses.clone());
-    let home = std::env::temp_dir().join(format!(
-        "rcr-output-test-{}-{}",
-        std::process::id(),
-        capture.port
-    ));
-    std::fs::create_dir_all(&home).expect("temp home");
-    std::fs::write(home.join("config"), config).expect("config");
-    std::fs::write(home.join("credentials"), "").expect("credentials");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rcr"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &home)
-        .env("AWS_CONFIG_FILE", home.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", "secretexample")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("TZ", "UTC")
+fn run_rcr(args: &[String], env: &Value, responses: &Value, config: &str) -> RcrRun {
+    let capture = start_capture(responses);
+    let mut run = Run::rcr();
+    run.write_config(config)
         .arg("--endpoint-url")
-        .arg(format!("http://127.0.0.1:{}", capture.port))
+        .arg(capture.url())
         .args(args);
     if let Value::Object(vars) = env {
         for (k, v) in vars {
             match v.as_str() {
-                Some(s) => cmd.env(k, s),
-                None => cmd.env_remove(k),
+                Some(s) => run.env(k, s),
+                None => run.env_remove(k),
             };
         }
     }
-    let out = cmd.output().expect("run rcr");
-    let _ = std::fs::remove_dir_all(&home);
-    let requests = capture.requests.lock().expect("log").clone();
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-        requests,
+    let out = run.run();
+    RcrRun {
+        stdout: out.stdout_str(),
+        stderr: out.stderr_str(),
+        code: out.exit_code(),
+        requests: capture.requests(),
     }
 }
 
@@ -228,7 +122,7 @@ fn compare(cases: &[Value], key: &str, formats: &[&str]) -> (usize, Vec<String>)
         }
         if let Some(reqs) = expected["requests"].as_array() {
             let want: Vec<&Value> = reqs.iter().map(|r| &r["body"]).collect();
-            let got: Vec<&Value> = run.requests.iter().map(|(_, b)| b).collect();
+            let got: Vec<&Value> = run.requests.iter().map(|r| &r.body).collect();
             if want != got {
                 problems.push(format!("requests differ: aws {want:?}, rcr {got:?}"));
             }
@@ -455,31 +349,19 @@ fn closed_pipe_ends_quietly() {
             page
         })
         .collect();
-    let capture = start_capture(serde_json::json!({ "ListImages": pages }));
-    let home = std::env::temp_dir().join(format!("rcr-output-pipe-{}", std::process::id()));
-    std::fs::create_dir_all(&home).expect("temp home");
+    let capture = start_capture(&serde_json::json!({ "ListImages": pages }));
     for format in ["text", "json"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rcr"))
-            .env_clear()
-            .env("HOME", &home)
-            .env("AWS_CONFIG_FILE", home.join("config"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-            .env("AWS_SECRET_ACCESS_KEY", "secretexample")
-            .env("AWS_DEFAULT_REGION", "us-east-1")
-            .args([
-                "--endpoint-url",
-                &format!("http://127.0.0.1:{}", capture.port),
-            ])
-            .args([
-                "ecr",
-                "list-images",
-                "--repository-name",
-                "repo",
-                "--output",
-                format,
-            ])
+        let mut run = Run::rcr();
+        run.args(["--endpoint-url", &capture.url()]).args([
+            "ecr",
+            "list-images",
+            "--repository-name",
+            "repo",
+            "--output",
+            format,
+        ]);
+        let mut child = run
+            .std_command()
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -496,5 +378,4 @@ fn closed_pipe_ends_quietly() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let _ = std::fs::remove_dir_all(&home);
 }

@@ -4,17 +4,15 @@
 //! 1.46.3 against a capture server), and aws v2-only behaviour (exit codes,
 //! `--cli-binary-format`, skeletons, YAML input) against the recorded v2 runs.
 //!
-//! The capture server is a small std-only HTTP server (tests/common was not
-//! on this branch yet): it records the `X-Amz-Target` and JSON body of each
-//! request and answers `{}`.
+//! The capture server (tests/common) records the `X-Amz-Target` and JSON
+//! body of each request and answers `{}`.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::process::Output;
 
-use serde_json::Value;
+use serde_json::{Value, json};
+
+use crate::common::{CaptureServer, Run, TempDir};
 
 #[derive(Debug, Clone, PartialEq)]
 struct Request {
@@ -22,118 +20,39 @@ struct Request {
     body: Value,
 }
 
-struct Capture {
-    url: String,
-    requests: Arc<Mutex<Vec<Request>>>,
+/// A capture server answering every request with `{}`.
+fn capture() -> CaptureServer {
+    capture_answering(json!({}))
 }
 
-impl Capture {
-    fn start() -> Capture {
-        Capture::start_with("{}".into())
-    }
-
-    /// A server answering every request with `reply`.
-    fn start_with(reply: String) -> Capture {
-        let reply = Arc::new(reply);
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&requests);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let seen = Arc::clone(&seen);
-                let reply = Arc::clone(&reply);
-                std::thread::spawn(move || serve(stream, &seen, &reply));
-            }
-        });
-        Capture { url, requests }
-    }
-
-    fn take(&self) -> Vec<Request> {
-        std::mem::take(&mut *self.requests.lock().expect("lock"))
-    }
+/// A capture server answering every request with `reply`.
+fn capture_answering(reply: Value) -> CaptureServer {
+    CaptureServer::start(json!({ "*": reply }))
 }
 
-fn serve(stream: TcpStream, seen: &Mutex<Vec<Request>>, reply: &str) {
-    let mut reader = BufReader::new(stream);
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let mut length = 0usize;
-        let mut target = String::new();
-        loop {
-            let mut h = String::new();
-            if reader.read_line(&mut h).unwrap_or(0) == 0 {
-                return;
-            }
-            let h = h.trim_end();
-            if h.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = h.split_once(':') {
-                match name.to_ascii_lowercase().as_str() {
-                    "content-length" => length = value.trim().parse().unwrap_or(0),
-                    "x-amz-target" => target = value.trim().to_string(),
-                    _ => {}
-                }
-            }
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        seen.lock().expect("lock").push(Request { target, body });
-        let reply = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\n\r\n{reply}",
-            reply.len()
-        );
-        if reader.get_mut().write_all(reply.as_bytes()).is_err() {
-            return;
-        }
-    }
-}
-
-/// A temporary directory removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let n = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let p = std::env::temp_dir().join(format!("rcr-{tag}-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&p).expect("temp dir");
-        TempDir(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// The requests `server` received since the last call: target and body.
+fn take(server: &CaptureServer) -> Vec<Request> {
+    server
+        .take_requests()
+        .into_iter()
+        .map(|r| Request {
+            target: r.target.unwrap_or_default(),
+            body: r.body,
+        })
+        .collect()
 }
 
 fn rcr(home: &Path, endpoint: Option<&str>, args: &[String]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rcr"));
+    let mut run = Run::rcr();
     if let Some(url) = endpoint {
-        cmd.arg("--endpoint-url").arg(url);
+        run.arg("--endpoint-url").arg(url);
     }
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+    run.args(args)
         .env("HOME", home)
         .env("AWS_CONFIG_FILE", home.join("config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", "secretexample")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_PAGER", "")
-        .env("TZ", "UTC")
+        .env_remove("NO_COLOR")
+        .std_command()
         .output()
         .expect("run rcr")
 }
@@ -170,10 +89,14 @@ fn request_bodies_and_errors_match_aws_v1() {
     let files = TempDir::new("params-files");
     let home = TempDir::new("params-home");
     for (name, content) in data["files"].as_object().expect("files") {
-        std::fs::write(files.0.join(name), content.as_str().unwrap_or_default()).expect("write");
+        std::fs::write(
+            files.path().join(name),
+            content.as_str().unwrap_or_default(),
+        )
+        .expect("write");
     }
-    let dir = files.0.display().to_string();
-    let server = Capture::start();
+    let dir = files.path().display().to_string();
+    let server = capture();
     let mut failures = Vec::new();
     let cases = data["cases"].as_array().expect("cases");
     for case in cases {
@@ -181,8 +104,8 @@ fn request_bodies_and_errors_match_aws_v1() {
             .into_iter()
             .map(|a| a.replace("{dir}", &dir))
             .collect();
-        let out = rcr(&home.0, Some(&server.url), &args);
-        let got = server.take();
+        let out = rcr(home.path(), Some(&server.url()), &args);
+        let got = take(&server);
         let stderr = String::from_utf8_lossy(&out.stderr).replace(&dir, "{dir}");
         let code = out.status.code().unwrap_or(-1);
         let want: Vec<Request> = case["requests"]
@@ -247,10 +170,10 @@ fn aws_v2_reference_runs() {
         let reply = rec["server_responses"]
             .as_object()
             .and_then(|m| m.values().next())
-            .map(Value::to_string)
-            .unwrap_or_else(|| "{}".into());
-        let server = Capture::start_with(reply);
-        let out = rcr(&home.0, Some(&server.url), &args);
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        let server = capture_answering(reply);
+        let out = rcr(home.path(), Some(&server.url()), &args);
         let v2 = &rec["aws_v2"];
         assert_eq!(
             String::from_utf8_lossy(&out.stdout),
@@ -270,7 +193,7 @@ fn aws_v2_reference_runs() {
             v2["exit_code"].as_i64().unwrap_or(-2),
             "{name} exit code"
         );
-        let got = server.take();
+        let got = take(&server);
         let want: Vec<Request> = v2["requests"]
             .as_array()
             .map(|rs| {
@@ -290,14 +213,22 @@ fn aws_v2_reference_runs() {
 fn skeletons_need_no_configuration_or_network() {
     let home = TempDir::new("params-skel");
     // No endpoint, no region, no credentials: nothing may be needed.
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rcr"));
-    let out = cmd
+    let out = Run::rcr()
         .args(["ecr", "create-repository", "--generate-cli-skeleton"])
-        .env_clear()
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("HOME", &home.0)
-        .env("AWS_CONFIG_FILE", home.0.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.0.join("credentials"))
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", home.path().join("config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join("credentials"),
+        )
+        .env_remove("PATH")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_PAGER")
+        .env_remove("TZ")
+        .env_remove("NO_COLOR")
+        .std_command()
         .output()
         .expect("run rcr");
     assert_eq!(out.status.code(), Some(0));
@@ -306,7 +237,7 @@ fn skeletons_need_no_configuration_or_network() {
 
     let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let out = rcr(
-        &home.0,
+        home.path(),
         None,
         &args(&[
             "ecr",
@@ -322,7 +253,7 @@ fn skeletons_need_no_configuration_or_network() {
 
     // `output` keeps the required arguments and prints the fake response.
     let out = rcr(
-        &home.0,
+        home.path(),
         None,
         &args(&[
             "ecr",
@@ -336,7 +267,7 @@ fn skeletons_need_no_configuration_or_network() {
         "the following arguments are required: --repository-name, --image-tag-mutability"
     ));
     let out = rcr(
-        &home.0,
+        home.path(),
         None,
         &args(&[
             "ecr",
@@ -362,8 +293,8 @@ fn skeletons_need_no_configuration_or_network() {
 #[test]
 fn cli_input_yaml_with_flags_overriding() {
     let home = TempDir::new("params-yaml");
-    let server = Capture::start();
-    let yaml_file = home.0.join("in.yaml");
+    let server = capture();
+    let yaml_file = home.path().join("in.yaml");
     std::fs::write(
         &yaml_file,
         "repositoryName: from-yaml\nimageTagMutability: IMMUTABLE\ntags:\n- Key: a\n  Value: b\nimageScanningConfiguration:\n  scanOnPush: yes\n",
@@ -381,7 +312,7 @@ fn cli_input_yaml_with_flags_overriding() {
     .map(|s| s.to_string())
     .collect();
     // YAML 1.2: `yes` is a string, so validation rejects it as botocore would.
-    let out = rcr(&home.0, Some(&server.url), &args);
+    let out = rcr(home.path(), Some(&server.url()), &args);
     assert_eq!(out.status.code(), Some(252));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains(
@@ -390,21 +321,21 @@ fn cli_input_yaml_with_flags_overriding() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(server.take().is_empty());
+    assert!(take(&server).is_empty());
 
     std::fs::write(
         &yaml_file,
         "repositoryName: from-yaml\nimageTagMutability: IMMUTABLE\ntags:\n- Key: a\n  Value: b\n",
     )
     .expect("write");
-    let out = rcr(&home.0, Some(&server.url), &args);
+    let out = rcr(home.path(), Some(&server.url()), &args);
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let got = server.take();
+    let got = take(&server);
     assert_eq!(
         got[0].body,
         serde_json::json!({"repositoryName": "flag-wins", "imageTagMutability": "IMMUTABLE", "tags": [{"Key": "a", "Value": "b"}]})
@@ -424,7 +355,7 @@ fn cli_input_yaml_with_flags_overriding() {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let out = rcr(&home.0, Some(&server.url), &args);
+        let out = rcr(home.path(), Some(&server.url()), &args);
         assert_eq!(out.status.code(), Some(252));
         assert!(
             String::from_utf8_lossy(&out.stderr).contains(message),
@@ -433,8 +364,8 @@ fn cli_input_yaml_with_flags_overriding() {
         );
     }
     let out = rcr(
-        &home.0,
-        Some(&server.url),
+        home.path(),
+        Some(&server.url()),
         &[
             "ecr",
             "describe-repositories",
@@ -451,15 +382,15 @@ fn cli_input_yaml_with_flags_overriding() {
             .contains("Only one --cli-input- parameter may be specified.")
     );
     let out = rcr(
-        &home.0,
-        Some(&server.url),
+        home.path(),
+        Some(&server.url()),
         &["ecr", "describe-repositories", "--cli-input-json", "{"].map(String::from),
     );
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .contains("Error parsing parameter 'cli-input-json': Invalid JSON received.")
     );
-    assert!(server.take().is_empty());
+    assert!(take(&server).is_empty());
 }
 
 /// Malformed words of many kinds: never a panic, never a request, exit 252
@@ -467,7 +398,7 @@ fn cli_input_yaml_with_flags_overriding() {
 #[test]
 fn malformed_input_is_rejected_without_sending() {
     let home = TempDir::new("params-bad");
-    let server = Capture::start();
+    let server = capture();
     let bad = [
         "scanOnPush=[",
         "scanOnPush={",
@@ -485,8 +416,8 @@ fn malformed_input_is_rejected_without_sending() {
     ];
     for word in bad {
         let out = rcr(
-            &home.0,
-            Some(&server.url),
+            home.path(),
+            Some(&server.url()),
             &[
                 "ecr",
                 "create-repository",
@@ -505,7 +436,7 @@ fn malformed_input_is_rejected_without_sending() {
         );
         assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
     }
-    assert!(server.take().is_empty());
+    assert!(take(&server).is_empty());
 }
 
 /// Every operation of both services: `--generate-cli-skeleton output` with
@@ -536,7 +467,7 @@ fn output_skeletons_and_validation_match_aws_v1_for_every_operation() {
             "output",
         ]
         .map(String::from);
-        let out = rcr(&home.0, None, &args);
+        let out = rcr(home.path(), None, &args);
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let want_err = case["stderr"].as_str().unwrap_or_default().trim();

@@ -6,7 +6,6 @@
 //! the shape only; a case that needs an endpoint from region resolution
 //! (`none`) must fail before sending anything.
 
-
 use crate::common::reference_cases;
 
 #[test]

@@ -9,11 +9,10 @@
 //! closed before any answer, a server that never answers (with retries) and
 //! one that answers byte by byte.
 
-
 use std::time::{Duration, Instant};
 
-use crate::common::{CaptureServer, Output, Run};
 use crate::common::fault::{self, FaultServer};
+use crate::common::{CaptureServer, Output, Run};
 use serde_json::json;
 
 const DESCRIBE: &[&str] = &["ecr", "describe-images", "--repository-name", "shop/cart"];

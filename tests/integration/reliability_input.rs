@@ -12,7 +12,6 @@
 //! `reliability_fuzz`) cover the same parsers far faster; this file proves
 //! the whole binary holds on a sample.
 
-
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

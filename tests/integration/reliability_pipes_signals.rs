@@ -8,7 +8,6 @@
 //! help, skeletons, get-login-password and --debug, through a real shell
 //! pipeline whose reader exits early.
 
-
 use std::time::{Duration, Instant};
 
 use crate::common;

@@ -7,7 +7,6 @@
 //! the password inside it. The one exception: get-login-password prints the
 //! password, on stdout only.
 
-
 use std::time::Duration;
 
 use crate::common::{CaptureServer, Output, Run};
