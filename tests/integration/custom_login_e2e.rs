@@ -9,9 +9,8 @@
 //! (scripts/setup-test-env.sh installs them), except moto with
 //! `RCR_SKIP_MOTO=1`.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use base64::Engine as _;
 
@@ -19,19 +18,17 @@ use crate::common;
 use crate::common::registry::{Registry, oci_image};
 use crate::common::{Run, TempDir};
 
-fn sh(cmd: &mut Command) -> (String, String, bool) {
-    let out = cmd.output().unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.success(),
-    )
+/// (stdout, stderr, success) of a finished run.
+fn sh(run: &Run) -> (String, String, bool) {
+    let out = run.run();
+    (out.stdout_str(), out.stderr_str(), out.exit_code() == 0)
 }
 
-fn skopeo(authfile: &Path) -> Command {
-    let mut cmd = Command::new("skopeo");
-    cmd.env("REGISTRY_AUTH_FILE", authfile);
-    cmd
+/// skopeo, isolated like every test child, with `authfile` as its auth file.
+fn skopeo(authfile: &Path) -> Run {
+    let mut run = Run::new("skopeo");
+    run.env("REGISTRY_AUTH_FILE", authfile);
+    run
 }
 
 #[test]
@@ -100,6 +97,7 @@ fn get_login_password_pipes_into_a_container_client_login() {
             "--password-stdin",
             &registry,
         ])
+        .std_command()
         .stdin(rcr_stdout)
         .output()
         .unwrap();
@@ -121,7 +119,7 @@ fn get_login_password_pipes_into_a_container_client_login() {
     // A wrong password is refused, so the login above proved the password.
     let wrong = work.join("wrong.json");
     std::fs::write(&wrong, "{}").unwrap();
-    let mut child = skopeo(&wrong)
+    let (_, _, ok) = sh(skopeo(&wrong)
         .args([
             "login",
             "--tls-verify=false",
@@ -130,18 +128,8 @@ fn get_login_password_pipes_into_a_container_client_login() {
             "--password-stdin",
             &registry,
         ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"not-the-password\n")
-        .unwrap();
-    assert!(!child.wait().unwrap().success());
+        .stdin("not-the-password\n"));
+    assert!(!ok, "a login with a wrong password succeeded");
     let (_, _, ok) = list(&wrong);
     assert!(!ok, "list-tags without a login succeeded");
 }
