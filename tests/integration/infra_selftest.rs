@@ -1,7 +1,8 @@
 //! Tests of the test infrastructure itself (tests/common), independent of
-//! rcr: the isolated runner, the scripted capture server (driven by a raw
-//! HTTP client and by the real aws CLI v1), moto_server, the aws v1 oracle,
-//! and the reference-case loader. If these fail, no other integration test's
+//! rcr: the isolated runner (also on a terminal, and with a shared HOME),
+//! the scripted capture server (driven by a raw HTTP client and by the real
+//! aws CLI v1), moto_server, the aws v1 oracle, the reference-case loader
+//! and the required-program check. If these fail, no other integration test's
 //! verdict can be trusted.
 
 use std::io::{Read, Write};
@@ -373,6 +374,30 @@ fn capture_survives_garbage_and_stops_on_drop() {
 }
 
 #[test]
+fn capture_wildcard_take_requests_and_creds() {
+    let server = CaptureServer::start(json!({
+        "ListImages": {"imageIds": []},
+        "*": {"__status": 400, "__type": "Nope", "message": "any other"},
+    }));
+    let named = ecr_call(&server, "ListImages", json!({"repositoryName": "a"}));
+    assert_eq!(named.status, 200);
+    assert_eq!(named.json(), Some(json!({"imageIds": []})));
+    let other = ecr_call(&server, "DescribeImages", json!({}));
+    assert_eq!(other.status, 400);
+    assert_eq!(other.json().expect("json")["__type"], "Nope");
+    assert_eq!(
+        server.creds(),
+        vec!["AKIDEXAMPLE/us-east-1/ecr", "AKIDEXAMPLE/us-east-1/ecr"]
+    );
+    let taken = server.take_requests();
+    assert_eq!(taken.len(), 2);
+    assert!(server.requests().is_empty());
+    // Arrival numbers go on after a take.
+    ecr_call(&server, "ListImages", json!({}));
+    assert_eq!(server.requests()[0].index, 2);
+}
+
+#[test]
 fn credential_scope_parsing() {
     assert_eq!(
         credential_scope(
@@ -564,6 +589,48 @@ fn run_lingering_grandchild_does_not_hang() {
     assert_eq!(out.exit_code(), 0);
     assert_eq!(out.stdout, b"hi\n");
     assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+}
+
+#[test]
+fn run_on_terminal_gives_a_terminal_with_the_same_environment() {
+    let out = Run::new("/bin/sh")
+        .args(["-c", "test -t 1 && echo \"tty $MARK\"; exit 3"])
+        .env("MARK", "kept")
+        .run_on_terminal();
+    assert_eq!(out.exit_code(), 3, "{out}");
+    assert!(out.stdout_str().contains("tty kept"), "{out}");
+    // Not on a terminal otherwise.
+    let out = Run::new("/bin/sh")
+        .args(["-c", "test -t 1 || echo pipe"])
+        .run();
+    assert_eq!(out.stdout_str(), "pipe\n");
+}
+
+#[test]
+fn home_is_shared_by_its_runs() {
+    let home = common::Home::new("[default]\nregion = eu-west-1\n", "[default]\n");
+    let env = home.rcr(&["--version"]).effective_env();
+    assert_eq!(env["HOME"], home.dir.as_os_str());
+    assert_eq!(env["AWS_CONFIG_FILE"], home.path(".aws/config").as_os_str());
+    assert_eq!(
+        std::fs::read_to_string(&env["AWS_CONFIG_FILE"]).expect("config"),
+        "[default]\nregion = eu-west-1\n"
+    );
+    home.write_config("");
+    assert_eq!(
+        std::fs::read_to_string(home.path(".aws/config")).expect("config"),
+        ""
+    );
+}
+
+#[test]
+fn programs_are_found_or_required() {
+    assert!(common::have_program("sh"));
+    assert!(!common::have_program("rcr-no-such-program"));
+    let missing = std::panic::catch_unwind(|| {
+        common::require_program("rcr-no-such-program", "no-such-package")
+    });
+    assert!(missing.is_err(), "a missing program must fail the test");
 }
 
 #[test]
