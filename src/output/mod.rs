@@ -13,7 +13,6 @@ pub mod number;
 pub mod query;
 pub mod table;
 pub mod text;
-pub mod timestamp;
 pub mod yaml;
 
 use std::io::{self, Write};

@@ -1,6 +1,8 @@
-//! Timestamps as aws v2 prints and reads them.
+//! Timestamps as aws v2 prints and reads them, at the bottom of the layers:
+//! the response reader turns the body's timestamps into what aws prints,
+//! and the input side reads the ones the user gives.
 //!
-//! Output: ISO 8601 in the local time zone (the `TZ` variable, else the
+//! Printed: ISO 8601 in the local time zone (the `TZ` variable, else the
 //! system's zone), microseconds only when non-zero, the offset of each
 //! instant's own zone rules (`2024-05-31T12:10:00-04:00`); or, with
 //! `cli_timestamp_format = wire`, the wire's epoch seconds as a number.
