@@ -28,6 +28,7 @@ mod reliability_fuzz;
 pub mod response;
 pub mod sdk;
 pub mod session;
+pub mod timestamp;
 pub mod version;
 
 use cli::Invocation;

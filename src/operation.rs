@@ -17,7 +17,7 @@ pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
         None => None,
     };
     if setting("cli_timestamp_format").as_deref() == Some("wire") {
-        output::timestamp::set_format(output::timestamp::TimestampFormat::Wire);
+        crate::timestamp::set_format(crate::timestamp::TimestampFormat::Wire);
     }
     let binary = params::BinaryFormat::resolve(&call.globals)?;
     if params::skeleton::run(call, format, binary)? {

@@ -29,7 +29,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::{Map, Number, Value};
 
 use crate::model::{Service, ShapeId, ShapeKind};
-use crate::output::timestamp::{self, TimestampError, TimestampFormat};
+use crate::timestamp::{self, TimestampError, TimestampFormat};
 
 /// Why a body gives no document.
 #[derive(Debug, Clone, PartialEq, Eq)]

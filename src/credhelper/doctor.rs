@@ -134,7 +134,7 @@ pub fn run(hosts: &[String], globals: &Globals) -> Report {
     };
     // Epoch seconds for expiresAt, as the helper reads it (doctor's own
     // report holds no timestamps).
-    crate::output::timestamp::set_format(crate::output::timestamp::TimestampFormat::Wire);
+    crate::timestamp::set_format(crate::timestamp::TimestampFormat::Wire);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();

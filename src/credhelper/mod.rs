@@ -307,7 +307,7 @@ fn fetch(registry: &Registry, profile: Option<&str>) -> Result<cache::Token, Err
         unsafe { std::env::set_var("AWS_USE_FIPS_ENDPOINT", "true") };
     }
     // Epoch seconds for expiresAt, not the local-time text commands print.
-    crate::output::timestamp::set_format(crate::output::timestamp::TimestampFormat::Wire);
+    crate::timestamp::set_format(crate::timestamp::TimestampFormat::Wire);
     let globals = globals_for(registry, profile);
     let imds_only = only_instance_metadata(profile);
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -14,7 +14,6 @@ pub mod query;
 mod query_functions;
 pub mod table;
 pub mod text;
-pub mod timestamp;
 pub mod yaml;
 
 use std::io::{self, Write};

@@ -221,7 +221,7 @@ impl Validator<'_> {
             }
             ShapeKind::Timestamp => {
                 let ok = match param {
-                    Value::String(s) => crate::output::timestamp::parse_input(s).is_some(),
+                    Value::String(s) => crate::timestamp::parse_input(s).is_some(),
                     Value::Number(_) => true,
                     _ => false,
                 };

@@ -167,7 +167,7 @@ pub fn in_timestamp(v: &Value) -> Result<DateTime, InputError> {
     let invalid = || InputError::type_error(v, "<class 'datetime.datetime'>, <class 'str'>");
     match v {
         Value::Number(n) => n.as_f64().map(DateTime::from_secs_f64).ok_or_else(invalid),
-        Value::String(s) => crate::output::timestamp::parse_input(s).ok_or_else(invalid),
+        Value::String(s) => crate::timestamp::parse_input(s).ok_or_else(invalid),
         _ => Err(invalid()),
     }
 }

@@ -30,7 +30,7 @@ pub fn modeled_members(service: &'static Service, code: &str, body: &[u8]) -> Ma
     let Ok(shape) = crate::model::ShapeId::try_from(shape) else {
         return Map::new();
     };
-    match crate::response::document(service, shape, body, crate::output::timestamp::format()) {
+    match crate::response::document(service, shape, body, crate::timestamp::format()) {
         Ok(Value::Object(members)) => members,
         _ => Map::new(),
     }

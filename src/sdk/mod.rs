@@ -133,7 +133,7 @@ impl ServiceClient {
         if body.trim_ascii().is_empty() {
             return Err(invalid("the body is empty"));
         }
-        let timestamps = crate::output::timestamp::format();
+        let timestamps = crate::timestamp::format();
         crate::response::document(self.service, operation.output, &body, timestamps).map_err(|e| {
             match e {
                 crate::response::BodyError::Invalid(detail) => invalid(&detail),

@@ -20,6 +20,8 @@
 //! - `"__content_type": "..."` replaces `application/x-amz-json-1.1`;
 //! - `"__disconnect": true` closes the connection without any answer (after
 //!   `__delay_ms`, if given), for connection-error tests;
+//! - `"*"` as an operation name answers every operation the script does not
+//!   name (e.g. `{"*": {}}` answers everything with an empty success);
 //! - in a page list, an entry without `__when_token` matches any token, and
 //!   `"__times": N` makes an entry answer only its first N matches, after
 //!   which the next matching entry is used (the last match repeats forever),
@@ -29,9 +31,12 @@
 //! The server speaks enough HTTP/1.1 for real SDK clients: keep-alive with
 //! several requests per connection, pipelining, `Expect: 100-continue`,
 //! Content-Length and chunked request bodies. It stops on Drop.
+//!
+//! `CaptureServer::start_tls` serves the same over HTTPS with a test
+//! certificate (see `tls.rs`), for `--ca-bundle` / `--no-verify-ssl` tests.
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -108,6 +113,8 @@ pub fn credential_scope(authorization: &str) -> Option<String> {
 struct State {
     script: Map<String, Value>,
     requests: Vec<CapturedRequest>,
+    /// Requests received in all (`requests` can be emptied by a test).
+    received: usize,
     /// How often each (operation, page index) answered, for `__times`.
     uses: HashMap<(String, usize), u64>,
 }
@@ -138,12 +145,24 @@ pub struct CaptureServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
     accept: Option<JoinHandle<()>>,
+    /// `http` or `https`.
+    scheme: &'static str,
 }
 
 impl CaptureServer {
     /// Starts a server answering from `script` (an object in the
     /// `server_responses` format; `null` means no operations).
     pub fn start(script: Value) -> CaptureServer {
+        CaptureServer::start_with(script, None)
+    }
+
+    /// Like `start`, but over HTTPS with `tls` (see `tls::TestCertificates`):
+    /// `url()` then starts with `https://`.
+    pub fn start_tls(script: Value, tls: Arc<rustls::ServerConfig>) -> CaptureServer {
+        CaptureServer::start_with(script, Some(tls))
+    }
+
+    fn start_with(script: Value, tls: Option<Arc<rustls::ServerConfig>>) -> CaptureServer {
         // Binding port 0 and keeping the listener avoids any race for the port.
         let listener = TcpListener::bind(("127.0.0.1", 0))
             .unwrap_or_else(|e| panic!("CaptureServer: cannot bind 127.0.0.1:0: {e}"));
@@ -154,6 +173,7 @@ impl CaptureServer {
             state: Mutex::new(State {
                 script: script_map(script),
                 requests: Vec::new(),
+                received: 0,
                 uses: HashMap::new(),
             }),
             stop: AtomicBool::new(false),
@@ -161,15 +181,17 @@ impl CaptureServer {
             next_conn: AtomicU64::new(0),
             started: Instant::now(),
         });
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let accept_shared = Arc::clone(&shared);
         let accept = std::thread::Builder::new()
             .name(format!("capture-accept-{}", addr.port()))
-            .spawn(move || accept_loop(listener, accept_shared))
+            .spawn(move || accept_loop(listener, accept_shared, tls))
             .unwrap_or_else(|e| panic!("CaptureServer: cannot spawn thread: {e}"));
         CaptureServer {
             addr,
             shared,
             accept: Some(accept),
+            scheme,
         }
     }
 
@@ -179,9 +201,10 @@ impl CaptureServer {
         CaptureServer::start(Value::Null)
     }
 
-    /// `http://127.0.0.1:PORT`, for `--endpoint-url`.
+    /// `http://127.0.0.1:PORT` (`https://` for `start_tls`), for
+    /// `--endpoint-url`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -203,6 +226,21 @@ impl CaptureServer {
         self.requests()
             .iter()
             .map(CapturedRequest::reference_json)
+            .collect()
+    }
+
+    /// Returns the requests received so far and forgets them, so each step
+    /// of a test sees only its own requests.
+    pub fn take_requests(&self) -> Vec<CapturedRequest> {
+        std::mem::take(&mut self.shared.state().requests)
+    }
+
+    /// The SigV4 credential scope (`AKID/region/service`) of every request
+    /// so far, in arrival order; `""` for an unsigned request.
+    pub fn creds(&self) -> Vec<String> {
+        self.requests()
+            .into_iter()
+            .map(|r| r.cred.unwrap_or_default())
             .collect()
     }
 
@@ -263,7 +301,7 @@ fn script_map(script: Value) -> Map<String, Value> {
     }
 }
 
-fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<rustls::ServerConfig>>) {
     for stream in listener.incoming() {
         if shared.stop.load(Ordering::SeqCst) {
             break;
@@ -276,15 +314,29 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
                 continue;
             }
         };
+        let _ = stream.set_nodelay(true);
         let id = shared.next_conn.fetch_add(1, Ordering::SeqCst);
         if let Ok(clone) = stream.try_clone() {
             shared.conns().insert(id, clone);
         }
         let conn_shared = Arc::clone(&shared);
+        let tls = tls.clone();
         let spawned = std::thread::Builder::new()
             .name(format!("capture-conn-{id}"))
             .spawn(move || {
-                serve_connection(&conn_shared, &stream, id);
+                match tls {
+                    None => serve_connection(&conn_shared, &stream, id),
+                    Some(config) => {
+                        // The handshake runs on the first read; a client
+                        // that refuses the certificate just ends it there.
+                        if let Ok(session) = rustls::ServerConnection::new(config)
+                            && let Ok(clone) = stream.try_clone()
+                        {
+                            let tls_stream = rustls::StreamOwned::new(session, clone);
+                            serve_connection(&conn_shared, tls_stream, id);
+                        }
+                    }
+                }
                 conn_shared.conns().remove(&id);
                 let _ = stream.shutdown(Shutdown::Both);
             });
@@ -294,10 +346,9 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-fn serve_connection(shared: &Shared, stream: &TcpStream, conn_id: u64) {
-    let _ = stream.set_nodelay(true);
+/// Serves one connection (plain `&TcpStream` or a TLS stream over it).
+fn serve_connection<S: Read + Write>(shared: &Shared, stream: S, conn_id: u64) {
     let mut conn = BufConn::new(stream);
-    let mut out = stream;
     loop {
         if shared.stop.load(Ordering::SeqCst) {
             return;
@@ -307,7 +358,7 @@ fn serve_connection(shared: &Shared, stream: &TcpStream, conn_id: u64) {
             Ok(None) => return,
             Err(e) => {
                 if e.kind() == io::ErrorKind::InvalidData {
-                    let _ = write_simple_error(&mut out, 400, "BadRequest", &e.to_string());
+                    let _ = write_simple_error(&mut conn.stream, 400, "BadRequest", &e.to_string());
                 }
                 return;
             }
@@ -315,7 +366,12 @@ fn serve_connection(shared: &Shared, stream: &TcpStream, conn_id: u64) {
         let mut parts = head.start_line.split_whitespace();
         let (Some(method), Some(path), Some(version)) = (parts.next(), parts.next(), parts.next())
         else {
-            let _ = write_simple_error(&mut out, 400, "BadRequest", "malformed request line");
+            let _ = write_simple_error(
+                &mut conn.stream,
+                400,
+                "BadRequest",
+                "malformed request line",
+            );
             return;
         };
         let (method, path, version) = (method.to_owned(), path.to_owned(), version.to_owned());
@@ -323,14 +379,18 @@ fn serve_connection(shared: &Shared, stream: &TcpStream, conn_id: u64) {
         if head
             .header("expect")
             .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
-            && out.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err()
+            && (conn
+                .stream
+                .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+                .is_err()
+                || conn.stream.flush().is_err())
         {
             return;
         }
         let body_raw = match conn.read_body(&head) {
             Ok(b) => b,
             Err(e) => {
-                let _ = write_simple_error(&mut out, 400, "BadRequest", &e.to_string());
+                let _ = write_simple_error(&mut conn.stream, 400, "BadRequest", &e.to_string());
                 return;
             }
         };
@@ -342,6 +402,7 @@ fn serve_connection(shared: &Shared, stream: &TcpStream, conn_id: u64) {
             let reply = choose_reply(&mut st, &request);
             let index = request.index;
             st.requests.push(request);
+            st.received += 1;
             (index, reply)
         };
 
@@ -360,7 +421,7 @@ fn serve_connection(shared: &Shared, stream: &TcpStream, conn_id: u64) {
         if reply.disconnect {
             return;
         }
-        if write_reply(&mut out, &reply, index, keep_alive).is_err() || !keep_alive {
+        if write_reply(&mut conn.stream, &reply, index, keep_alive).is_err() || !keep_alive {
             return;
         }
     }
@@ -396,7 +457,7 @@ fn record(
         serde_json::from_slice(&body_raw).unwrap_or(Value::Null)
     };
     CapturedRequest {
-        index: st.requests.len(),
+        index: st.received,
         connection,
         at: shared.started.elapsed(),
         method,
@@ -444,7 +505,7 @@ fn choose_reply(st: &mut State, req: &CapturedRequest) -> Reply {
             "capture server: request has no X-Amz-Target header",
         );
     };
-    let Some(entry) = st.script.get(&op).cloned() else {
+    let Some(entry) = st.script.get(&op).or_else(|| st.script.get("*")).cloned() else {
         return error_reply(
             400,
             "UnknownOperationException",
@@ -573,7 +634,7 @@ fn reason(status: u16) -> &'static str {
 }
 
 fn write_reply(
-    out: &mut &TcpStream,
+    out: &mut impl Write,
     reply: &Reply,
     index: usize,
     keep_alive: bool,
@@ -596,7 +657,7 @@ fn write_reply(
 }
 
 fn write_simple_error(
-    out: &mut &TcpStream,
+    out: &mut impl Write,
     status: u16,
     error_type: &str,
     message: &str,

@@ -1,29 +1,42 @@
-//! Shared support for rcr's integration tests: isolated process runs, a
-//! scripted AWS JSON 1.1 capture server, moto_server and aws CLI v1 drivers,
-//! and the recorded AWS CLI v2 reference cases.
+//! Shared support for rcr's integration tests, the one place for test
+//! servers and drivers: isolated process runs (`run`, and `home` for a HOME
+//! several runs share), the scripted AWS JSON 1.1 capture server over HTTP
+//! or HTTPS (`capture`, `tls`), the fault server for broken connections
+//! (`fault`), moto_server (`moto`), the aws CLI v1 oracle (`awsv1`), a real
+//! container registry (`registry`), the recorded AWS CLI v2 reference cases
+//! (`reference`), and helpers of single areas (`credhelper`, `model_docs`).
+//! Write no other server, moto starter or process runner in a test: extend
+//! these.
 //!
-//! Use it from a test file in `tests/` with `mod common;` (the module must be
-//! named `common` at the crate root: the exported macros refer to
-//! `crate::common`). Everything here is std-only apart from `serde_json`, so it
-//! compiles with the crate's existing dependencies.
+//! The integration tests are modules of one test binary,
+//! `tests/integration/main.rs`, which declares this module as `common` at
+//! its root (see tests/README.md). A separate test file in `tests/` can
+//! still use it with `mod common;`: the module must be named `common` at the
+//! crate root, since the exported macros refer to `crate::common`.
+//! Everything here uses only crates rcr already depends on.
 //!
 //! Nothing here ever talks to anything but 127.0.0.1, and every child process
 //! runs with `AWS_EC2_METADATA_DISABLED=true` so no credential chain can probe
 //! the instance-metadata address.
 
-// Each integration test is its own crate and uses only part of this module;
-// without these allows every unused helper would warn, and clippy runs with
-// `-D warnings`.
+// A test binary uses only part of this module; without these allows every
+// unused helper would warn, and clippy runs with `-D warnings`.
 #![allow(dead_code, unused_imports, unused_macros)]
 
 pub mod awsv1;
 pub mod capture;
+pub mod credhelper;
+pub mod fault;
+pub mod home;
 pub mod http;
+pub mod model_docs;
 pub mod moto;
 pub mod proc;
 pub mod reference;
+pub mod registry;
 pub mod run;
 pub mod tempdir;
+pub mod tls;
 
 use std::collections::HashSet;
 use std::net::TcpListener;
@@ -32,11 +45,15 @@ use std::sync::{Mutex, OnceLock};
 
 pub use awsv1::AwsV1;
 pub use capture::{CaptureServer, CapturedRequest};
+pub use fault::FaultServer;
+pub use home::Home;
 pub use http::{HttpResponse, aws_json_call, http_request};
 pub use moto::MotoServer;
-pub use reference::{AwsV2Result, ReferenceCase, reference_cases};
+pub use reference::{AwsV2Result, ReferenceCase, reference_case, reference_cases};
+pub use registry::Registry;
 pub use run::{Output, Run, Running, SIGINT, SIGKILL, SIGTERM};
 pub use tempdir::TempDir;
+pub use tls::TestCertificates;
 
 /// Env var that, set to `1`, makes tests needing the Python test venv (moto,
 /// aws CLI v1) print a reason and pass instead of failing.
@@ -103,6 +120,27 @@ pub(crate) fn missing_tool_message(path: &Path, test_what: &str) -> String {
          {SKIP_MOTO_ENV}=1 to skip tests that need it ({test_what}).",
         path.display()
     )
+}
+
+/// True when `name` is a program on PATH (or in /usr/bin, which a non-root
+/// PATH may lack).
+pub fn have_program(name: &str) -> bool {
+    let on_path = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()))
+        .unwrap_or(false);
+    on_path || Path::new("/usr/bin").join(name).is_file()
+}
+
+/// Fails the test, saying which Debian package provides it, unless the
+/// system program `name` is installed. A test that needs a tool never
+/// passes without it (scripts/setup-test-env.sh installs them all).
+#[track_caller]
+pub fn require_program(name: &str, debian_package: &str) {
+    assert!(
+        have_program(name),
+        "`{name}` is not installed: run scripts/setup-test-env.sh \
+         (or apt-get install {debian_package})"
+    );
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago. Ports handed out by

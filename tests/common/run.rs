@@ -243,25 +243,61 @@ impl Run {
             .join(" ")
     }
 
-    /// Starts the child without waiting for it.
-    pub fn spawn(&self) -> Running {
+    /// A `std::process::Command` with this run's program, arguments,
+    /// isolated environment and working directory, not started: for tests
+    /// that need the child's pipes themselves (read a little of stdout, then
+    /// close it). The `Run` must outlive the child (it owns HOME). stdin is
+    /// /dev/null unless the caller sets it; `stdin()` bytes are not fed.
+    pub fn std_command(&self) -> Command {
         let mut cmd = Command::new(&self.program);
         cmd.args(&self.args).env_clear().envs(self.effective_env());
         if let Some(cwd) = &self.cwd {
             cmd.current_dir(cwd);
         }
+        cmd.stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs the command under `script(1)` so that its stdout is a terminal
+    /// (pager tests), with the same environment; `script` missing fails the
+    /// test. Everything the child printed, stderr included, is in the
+    /// output's stdout; the exit code is the child's.
+    pub fn run_on_terminal(&self) -> Output {
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", &self.command_line(), "/dev/null"])
+            .env_clear()
+            .envs(self.effective_env())
+            .stdin(Stdio::null());
+        if let Some(cwd) = &self.cwd {
+            cmd.current_dir(cwd);
+        }
+        self.spawn_command(cmd).wait()
+    }
+
+    /// Starts the child without waiting for it.
+    pub fn spawn(&self) -> Running {
+        let mut cmd = self.std_command();
         cmd.stdin(if self.stdin.is_some() {
             Stdio::piped()
         } else {
             Stdio::null()
         });
+        self.spawn_command(cmd)
+    }
+
+    /// Spawns `cmd` (built by `std_command`) with piped output, isolated in
+    /// its own process group, feeding `stdin()` bytes if there are any.
+    fn spawn_command(&self, mut cmd: Command) -> Running {
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         proc::isolate(&mut cmd);
         let command = self.command_line();
         let started = Instant::now();
-        let mut child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start `{command}`: {e}"));
+        let mut child = cmd.spawn().unwrap_or_else(|e| {
+            panic!(
+                "cannot start {:?} (for `{command}`): {e}",
+                cmd.get_program()
+            )
+        });
 
         // Pipes are drained on their own threads so a chatty child can never
         // block on a full pipe while we wait for it.
@@ -456,6 +492,21 @@ impl Output {
 
     pub fn stderr_str(&self) -> String {
         String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+
+    /// `(stdout, stderr, exit code)`, for tests that check all three at
+    /// once; fails the test (showing the output) if stdout or stderr is not
+    /// UTF-8.
+    pub fn utf8(&self) -> (String, String, i32) {
+        let text = |bytes: &[u8], which: &str| {
+            String::from_utf8(bytes.to_vec())
+                .unwrap_or_else(|e| panic!("{which} is not UTF-8 ({e}):\n{self}"))
+        };
+        (
+            text(&self.stdout, "stdout"),
+            text(&self.stderr, "stderr"),
+            self.exit_code(),
+        )
     }
 
     /// stdout parsed as JSON; fails the test (showing the output) if it is not.
