@@ -123,7 +123,8 @@ pub enum TimestampError {
 /// in the offset it was written with (none when it had none).
 fn iso_text(s: &str) -> Result<String, String> {
     use jiff::fmt::temporal::{Pieces, PiecesOffset};
-    let invalid = || format!("Invalid timestamp \"{s}\"");
+    // The text is not quoted: it came from the response and may be a token.
+    let invalid = || "Invalid timestamp: not a number or an ISO 8601 date".to_string();
     let pieces = Pieces::parse(s.trim()).map_err(|_| invalid())?;
     let date = pieces.date();
     let time = pieces.time().unwrap_or_default();
