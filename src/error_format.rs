@@ -1,7 +1,9 @@
 //! aws v2.34's structured errors: how an [`Error`] is written to stderr.
 //!
 //! `--cli-error-format`, else `AWS_CLI_ERROR_FORMAT`, else the profile's
-//! `cli_error_format`, else `enhanced`, as aws's `errorhandler` resolves it:
+//! `cli_error_format`, else `enhanced`, as aws's `errorhandler` resolves it
+//! (the rule is `crate::settings::error_format`, fed from the command line
+//! here: a failed command may have no settings yet):
 //! - `enhanced`: the usual `rcr: [ERROR]: ...` line, then for a service
 //!   error's modeled members (other than the message) an `Additional error
 //!   details:` block;
@@ -16,11 +18,9 @@
 
 use serde_json::Value;
 
-use crate::config::profiles;
+use crate::config::profiles::{ProfileFiles, Selection};
 use crate::error::{Error, Structured};
 use crate::output;
-
-use crate::cli::globals::ERROR_FORMATS as CHOICES;
 
 /// The option's name on the command line.
 const FLAG: &str = "--cli-error-format";
@@ -50,34 +50,15 @@ pub fn report(error: &Error, args: &[String]) -> String {
     warning
 }
 
-/// The format to use and any warning to print first: the flag when it
-/// holds a valid choice and the global options parsed, else the environment (even when empty, which
-/// hides the profile as botocore's providers do), else the profile. Values
-/// from the environment and the profile are lowercased; an unknown one is
-/// aws's warning and `enhanced`.
+/// The format to use and any warning to print first (see
+/// [`crate::settings::error_format`]): the flag when the global options
+/// parsed, else the environment, else the selected profile, whose files are
+/// read only then.
 fn resolve(args: &[String]) -> (String, String) {
-    if let Some(flag) = command_line_value(args, FLAG)
-        && CHOICES.contains(&flag.as_str())
-    {
-        return (flag, String::new());
-    }
-    let configured = match std::env::var("AWS_CLI_ERROR_FORMAT") {
-        Ok(v) => Some(v),
-        Err(_) => {
-            let profile = profiles::selected(flag_value(args, "--profile").as_deref())
-                .unwrap_or_else(|| "default".into());
-            profiles::setting(&profile, "cli_error_format")
-        }
-    };
-    match configured.map(|v| v.to_lowercase()) {
-        Some(v) if v.is_empty() => ("enhanced".into(), String::new()),
-        Some(v) if CHOICES.contains(&v.as_str()) => (v, String::new()),
-        Some(v) => (
-            "enhanced".into(),
-            format!("Invalid cli_error_format: '{v}'. Using 'enhanced' format.\n"),
-        ),
-        None => ("enhanced".into(), String::new()),
-    }
+    crate::settings::error_format(command_line_value(args, FLAG), || {
+        let profile = Selection::choose(flag_value(args, "--profile").as_deref());
+        ProfileFiles::read().setting(profile.name(), "cli_error_format")
+    })
 }
 
 /// A global option's value when the global options parsed (an error in

@@ -2,7 +2,7 @@
 //! project's tools (xtask's completions and man pages, the benchmarks) read.
 //!
 //! The layers depend one way (see the README's architecture section):
-//! entry ([`run`]) → [`cli`] → settings and [`params`] → [`session`] /
+//! entry ([`run`]) → [`cli`] → [`settings`] and [`params`] → [`session`] /
 //! [`sdk`] → [`paginate`] → [`output`], with [`error`] and the model tables
 //! ([`model`], [`generated`]) at the bottom. [`response`] reads response
 //! bodies with the model; [`custom`] holds the commands that are not one
@@ -28,6 +28,7 @@ mod reliability_fuzz;
 pub mod response;
 pub mod sdk;
 pub mod session;
+pub mod settings;
 pub mod timestamp;
 pub mod version;
 

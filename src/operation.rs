@@ -1,36 +1,27 @@
-//! Running one model operation: output settings, the input document,
-//! pagination, the calls, and printing, all driven by the model.
+//! Running one model operation: the run's settings (resolved once, see
+//! `crate::settings`), the input document, pagination, the calls, and
+//! printing, all driven by the model.
 
 use crate::cli::OperationCall;
-use crate::config::profiles;
 use crate::error::Error;
+use crate::settings::{OutputSettings, Settings};
 use crate::{output, pager, paginate, params, session};
 
 pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
-    let profile =
-        profiles::selected(call.globals.profile.as_deref()).unwrap_or_else(|| "default".into());
-    let setting = |key: &str| profiles::setting(&profile, key);
-    let format =
-        output::Format::resolve(call.globals.output.as_deref(), setting("output").as_deref())?;
-    let query = match &call.globals.query {
-        Some(q) => Some(output::Query::compile(q)?),
-        None => None,
-    };
-    if setting("cli_timestamp_format").as_deref() == Some("wire") {
-        crate::timestamp::set_format(crate::timestamp::TimestampFormat::Wire);
-    }
-    let binary = params::BinaryFormat::resolve(&call.globals)?;
+    let settings = Settings::resolve(&call.globals);
+    let OutputSettings { format, query } = settings.output()?;
+    let binary = settings.binary_format()?;
     if params::skeleton::run(call, format, binary)? {
         return Ok(());
     }
-    let paging = paging_options(call)?;
+    let paging = paging_options(call, settings.no_paginate)?;
     let page_limit = match (&call.operation.paginator, &paging) {
         (Some(p), Some(options)) => p.limit_key.zip(options.page_size),
         _ => None,
     };
     let input = params::build_and_validate_paged(call, binary, page_limit)?;
-    session::with_client(&call.globals, call.service, args, async |client| {
-        pager::start(&call.globals);
+    session::with_client(&settings, call.service, args, async |client| {
+        pager::start(settings.pager.as_deref());
         let mut out = output::Output::stdout(format, query, call.operation.name);
         let printed = async {
             match (&call.operation.paginator, paging) {
@@ -62,7 +53,10 @@ pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
 /// aws's paging rules: `None` for one plain call (no paginator,
 /// `--no-paginate`, or the input token / limit member given by hand, which
 /// turns paging off as in aws), else the paging options.
-fn paging_options(call: &OperationCall) -> Result<Option<paginate::PageOptions>, Error> {
+fn paging_options(
+    call: &OperationCall,
+    no_paginate: bool,
+) -> Result<Option<paginate::PageOptions>, Error> {
     let Some(paginator) = &call.operation.paginator else {
         return Ok(None);
     };
@@ -80,7 +74,7 @@ fn paging_options(call: &OperationCall) -> Result<Option<paginate::PageOptions>,
     let by_hand = call.members.iter().any(|(m, _)| {
         paginator.input_token.contains(&m.name) || paginator.limit_key == Some(m.name)
     });
-    if call.globals.no_paginate || by_hand {
+    if no_paginate || by_hand {
         let used: Vec<&str> = [
             ("--starting-token", call.starting_token.is_some()),
             ("--page-size", page_size.is_some_and(|n| n != 0)),

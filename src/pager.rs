@@ -1,10 +1,10 @@
 //! The pager aws v2 puts between its output and a terminal.
 //!
-//! When stdout is a terminal, output goes through `AWS_PAGER`, else the
-//! profile's `cli_pager`, else `PAGER`, else `less`; `less` (or any pager)
-//! starts with `LESS=FRX` when `LESS` is unset, so short output is printed
-//! and left on the screen. An empty value disables it, as does
-//! `--no-cli-pager`.
+//! When stdout is a terminal, output goes through the pager the settings
+//! chose (`AWS_PAGER`, else the profile's `cli_pager`, else `PAGER`, else
+//! `less`; none when empty or with `--no-cli-pager`: see
+//! `crate::settings`); `less` (or any pager) starts with `LESS=FRX` when
+//! `LESS` is unset, so short output is printed and left on the screen.
 //!
 //! [`start`] points the process's stdout (fd 1) at the pager's stdin, so the
 //! output layer keeps writing to stdout and needs no change; [`finish`] puts
@@ -16,9 +16,6 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 
-use crate::cli::Globals;
-use crate::config::profiles;
-
 struct Running {
     child: Child,
     /// The original stdout, restored by [`finish`].
@@ -27,37 +24,18 @@ struct Running {
 
 static RUNNING: Mutex<Option<Running>> = Mutex::new(None);
 
-/// The pager command for this run, or `None` when there is none.
-pub fn command(globals: &Globals) -> Option<String> {
-    if globals.no_cli_pager {
-        return None;
-    }
-    let chosen = match std::env::var("AWS_PAGER") {
-        Ok(v) => v,
-        Err(_) => {
-            let name = profiles::selected(globals.profile.as_deref());
-            let settings = profiles::profile(name.as_deref().unwrap_or("default"));
-            match settings.get("cli_pager") {
-                Some(v) => v.clone(),
-                None => std::env::var("PAGER").unwrap_or_else(|_| "less".into()),
-            }
-        }
-    };
-    let chosen = chosen.trim().to_string();
-    (!chosen.is_empty()).then_some(chosen)
-}
-
 /// Starts the pager when stdout is a terminal and a pager is configured.
 /// Does nothing otherwise, or when the pager cannot be started.
-pub fn start(globals: &Globals) {
+/// `pager` is the settings' choice (`crate::settings`).
+pub fn start(pager: Option<&str>) {
     if !io::stdout().is_terminal() {
         return;
     }
-    let Some(pager) = command(globals) else {
+    let Some(pager) = pager else {
         return;
     };
     let mut cmd = Command::new("/bin/sh");
-    cmd.arg("-c").arg(&pager).stdin(Stdio::piped());
+    cmd.arg("-c").arg(pager).stdin(Stdio::piped());
     if std::env::var_os("LESS").is_none() {
         cmd.env("LESS", "FRX");
     }
@@ -104,18 +82,4 @@ pub fn finish() {
         libc::dup2(running.saved_stdout.as_raw_fd(), 1);
     }
     let _ = running.child.wait();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn no_cli_pager_disables() {
-        let globals = Globals {
-            no_cli_pager: true,
-            ..Globals::default()
-        };
-        assert_eq!(command(&globals), None);
-    }
 }

@@ -1,26 +1,28 @@
 //! One session with a service: the runtime, the configuration, the client.
 //!
 //! Every command that calls a service (operations, `get-login-password`,
-//! `wait`) runs its work here, so that all of them check the global options,
-//! honour `--debug`, load the configuration the same way, and end with aws's
+//! `wait`, `credential-helper configure`) runs its work here, so that all of
+//! them take the client's settings from the run's [`Settings`] (checking
+//! their values first), honour `--debug`, load the configuration the same
+//! way, hand the client the settings' timestamp format, and end with aws's
 //! 130 on SIGINT (from a watcher thread, so even a main thread blocked on a
 //! full pipe is interrupted).
 
-use crate::cli::Globals;
 use crate::error::Error;
 use crate::model::Service;
-use crate::sdk::ServiceClient;
+use crate::sdk::{ClientOptions, ServiceClient};
+use crate::settings::Settings;
 use crate::{config, debug, version};
 
 /// Runs `work` with a client of `service` on a current-thread runtime.
 pub fn with_client<T>(
-    globals: &Globals,
+    settings: &Settings,
     service: &'static Service,
     args: &[String],
     work: impl AsyncFnOnce(&ServiceClient) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    config::check_globals(globals)?;
-    if globals.debug {
+    let client_settings = settings.client()?;
+    if settings.debug {
         debug::enable();
         debug::log(
             "rcr.clidriver",
@@ -36,9 +38,9 @@ pub fn with_client<T>(
         .map_err(|e| Error::Other(format!("could not start the runtime: {e}")))?;
     watch_sigint();
     runtime.block_on(async {
-        let resolved = config::load(globals, service).await?;
-        let client =
-            ServiceClient::new(service, &resolved.sdk_config, resolved.endpoint_for_errors);
+        let resolved = config::load(&client_settings, service).await?;
+        let options = ClientOptions::of(&resolved, settings.timestamps);
+        let client = ServiceClient::new(service, &resolved.sdk_config, options);
         work(&client).await
     })
 }

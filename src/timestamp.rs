@@ -14,20 +14,15 @@ use std::sync::OnceLock;
 use aws_smithy_types::DateTime;
 use serde_json::Value;
 
-/// How timestamps in responses are printed (`cli_timestamp_format`).
+/// How timestamps in responses are printed (`cli_timestamp_format`, chosen
+/// by `crate::settings` and carried by the service client: no global).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimestampFormat {
     Iso8601,
     Wire,
 }
 
-static FORMAT: OnceLock<TimestampFormat> = OnceLock::new();
 static ZONE: OnceLock<jiff::tz::TimeZone> = OnceLock::new();
-
-/// Chooses the format for the whole run; the first call wins.
-pub fn set_format(format: TimestampFormat) {
-    let _ = FORMAT.set(format);
-}
 
 fn zone() -> &'static jiff::tz::TimeZone {
     ZONE.get_or_init(|| {
@@ -57,11 +52,6 @@ fn localtime_zone() -> Option<jiff::tz::TimeZone> {
     };
     let data = std::fs::read(path).ok()?;
     jiff::tz::TimeZone::tzif(name, &data).ok()
-}
-
-/// The format chosen for this run (iso8601 unless [`set_format`] said wire).
-pub fn format() -> TimestampFormat {
-    FORMAT.get().copied().unwrap_or(TimestampFormat::Iso8601)
 }
 
 /// A timestamp as the response body wrote it, turned into what aws prints:

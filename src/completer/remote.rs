@@ -1,10 +1,11 @@
 //! Values that only the service knows: repository names, registry ids,
 //! ARNs, prefixes (the model's resource completions), tags and digests.
 //!
-//! A call goes through rcr's own configuration (`config::load`: profile,
-//! region, credentials, `--endpoint-url` and `AWS_ENDPOINT_URL*`, TLS
-//! settings, with the profile, region and endpoint options given on the
-//! line) and `ServiceClient::call`, like any command, but bounded: one
+//! A call goes through rcr's own configuration (`config::load` with a
+//! [`ClientSettings`] built from the profile, region, endpoint and TLS
+//! options given on the line, over the profile files read once; then
+//! credentials, `AWS_ENDPOINT_URL*`) and `ServiceClient::call`, like any
+//! command, but bounded: one
 //! attempt, one second to connect and one to read, and a deadline over the
 //! whole of it (credentials included). Whatever goes wrong yields no values:
 //! a completer has nowhere to report an error. Answers are cached (see
@@ -15,11 +16,13 @@ use std::time::Duration;
 use aws_smithy_types::retry::RetryConfig;
 use serde_json::Value;
 
-use crate::cli::Globals;
-use crate::config::{self, profiles};
+use crate::config::http::Tls;
+use crate::config::profiles::ProfileFiles;
+use crate::config::{self, ClientSettings};
 use crate::model::{Operation, Service};
 use crate::output::Query;
-use crate::sdk::ServiceClient;
+use crate::sdk::{ClientOptions, ServiceClient};
+use crate::timestamp::TimestampFormat;
 
 use super::cache;
 use super::line::Parsed;
@@ -41,25 +44,29 @@ pub struct Listing {
 
 /// The settings of the line that decide where a call goes.
 pub struct Target {
-    globals: Globals,
+    client: ClientSettings,
 }
 
 impl Target {
-    /// The global options given on the line that matter to a call.
+    /// The client settings of the global options given on the line that
+    /// matter to a call (the profile files are read here, once).
     pub fn from_line(parsed: &Parsed) -> Target {
         let s = |name: &str| parsed.global(name).map(str::to_string);
         let flag = |name: &str| parsed.globals.contains_key(name);
+        let files = std::sync::Arc::new(ProfileFiles::read());
+        let limit = Some(Duration::from_secs(1));
         Target {
-            globals: Globals {
-                profile: s("profile"),
+            client: ClientSettings {
                 region: s("region"),
                 endpoint_url: s("endpoint-url"),
-                ca_bundle: s("ca-bundle"),
-                no_verify_ssl: flag("no-verify-ssl"),
                 no_sign_request: flag("no-sign-request"),
-                cli_connect_timeout: Some("1".into()),
-                cli_read_timeout: Some("1".into()),
-                ..Globals::default()
+                tls: Tls {
+                    no_verify_ssl: flag("no-verify-ssl"),
+                    ca_bundle: s("ca-bundle"),
+                },
+                connect_timeout: limit,
+                read_timeout: limit,
+                ..ClientSettings::new(files, s("profile").as_deref())
             },
         }
     }
@@ -70,11 +77,10 @@ impl Target {
     /// cheap). Never a secret.
     fn identity(&self, service: &Service) -> String {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let profile =
-            profiles::selected(self.globals.profile.as_deref()).unwrap_or_else(|| "default".into());
-        let settings = profiles::profile(&profile);
+        let profile = self.client.profile.name();
+        let settings = self.client.files.profile(profile);
         let region = self
-            .globals
+            .client
             .region
             .clone()
             .or_else(|| var("AWS_REGION"))
@@ -86,7 +92,7 @@ impl Target {
             service.service_id.to_uppercase().replace([' ', '-'], "_")
         );
         let endpoint = self
-            .globals
+            .client
             .endpoint_url
             .clone()
             .or_else(|| var(&service_env))
@@ -97,8 +103,8 @@ impl Target {
             "profile={profile}\nregion={region}\nendpoint={endpoint}\nservices={}\nkey={}\nconfig={:?}\nunsigned={}",
             settings.get("services").cloned().unwrap_or_default(),
             var("AWS_ACCESS_KEY_ID").unwrap_or_default(),
-            profiles::config_file(),
-            self.globals.no_sign_request,
+            self.client.files.config_path,
+            self.client.no_sign_request,
         )
     }
 }
@@ -146,13 +152,14 @@ fn fetch(target: &Target, listing: &Listing) -> Option<Vec<String>> {
 }
 
 async fn pages(target: &Target, listing: &Listing, query: &Query) -> Option<Vec<String>> {
-    let resolved = config::load(&target.globals, listing.service).await.ok()?;
+    let resolved = config::load(&target.client, listing.service).await.ok()?;
+    let options = ClientOptions::of(&resolved, TimestampFormat::Iso8601);
     let sdk_config = resolved
         .sdk_config
         .into_builder()
         .retry_config(RetryConfig::standard().with_max_attempts(1))
         .build();
-    let client = ServiceClient::new(listing.service, &sdk_config, resolved.endpoint_for_errors);
+    let client = ServiceClient::new(listing.service, &sdk_config, options);
     let mut input = listing.input.clone();
     let mut out: Vec<String> = Vec::new();
     for _ in 0..MAX_PAGES {

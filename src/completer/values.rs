@@ -58,19 +58,7 @@ pub fn regions(service: Option<&Service>) -> Vec<String> {
 
 /// The profiles of the config and credentials files, config first, each once.
 pub fn profiles() -> Vec<String> {
-    let read = |p: Option<std::path::PathBuf>| {
-        p.and_then(|p| std::fs::read_to_string(p).ok())
-            .unwrap_or_default()
-    };
-    let mut out: Vec<String> = Vec::new();
-    let config = profiles::section_names(&read(profiles::config_file()), true);
-    let credentials = profiles::section_names(&read(profiles::credentials_file()), false);
-    for name in config.into_iter().chain(credentials) {
-        if !out.contains(&name) {
-            out.push(name);
-        }
-    }
-    out
+    profiles::ProfileFiles::read().names()
 }
 
 /// The choices of a global option (aws checks them but offers none).

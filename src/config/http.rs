@@ -34,23 +34,29 @@ use aws_smithy_types::config_bag::ConfigBag;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 
-use crate::cli::Globals;
 use crate::debug;
 use crate::error::Error;
 
-/// The client for this run's options.
-pub fn client(
-    globals: &Globals,
-    settings: &BTreeMap<String, String>,
-) -> Result<SharedHttpClient, Error> {
-    if globals.no_verify_ssl {
+/// The TLS options of the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tls {
+    /// `--no-verify-ssl`.
+    pub no_verify_ssl: bool,
+    /// `--ca-bundle` (the environment and the profile are read by
+    /// [`client`], in botocore's order).
+    pub ca_bundle: Option<String>,
+}
+
+/// The client for this run's options (`settings`: the selected profile's).
+pub fn client(tls: &Tls, settings: &BTreeMap<String, String>) -> Result<SharedHttpClient, Error> {
+    if tls.no_verify_ssl {
         debug::log("rcr.http", "TLS verification disabled (--no-verify-ssl)");
         return Ok(SharedHttpClient::new(RustlsClient(Verification::AcceptAny)));
     }
     let builder = aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(
         tls::rustls_provider::CryptoMode::Ring,
     ));
-    let Some(path) = ca_bundle(globals, settings)? else {
+    let Some(path) = ca_bundle(tls, settings)? else {
         return Ok(LazyTls::wrap(builder.build_https()));
     };
     debug::log("rcr.http", &format!("CA bundle: {path}"));
@@ -75,11 +81,8 @@ pub fn client(
 /// `REQUESTS_CA_BUNDLE`, as botocore resolves its `verify` value: the first
 /// one set wins, even when empty. An empty (or blank) value is botocore's
 /// `InvalidConfigError` (aws v2.36.6), not a file that cannot be read.
-fn ca_bundle(
-    globals: &Globals,
-    settings: &BTreeMap<String, String>,
-) -> Result<Option<String>, Error> {
-    let value = globals
+fn ca_bundle(tls: &Tls, settings: &BTreeMap<String, String>) -> Result<Option<String>, Error> {
+    let value = tls
         .ca_bundle
         .clone()
         .or_else(|| std::env::var("AWS_CA_BUNDLE").ok())
@@ -546,11 +549,11 @@ mod tests {
 
     #[test]
     fn blank_bundle_values_are_invalid() {
-        let globals = Globals {
+        let tls = Tls {
             ca_bundle: Some("  ".into()),
-            ..Globals::default()
+            ..Tls::default()
         };
-        let e = ca_bundle(&globals, &BTreeMap::new()).expect_err("blank");
+        let e = ca_bundle(&tls, &BTreeMap::new()).expect_err("blank");
         assert!(e.to_string().contains("Invalid CA bundle: '  '"), "{e}");
         assert_eq!(e.exit_code(), 255);
     }

@@ -1,22 +1,25 @@
 //! The SDK configuration aws would use: region, credentials, endpoint,
-//! retries, timeouts and the HTTP client, from the global options, the
-//! environment and the profile files.
+//! retries, timeouts and the HTTP client, from [`ClientSettings`] (this
+//! layer's own settings type: `crate::settings` builds it for commands, the
+//! credential helper and the completer build it directly), the environment
+//! and the profile files' contents read once per run.
 //!
 //! Loading goes through aws-config's providers (region chain, credential
 //! chain with assume role, `credential_process`, web identity, SSO,
 //! container and instance metadata; `AWS_ENDPOINT_URL*`, the profile's
 //! `endpoint_url` and `services`, `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`, FIPS
-//! and dual-stack). rcr adds what aws v2 does on top: `--profile` ignores the
-//! environment's keys, a missing profile or region or credentials fails
-//! before anything is sent with aws's codes, retry and TLS settings are read
-//! here (aws-config panics on values aws reports), and the `--cli-*` timeouts
-//! apply.
+//! and dual-stack), all handed the files' contents instead of their paths.
+//! rcr adds what aws v2 does on top: `--profile` ignores the environment's
+//! keys, a missing profile or region or credentials fails before anything is
+//! sent with aws's codes, retry and TLS settings are read here (aws-config
+//! panics on values aws reports), and the `--cli-*` timeouts apply.
 
 pub mod credentials;
 pub mod http;
 pub mod profiles;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -27,10 +30,51 @@ use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::SdkConfig;
 use aws_types::region::Region;
 
-use crate::cli::Globals;
 use crate::debug;
 use crate::error::Error;
 use crate::model::Service;
+use profiles::{ProfileFiles, ProfileSource, Selection};
+
+/// Everything [`load`] needs, already checked: where a client's settings
+/// come from and what the command line overrides.
+#[derive(Debug, Clone)]
+pub struct ClientSettings {
+    /// The config and credentials files, read once for the run.
+    pub files: Arc<ProfileFiles>,
+    pub profile: Selection,
+    /// `--region` (the region chain decides otherwise).
+    pub region: Option<String>,
+    /// `--endpoint-url` (the endpoint rules decide otherwise).
+    pub endpoint_url: Option<String>,
+    /// `--no-sign-request`: no credentials, unsigned requests.
+    pub no_sign_request: bool,
+    pub tls: http::Tls,
+    /// `--cli-connect-timeout`; `None` means no limit.
+    pub connect_timeout: Option<Duration>,
+    /// `--cli-read-timeout`; `None` means no limit.
+    pub read_timeout: Option<Duration>,
+}
+
+/// aws's default for both `--cli-*-timeout`s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl ClientSettings {
+    /// The settings of a client that no command line shaped: the selected
+    /// profile (`profile` as if given as `--profile`, else the
+    /// environment's), the default timeouts, the system's TLS roots.
+    pub fn new(files: Arc<ProfileFiles>, profile: Option<&str>) -> ClientSettings {
+        ClientSettings {
+            files,
+            profile: Selection::choose(profile),
+            region: None,
+            endpoint_url: None,
+            no_sign_request: false,
+            tls: http::Tls::default(),
+            connect_timeout: Some(DEFAULT_TIMEOUT),
+            read_timeout: Some(DEFAULT_TIMEOUT),
+        }
+    }
+}
 
 /// The configuration for one run.
 pub struct Resolved {
@@ -38,81 +82,42 @@ pub struct Resolved {
     /// The URL aws names in connection errors when no request was made yet:
     /// the endpoint and `/`.
     pub endpoint_for_errors: String,
+    /// Whether this run uses botocore's `legacy` retry mode, which says
+    /// `(reached max retries: N)` only for errors it would have retried
+    /// (standard mode says it whenever the last allowed attempt failed).
+    pub legacy_retries: bool,
 }
 
-/// The global options whose values are checked the way aws's argparse does
-/// (252 on a bad value), before anything is loaded.
-pub fn check_globals(globals: &Globals) -> Result<(), Error> {
-    if let Some(color) = &globals.color
-        && !matches!(color.as_str(), "on" | "off" | "auto")
+pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved, Error> {
+    let profile = client.profile.chosen.as_deref();
+    if let Some(name) = profile
+        && !client.files.exists(name)
     {
-        return Err(Error::usage(format!(
-            "argument --color: Found invalid choice '{color}'\n"
-        )));
+        return Err(Error::ProfileNotFound(name.to_string()));
     }
-    timeout_arg("cli-read-timeout", globals.cli_read_timeout.as_deref())?;
-    timeout_arg(
-        "cli-connect-timeout",
-        globals.cli_connect_timeout.as_deref(),
-    )?;
-    Ok(())
-}
-
-/// `--cli-read-timeout` / `--cli-connect-timeout`: whole seconds, 0 = no
-/// limit, 60 when absent.
-fn timeout_arg(name: &str, value: Option<&str>) -> Result<Option<Duration>, Error> {
-    let Some(value) = value else {
-        return Ok(Some(Duration::from_secs(60)));
-    };
-    match value.trim().parse::<i64>() {
-        Ok(0) => Ok(None),
-        Ok(n) if n > 0 => Ok(Some(Duration::from_secs(n.unsigned_abs()))),
-        // A negative value: Python's socket refuses it; treat as no limit
-        // is wrong, so report it like a bad value.
-        _ => Err(Error::usage(format!(
-            "argument --{name}: invalid int value: '{value}'"
-        ))),
-    }
-}
-
-pub async fn load(globals: &Globals, service: &Service) -> Result<Resolved, Error> {
-    check_globals(globals)?;
-    let profile = profiles::selected(globals.profile.as_deref());
-    if let Some(name) = &profile
-        && !profiles::exists(name)
-    {
-        return Err(Error::ProfileNotFound(name.clone()));
-    }
-    let settings = profiles::profile(profile.as_deref().unwrap_or("default"));
+    let settings = client.files.profile(client.profile.name());
     debug::log(
         "rcr.config",
         &format!(
             "Profile: {} ({})",
-            profile.as_deref().unwrap_or("default"),
-            match (&globals.profile, &profile) {
-                (Some(_), _) => "--profile",
-                (None, Some(_)) => "AWS_PROFILE / AWS_DEFAULT_PROFILE",
-                (None, None) => "default",
-            }
+            client.profile.name(),
+            client.profile.source_name()
         ),
     );
 
     // 0 disables a limit outright (unset would fall back to the SDK's own
     // defaults, such as its 3.1 s connect timeout).
     let mut timeouts = TimeoutConfig::builder();
-    timeouts = match timeout_arg(
-        "cli-connect-timeout",
-        globals.cli_connect_timeout.as_deref(),
-    )? {
+    timeouts = match client.connect_timeout {
         Some(limit) => timeouts.connect_timeout(limit),
         None => timeouts.disable_connect_timeout(),
     };
-    timeouts = match timeout_arg("cli-read-timeout", globals.cli_read_timeout.as_deref())? {
+    timeouts = match client.read_timeout {
         Some(limit) => timeouts.read_timeout(limit),
         None => timeouts.disable_read_timeout(),
     };
     let timeouts = timeouts.build();
-    let retry = retry_config(&settings)?;
+    let (retry, legacy_retries) = retry_config(&settings)?;
     debug::log(
         "rcr.config",
         &format!(
@@ -121,22 +126,24 @@ pub async fn load(globals: &Globals, service: &Service) -> Result<Resolved, Erro
             retry.max_attempts()
         ),
     );
-    let http_client = http::client(globals, &settings)?;
+    let http_client = http::client(&client.tls, &settings)?;
 
+    let sdk_files = client.files.for_sdk();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .profile_files(sdk_files.clone())
         .http_client(http_client.clone())
         .timeout_config(timeouts.clone())
         .retry_config(retry.clone());
-    if let Some(name) = &profile {
+    if let Some(name) = profile {
         loader = loader.profile_name(name);
     }
-    if let Some(region) = &globals.region {
+    if let Some(region) = &client.region {
         loader = loader.region(Region::new(region.clone()));
     }
-    if let Some(url) = &globals.endpoint_url {
+    if let Some(url) = &client.endpoint_url {
         loader = loader.endpoint_url(url);
     }
-    if globals.no_sign_request {
+    if client.no_sign_request {
         loader = loader.no_credentials();
     }
     let config = loader.load().await;
@@ -149,8 +156,9 @@ pub async fn load(globals: &Globals, service: &Service) -> Result<Resolved, Erro
         });
     };
     debug::log("rcr.config", &format!("Region: {region}"));
-    let config = match (&globals.profile, std::env::var_os("AWS_ACCESS_KEY_ID")) {
-        (Some(name), Some(_)) if !globals.no_sign_request => {
+    let from_flag = client.profile.source == ProfileSource::Flag;
+    let config = match (profile, std::env::var_os("AWS_ACCESS_KEY_ID")) {
+        (Some(name), Some(_)) if from_flag && !client.no_sign_request => {
             // v2: an explicit --profile wins over the environment's keys,
             // while AWS_PROFILE does not; the default chain reads the
             // environment first, so use the profile chain alone.
@@ -161,6 +169,7 @@ pub async fn load(globals: &Globals, service: &Service) -> Result<Resolved, Erro
                 .with_retry_config(retry);
             let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
                 .configure(&provider_config)
+                .profile_files(sdk_files)
                 .profile_name(name)
                 .build();
             config
@@ -170,7 +179,7 @@ pub async fn load(globals: &Globals, service: &Service) -> Result<Resolved, Erro
         }
         _ => config,
     };
-    let config = if globals.no_sign_request {
+    let config = if client.no_sign_request {
         debug::log("rcr.config", "Credentials: none (--no-sign-request)");
         config
     } else {
@@ -190,6 +199,7 @@ pub async fn load(globals: &Globals, service: &Service) -> Result<Resolved, Erro
     Ok(Resolved {
         sdk_config: config,
         endpoint_for_errors,
+        legacy_retries,
     })
 }
 
@@ -211,17 +221,8 @@ fn default_endpoint(service: &Service, region: &str) -> String {
 /// Retries as aws v2 resolves them: `AWS_MAX_ATTEMPTS` / `max_attempts`
 /// and `AWS_RETRY_MODE` / `retry_mode`, each on its own; standard mode with 3
 /// attempts by default, `legacy` with 5 (it retries the same errors with
-/// the same exponential backoff here).
-/// Whether this run uses botocore's `legacy` retry mode, which says
-/// `(reached max retries: N)` only for errors it would have retried
-/// (standard mode says it whenever the last allowed attempt failed).
-pub fn legacy_retries() -> bool {
-    LEGACY_RETRIES.get().copied().unwrap_or(false)
-}
-
-static LEGACY_RETRIES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-
-fn retry_config(settings: &BTreeMap<String, String>) -> Result<RetryConfig, Error> {
+/// the same exponential backoff here). The flag says whether it is `legacy`.
+fn retry_config(settings: &BTreeMap<String, String>) -> Result<(RetryConfig, bool), Error> {
     let pick = |env: &str, key: &str| {
         std::env::var(env)
             .ok()
@@ -229,13 +230,11 @@ fn retry_config(settings: &BTreeMap<String, String>) -> Result<RetryConfig, Erro
             .or_else(|| settings.get(key).cloned())
     };
     let mode = pick("AWS_RETRY_MODE", "retry_mode");
+    let legacy = mode.as_deref().map(str::trim) == Some("legacy");
     let (mode, default_attempts) = match mode.as_deref().map(str::trim) {
         None | Some("standard") => (RetryMode::Standard, 3),
         Some("adaptive") => (RetryMode::Adaptive, 3),
-        Some("legacy") => {
-            let _ = LEGACY_RETRIES.set(true);
-            (RetryMode::Standard, 5)
-        }
+        Some("legacy") => (RetryMode::Standard, 5),
         Some(other) => {
             return Err(Error::Other(format!(
                 "Invalid value '{other}' for retry_mode; valid values are: legacy, standard, adaptive"
@@ -254,9 +253,12 @@ fn retry_config(settings: &BTreeMap<String, String>) -> Result<RetryConfig, Erro
             }
         },
     };
-    Ok(RetryConfig::standard()
-        .with_retry_mode(mode)
-        .with_max_attempts(attempts))
+    Ok((
+        RetryConfig::standard()
+            .with_retry_mode(mode)
+            .with_max_attempts(attempts),
+        legacy,
+    ))
 }
 
 fn with_root_path(url: &str) -> String {
@@ -271,20 +273,6 @@ fn with_root_path(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timeouts() {
-        assert_eq!(
-            timeout_arg("x", None).ok().flatten(),
-            Some(Duration::from_secs(60))
-        );
-        assert_eq!(timeout_arg("x", Some("0")).ok().flatten(), None);
-        assert_eq!(
-            timeout_arg("x", Some("5")).ok().flatten(),
-            Some(Duration::from_secs(5))
-        );
-        assert!(timeout_arg("x", Some("five")).is_err());
-    }
 
     #[test]
     fn root_path() {

@@ -1,12 +1,14 @@
-//! The config and credentials files: which profiles they define and the
-//! settings of the selected one.
+//! The config and credentials files: read once per run ([`ProfileFiles`]),
+//! which profiles they define, the settings of the selected one, and which
+//! profile is selected ([`Selection`]).
 //!
 //! aws v2 refuses a `--profile` (or `AWS_PROFILE`) that no file defines
 //! before doing anything else: `The config profile (NAME) could not be found`.
-//! aws-config reads the files again for credentials, region and endpoints;
+//! The same contents are handed to aws-config ([`ProfileFiles::for_sdk`]) for
+//! credentials, region and endpoints, so no provider opens the files again;
 //! this small reader serves the settings rcr applies itself (`ca_bundle`,
-//! `cli_pager`, `max_attempts`, `retry_mode`) and `--debug`, without
-//! panicking on values aws-config would reject.
+//! `cli_pager`, `max_attempts`, `retry_mode`, `output`, ...) and `--debug`,
+//! without panicking on values aws-config would reject.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -87,26 +89,155 @@ pub fn settings(text: &str, config_style: bool, name: &str) -> BTreeMap<String, 
     out
 }
 
-fn read(path: Option<PathBuf>) -> String {
+fn read(path: Option<&PathBuf>) -> String {
     path.and_then(|p| std::fs::read_to_string(p).ok())
         .unwrap_or_default()
 }
 
-pub fn exists(name: &str) -> bool {
-    section_names(&read(config_file()), true)
-        .iter()
-        .any(|n| n == name)
-        || section_names(&read(credentials_file()), false)
-            .iter()
-            .any(|n| n == name)
+/// The config and credentials files of one run, each read once (a missing
+/// or unreadable file is an empty one, as for aws).
+#[derive(Debug, Clone, Default)]
+pub struct ProfileFiles {
+    pub config_path: Option<PathBuf>,
+    pub credentials_path: Option<PathBuf>,
+    config: String,
+    credentials: String,
 }
 
-/// The settings of profile `name`: the credentials file's keys over the
-/// config file's, as aws merges them.
-pub fn profile(name: &str) -> BTreeMap<String, String> {
-    let mut merged = settings(&read(config_file()), true, name);
-    merged.extend(settings(&read(credentials_file()), false, name));
-    merged
+impl ProfileFiles {
+    /// Reads `AWS_CONFIG_FILE` (else `~/.aws/config`) and
+    /// `AWS_SHARED_CREDENTIALS_FILE` (else `~/.aws/credentials`).
+    pub fn read() -> ProfileFiles {
+        let config_path = config_file();
+        let credentials_path = credentials_file();
+        ProfileFiles {
+            config: read(config_path.as_ref()),
+            credentials: read(credentials_path.as_ref()),
+            config_path,
+            credentials_path,
+        }
+    }
+
+    /// Files with the given contents (tests).
+    pub fn from_contents(config: &str, credentials: &str) -> ProfileFiles {
+        ProfileFiles {
+            config: config.to_string(),
+            credentials: credentials.to_string(),
+            ..ProfileFiles::default()
+        }
+    }
+
+    /// Whether either file defines profile `name`.
+    pub fn exists(&self, name: &str) -> bool {
+        section_names(&self.config, true).iter().any(|n| n == name)
+            || section_names(&self.credentials, false)
+                .iter()
+                .any(|n| n == name)
+    }
+
+    /// The profile names of both files, config first, each once.
+    pub fn names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for name in section_names(&self.config, true)
+            .into_iter()
+            .chain(section_names(&self.credentials, false))
+        {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    /// The settings of profile `name`: the credentials file's keys over the
+    /// config file's, as aws merges them.
+    pub fn profile(&self, name: &str) -> BTreeMap<String, String> {
+        let mut merged = settings(&self.config, true, name);
+        merged.extend(settings(&self.credentials, false, name));
+        merged
+    }
+
+    /// A setting of `profile` (`output`, `cli_timestamp_format`, ...), for
+    /// the settings aws-config does not read.
+    pub fn setting(&self, profile: &str, key: &str) -> Option<String> {
+        self.profile(profile).remove(key)
+    }
+
+    /// The same contents for aws-config's providers (loader, region chain,
+    /// profile credentials), which would otherwise open the files again.
+    /// (aws-config's names are deprecated aliases of aws-runtime's
+    /// `EnvConfigFiles`, a crate rcr does not depend on directly.)
+    #[allow(deprecated)]
+    pub fn for_sdk(&self) -> aws_config::profile::profile_file::ProfileFiles {
+        use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles as SdkFiles};
+        SdkFiles::builder()
+            .with_contents(ProfileFileKind::Config, self.config.clone())
+            .with_contents(ProfileFileKind::Credentials, self.credentials.clone())
+            .build()
+    }
+}
+
+/// Whether profile `name` is defined, reading the files (for callers that
+/// have no [`ProfileFiles`] of the run at hand).
+pub fn exists(name: &str) -> bool {
+    ProfileFiles::read().exists(name)
+}
+
+/// Where the selected profile came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileSource {
+    /// `--profile` (or a profile the credential helper maps a registry to,
+    /// which behaves exactly like it).
+    Flag,
+    /// `AWS_PROFILE` / `AWS_DEFAULT_PROFILE`.
+    Environment,
+    /// Nothing chose one: `default`.
+    Default,
+}
+
+/// The profile a run uses and where that choice came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// The chosen name; `None` means `default` by default.
+    pub chosen: Option<String>,
+    pub source: ProfileSource,
+}
+
+impl Selection {
+    /// `flag` (`--profile`), else `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`
+    /// (empty values skipped), else `default`.
+    pub fn choose(flag: Option<&str>) -> Selection {
+        if let Some(name) = flag {
+            return Selection {
+                chosen: Some(name.to_string()),
+                source: ProfileSource::Flag,
+            };
+        }
+        match selected(None) {
+            Some(name) => Selection {
+                chosen: Some(name),
+                source: ProfileSource::Environment,
+            },
+            None => Selection {
+                chosen: None,
+                source: ProfileSource::Default,
+            },
+        }
+    }
+
+    /// The profile's name (`default` when none was chosen).
+    pub fn name(&self) -> &str {
+        self.chosen.as_deref().unwrap_or("default")
+    }
+
+    /// How `--debug` names the source.
+    pub fn source_name(&self) -> &'static str {
+        match self.source {
+            ProfileSource::Flag => "--profile",
+            ProfileSource::Environment => "AWS_PROFILE / AWS_DEFAULT_PROFILE",
+            ProfileSource::Default => "default",
+        }
+    }
 }
 
 /// The profile the run uses: `--profile`, `AWS_PROFILE`,
@@ -119,12 +250,6 @@ pub fn selected(flag: Option<&str>) -> Option<String> {
                 .ok()
                 .filter(|s| !s.is_empty())
         })
-}
-
-/// A setting of `profile` (`output`, `cli_timestamp_format`, ...), for the
-/// settings aws-config does not read.
-pub fn setting(profile: &str, key: &str) -> Option<String> {
-    self::profile(profile).remove(key)
 }
 
 #[cfg(test)]
@@ -156,5 +281,17 @@ mod tests {
             Some("a")
         );
         assert!(settings("[dev]\nregion=z\n", true, "dev").is_empty());
+    }
+
+    #[test]
+    fn files_merge_credentials_over_config() {
+        let files = ProfileFiles::from_contents(
+            "[default]\nregion = a\noutput = text\n[profile dev]\n",
+            "[default]\nregion = b\n[ci]\n",
+        );
+        assert_eq!(files.setting("default", "region").as_deref(), Some("b"));
+        assert_eq!(files.setting("default", "output").as_deref(), Some("text"));
+        assert!(files.exists("dev") && files.exists("ci") && !files.exists("x"));
+        assert_eq!(files.names(), vec!["default", "dev", "ci"]);
     }
 }

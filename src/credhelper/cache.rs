@@ -27,7 +27,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use crate::config::profiles;
+use crate::config::profiles::ProfileFiles;
 
 /// The smallest safety margin: a token with less life left than this is
 /// never handed out, whatever its lifetime.
@@ -95,13 +95,13 @@ impl Token {
 /// profile from the profile map) that profile's, which the environment's
 /// keys do not override. `service_env` is the service-specific endpoint
 /// variable (`AWS_ENDPOINT_URL_ECR`).
-pub fn identity(service_env: &str, mapped: Option<&str>) -> String {
+pub fn identity(service_env: &str, mapped: Option<&str>, files: &ProfileFiles) -> String {
     identity_from(
         service_env,
         mapped,
         |k| std::env::var(k).ok().filter(|v| !v.is_empty()),
-        profiles::profile,
-        &[profiles::config_file(), profiles::credentials_file()],
+        |name| files.profile(name),
+        &[files.config_path.clone(), files.credentials_path.clone()],
     )
 }
 

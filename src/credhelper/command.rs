@@ -14,7 +14,8 @@ use serde_json::Value;
 
 use super::cli::{Action, Call};
 use crate::error::Error;
-use crate::{config, debug, output, version};
+use crate::settings::Settings;
+use crate::{debug, output, version};
 
 /// What a command found: lines for people, a document for `--output`, and
 /// whether it succeeded (doctor exits 1 when a check failed).
@@ -25,7 +26,9 @@ pub struct Report {
 }
 
 pub fn run(call: &Call, args: &[String]) -> Result<(), Error> {
-    config::check_globals(&call.globals)?;
+    let settings = Settings::resolve(&call.globals);
+    // The values aws checks (`--color`, the timeouts), before anything runs.
+    settings.client()?;
     let format = match call.globals.output.as_deref() {
         Some(f) => Some(output::Format::parse(f)?),
         None => None,
@@ -45,8 +48,8 @@ pub fn run(call: &Call, args: &[String]) -> Result<(), Error> {
         );
     }
     let (report, title) = match &call.action {
-        Action::Configure(c) => (super::configure::run(c, &call.globals, args)?, "Configure"),
-        Action::Doctor { hosts } => (super::doctor::run(hosts, &call.globals), "Doctor"),
+        Action::Configure(c) => (super::configure::run(c, &settings, args)?, "Configure"),
+        Action::Doctor { hosts } => (super::doctor::run(hosts, &settings), "Doctor"),
     };
     match format {
         Some(format) => {

@@ -14,12 +14,11 @@ use super::cli::ConfigureArgs;
 use super::client_config::{self, Change, ClientFile};
 use super::command::Report;
 use super::{alias, config_file, registry};
-use crate::cli::Globals;
-use crate::config::profiles;
 use crate::error::Error;
+use crate::settings::Settings;
 
-pub fn run(args: &ConfigureArgs, globals: &Globals, argv: &[String]) -> Result<Report, Error> {
-    let hosts = hosts(args, globals, argv)?;
+pub fn run(args: &ConfigureArgs, settings: &Settings, argv: &[String]) -> Result<Report, Error> {
+    let hosts = hosts(args, settings, argv)?;
     let mut files =
         vec![client_config::docker(args.docker_config.as_deref()).map_err(Error::Other)?];
     if args.podman {
@@ -97,7 +96,7 @@ fn configure_file(file: &ClientFile, hosts: &[String]) -> Result<(Vec<String>, V
 }
 
 /// The registry hosts asked for, checked and in order, without repeats.
-fn hosts(args: &ConfigureArgs, globals: &Globals, argv: &[String]) -> Result<Vec<String>, Error> {
+fn hosts(args: &ConfigureArgs, settings: &Settings, argv: &[String]) -> Result<Vec<String>, Error> {
     let mut hosts: Vec<String> = Vec::new();
     if !args.registries.is_empty() {
         let config = config_file::read().map_err(Error::Other)?;
@@ -112,7 +111,7 @@ fn hosts(args: &ConfigureArgs, globals: &Globals, argv: &[String]) -> Result<Vec
             )));
         }
         let regions = match regions.as_slice() {
-            [] => vec![default_region(args, globals).ok_or_else(|| {
+            [] => vec![default_region(args, settings).ok_or_else(|| {
                 Error::usage(format!(
                     "argument --account: no region for {account}: give --region after it, or configure a default region"
                 ))
@@ -132,7 +131,7 @@ fn hosts(args: &ConfigureArgs, globals: &Globals, argv: &[String]) -> Result<Vec
         }
     }
     if args.registries.is_empty() && args.accounts.is_empty() {
-        hosts.push(own_registry(globals, argv)?);
+        hosts.push(own_registry(settings, argv)?);
     }
     let mut seen = std::collections::HashSet::new();
     hosts.retain(|h| seen.insert(h.clone()));
@@ -159,17 +158,13 @@ fn registry_host(given: &str, config: &str) -> Result<String, Error> {
 
 /// The region for an `--account` without its own: a `--region` before any
 /// `--account`, else `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's.
-fn default_region(args: &ConfigureArgs, globals: &Globals) -> Option<String> {
+fn default_region(args: &ConfigureArgs, settings: &Settings) -> Option<String> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     args.default_region
         .clone()
         .or_else(|| env("AWS_REGION"))
         .or_else(|| env("AWS_DEFAULT_REGION"))
-        .or_else(|| {
-            let profile =
-                profiles::selected(globals.profile.as_deref()).unwrap_or_else(|| "default".into());
-            profiles::setting(&profile, "region").filter(|r| !r.is_empty())
-        })
+        .or_else(|| settings.profile_setting("region").filter(|r| !r.is_empty()))
 }
 
 /// The DNS suffix of a region's partition.
@@ -192,18 +187,16 @@ fn dns_suffix(region: &str) -> &'static str {
 /// The registry of the configured credentials' account in the configured
 /// region: the `proxyEndpoint` of an ECR GetAuthorizationToken call made
 /// with the global options, as `get-login-password` makes it.
-fn own_registry(globals: &Globals, argv: &[String]) -> Result<String, Error> {
+fn own_registry(settings: &Settings, argv: &[String]) -> Result<String, Error> {
     let service = crate::sdk::service("ecr").ok_or_else(|| Error::internal("no ecr model"))?;
     let operation = service
         .operation("get-authorization-token")
         .ok_or_else(|| Error::internal("no GetAuthorizationToken in the model"))?;
     // `--debug` is on already (see `command`); off here so the session
     // does not log the command line a second time.
-    let globals = Globals {
-        debug: false,
-        ..globals.clone()
-    };
-    let response = crate::session::with_client(&globals, service, argv, async |client| {
+    let mut settings = settings.clone();
+    settings.debug = false;
+    let response = crate::session::with_client(&settings, service, argv, async |client| {
         client.call(operation, &json!({})).await
     })?;
     let endpoint = response

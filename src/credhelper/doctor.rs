@@ -20,7 +20,10 @@ use super::command::Report;
 use super::registry::{self, Registry};
 use super::{alias, cache, config_file, profile_map, protocol};
 use crate::cli::Globals;
+use crate::config::ClientSettings;
+use crate::config::profiles::ProfileFiles;
 use crate::error::Error;
+use crate::settings::Settings;
 
 /// How long resolving credentials may take (an assume-role or SSO call,
 /// a `credential_process`, instance metadata that may not answer).
@@ -96,11 +99,12 @@ fn is_executable(p: &Path) -> bool {
     std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-pub fn run(hosts: &[String], globals: &Globals) -> Report {
-    act_as_the_helper_environment(globals);
+pub fn run(hosts: &[String], settings: &Settings) -> Report {
+    act_as_the_helper_environment(settings.flags());
+    let files = &settings.files;
     let mut checks = Checks::default();
     check_helper(&mut checks);
-    let config = check_config(&mut checks);
+    let config = check_config(&mut checks, files);
     let docker = client_config::docker(None);
     let podman = client_config::podman();
     let docker_doc = docker.as_ref().ok().map(read_client);
@@ -132,9 +136,6 @@ pub fn run(hosts: &[String], globals: &Globals) -> Report {
     } else {
         hosts.to_vec()
     };
-    // Epoch seconds for expiresAt, as the helper reads it (doctor's own
-    // report holds no timestamps).
-    crate::timestamp::set_format(crate::timestamp::TimestampFormat::Wire);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();
@@ -149,7 +150,7 @@ pub fn run(hosts: &[String], globals: &Globals) -> Report {
         let Some(registry) = check_registry(&mut checks, &subject, &config) else {
             continue;
         };
-        let Some(profile) = check_profile(&mut checks, &subject, &registry, &config) else {
+        let Some(profile) = check_profile(&mut checks, &subject, &registry, &config, files) else {
             continue;
         };
         match &runtime {
@@ -159,7 +160,7 @@ pub fn run(hosts: &[String], globals: &Globals) -> Report {
                 &subject,
                 &registry,
                 profile.as_deref(),
-                globals,
+                settings,
             ),
             Err(e) => checks.push(
                 &subject,
@@ -169,7 +170,7 @@ pub fn run(hosts: &[String], globals: &Globals) -> Report {
                 None,
             ),
         }
-        check_cache(&mut checks, &subject, &registry, profile.as_deref());
+        check_cache(&mut checks, &subject, &registry, profile.as_deref(), files);
     }
     report(checks)
 }
@@ -326,7 +327,7 @@ fn version_of(program: &Path) -> Option<String> {
 
 /// The helper's config file: readable, its tables valid, every mapped
 /// profile defined. Its text, for the host checks.
-fn check_config(checks: &mut Checks) -> String {
+fn check_config(checks: &mut Checks, files: &ProfileFiles) -> String {
     let path = config_file::display_path();
     let text = match config_file::read() {
         Ok(t) => t,
@@ -369,7 +370,7 @@ fn check_config(checks: &mut Checks) -> String {
         }
     };
     for mapping in &profiles {
-        if let Err(e) = profile_map::check_defined(mapping) {
+        if let Err(e) = profile_map::check_defined(mapping, files) {
             checks.push(
                 "config",
                 "helper config",
@@ -591,8 +592,9 @@ fn check_profile(
     host: &str,
     registry: &Registry,
     config: &str,
+    files: &ProfileFiles,
 ) -> Option<Option<String>> {
-    match super::profile_for(registry, config) {
+    match super::profile_for(registry, config, files) {
         Ok(Some(p)) => {
             let line = profile_map::parse(config)
                 .ok()
@@ -651,7 +653,7 @@ fn check_network(
     host: &str,
     registry: &Registry,
     profile: Option<&str>,
-    user: &Globals,
+    user: &Settings,
 ) {
     let service = match super::service_of(registry) {
         Ok(s) => s,
@@ -660,12 +662,24 @@ fn check_network(
             return;
         }
     };
-    let mut globals = super::globals_for(registry, profile);
-    // The user's TLS options apply; short limits unless given.
-    globals.no_verify_ssl = user.no_verify_ssl;
-    globals.ca_bundle = user.ca_bundle.clone();
-    globals.cli_connect_timeout = user.cli_connect_timeout.clone().or(Some("2".into()));
-    globals.cli_read_timeout = user.cli_read_timeout.clone().or(Some("3".into()));
+    // The user's TLS options apply; short limits unless given (their
+    // values were checked before doctor started).
+    let flags = user.flags();
+    let limit = |name: &str, given: &Option<String>, default: u64| match given {
+        Some(v) => {
+            crate::settings::timeout(name, Some(v)).unwrap_or(Some(Duration::from_secs(default)))
+        }
+        None => Some(Duration::from_secs(default)),
+    };
+    let client_settings = ClientSettings {
+        tls: crate::config::http::Tls {
+            no_verify_ssl: flags.no_verify_ssl,
+            ca_bundle: flags.ca_bundle.clone(),
+        },
+        connect_timeout: limit("cli-connect-timeout", &flags.cli_connect_timeout, 2),
+        read_timeout: limit("cli-read-timeout", &flags.cli_read_timeout, 3),
+        ..super::client_settings_for(registry, profile, user.files.clone())
+    };
     let who = match profile {
         Some(p) => format!("profile {p}"),
         None => "the default chain".to_string(),
@@ -675,7 +689,7 @@ fn check_network(
         None => "configure credentials (AWS_PROFILE, keys, aws configure), or map the registry to a profile under [profiles]".to_string(),
     };
     runtime.block_on(async {
-        let loaded = tokio::time::timeout(CREDENTIALS_LIMIT, crate::config::load(&globals, service)).await;
+        let loaded = tokio::time::timeout(CREDENTIALS_LIMIT, crate::config::load(&client_settings, service)).await;
         let resolved = match loaded {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
@@ -746,12 +760,18 @@ fn check_network(
 }
 
 /// The cached token the helper would hand out, and its age.
-fn check_cache(checks: &mut Checks, host: &str, registry: &Registry, profile: Option<&str>) {
+fn check_cache(
+    checks: &mut Checks,
+    host: &str,
+    registry: &Registry,
+    profile: Option<&str>,
+    files: &ProfileFiles,
+) {
     let detail = match cache::dir() {
         _ if !cache::enabled() => "the cache is off (RCR_CREDENTIAL_CACHE)".to_string(),
         None => "no cache directory (no HOME)".to_string(),
         Some(dir) => {
-            let identity = cache::identity(super::endpoint_env(registry), profile);
+            let identity = cache::identity(super::endpoint_env(registry), profile, files);
             let entry = cache::Entry::new(dir, registry.host(), &identity);
             let now = cache::now();
             match entry.read() {

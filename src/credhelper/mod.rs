@@ -31,11 +31,15 @@ pub mod registry;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::config::ClientSettings;
+use crate::config::profiles::{ProfileFiles, Selection};
 use crate::error::Error;
+use crate::timestamp::TimestampFormat;
 use protocol::Verb;
 use registry::Registry;
 
@@ -92,8 +96,10 @@ fn run(verb: Verb, input: &str) -> Result<String, String> {
             let Some(registry) = resolve(url, &config)? else {
                 return Err(protocol::NOT_FOUND.to_string());
             };
-            let profile = profile_for(&registry, &config).map_err(helper_error)?;
-            let token = token_for(&registry, profile.as_deref())?;
+            // The AWS config and credentials files, read once for the run.
+            let files = Arc::new(ProfileFiles::read());
+            let profile = profile_for(&registry, &config, &files).map_err(helper_error)?;
+            let token = token_for(&registry, profile.as_deref(), &files)?;
             Ok(protocol::credentials(url, &token.username, &token.secret))
         }
         Verb::Erase => {
@@ -143,12 +149,16 @@ pub fn resolve(url: &str, config: &str) -> Result<Option<Registry>, String> {
 
 /// The profile the helper's `config` file maps `registry` to, checked to
 /// exist; `None` when it maps nothing (the default chain applies).
-pub fn profile_for(registry: &Registry, config: &str) -> Result<Option<String>, String> {
+pub fn profile_for(
+    registry: &Registry,
+    config: &str,
+    files: &ProfileFiles,
+) -> Result<Option<String>, String> {
     let map = profile_map::parse_file(config)?;
     let Some(mapping) = profile_map::lookup(&map, registry) else {
         return Ok(None);
     };
-    profile_map::check_defined(mapping)?;
+    profile_map::check_defined(mapping, files)?;
     Ok(Some(mapping.profile.clone()))
 }
 
@@ -185,14 +195,18 @@ pub fn endpoint_env(registry: &Registry) -> &'static str {
 
 /// A token for `registry` with `profile` (or the default chain): from the
 /// cache while fresh, else fetched (once, under the entry's lock) and cached.
-fn token_for(registry: &Registry, profile: Option<&str>) -> Result<cache::Token, String> {
+fn token_for(
+    registry: &Registry,
+    profile: Option<&str>,
+    files: &Arc<ProfileFiles>,
+) -> Result<cache::Token, String> {
     let entry = match cache::dir().filter(|_| cache::enabled()) {
         Some(dir) => cache::Entry::new(
             dir,
             registry.host(),
-            &cache::identity(endpoint_env(registry), profile),
+            &cache::identity(endpoint_env(registry), profile, files),
         ),
-        None => return fetch(registry, profile).map_err(report),
+        None => return fetch(registry, profile, files).map_err(report),
     };
     if let Some(token) = entry.read().filter(|t| t.fresh(cache::now())) {
         return Ok(token);
@@ -202,7 +216,7 @@ fn token_for(registry: &Registry, profile: Option<&str>) -> Result<cache::Token,
     if let Some(token) = entry.read().filter(|t| t.fresh(cache::now())) {
         return Ok(token);
     }
-    let token = fetch(registry, profile).map_err(report)?;
+    let token = fetch(registry, profile, files).map_err(report)?;
     if token.fresh(cache::now()) {
         entry.write(&token);
     }
@@ -218,7 +232,7 @@ fn report(e: Error) -> String {
 /// the environment or the selected profile (`profile`, the mapped one, else
 /// `AWS_PROFILE`), and IMDS not disabled. Then the chain's IMDS probe is
 /// cut short (see [`fetch`]).
-fn only_instance_metadata(profile: Option<&str>) -> bool {
+fn only_instance_metadata(profile: Option<&str>, files: &ProfileFiles) -> bool {
     let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
     if std::env::var("AWS_EC2_METADATA_DISABLED").is_ok_and(|v| v.eq_ignore_ascii_case("true")) {
         return false;
@@ -234,8 +248,7 @@ fn only_instance_metadata(profile: Option<&str>) -> bool {
     {
         return false;
     }
-    let profile = crate::config::profiles::selected(profile).unwrap_or_else(|| "default".into());
-    let settings = crate::config::profiles::profile(&profile);
+    let settings = files.profile(Selection::choose(profile).name());
     ![
         "aws_access_key_id",
         "role_arn",
@@ -268,13 +281,17 @@ pub fn service_of(registry: &Registry) -> Result<&'static crate::model::Service,
         .ok_or_else(|| Error::internal(format!("no {service_name} model")))
 }
 
-/// The global options the helper runs with for `registry`: its region and,
-/// when mapped, its profile (exactly as `--profile NAME` would be).
-pub fn globals_for(registry: &Registry, profile: Option<&str>) -> crate::cli::Globals {
-    crate::cli::Globals {
+/// The client settings the helper runs with for `registry`: its region
+/// and, when mapped, its profile (exactly as `--profile NAME` would be),
+/// else the environment's; aws's default timeouts and TLS trust.
+pub fn client_settings_for(
+    registry: &Registry,
+    profile: Option<&str>,
+    files: Arc<ProfileFiles>,
+) -> ClientSettings {
+    ClientSettings {
         region: Some(registry.region().to_string()),
-        profile: profile.map(str::to_string),
-        ..Default::default()
+        ..ClientSettings::new(files, profile)
     }
 }
 
@@ -287,17 +304,19 @@ pub async fn request_token(
     let operation = service
         .operation("get-authorization-token")
         .ok_or_else(|| Error::internal("no GetAuthorizationToken in the model"))?;
-    let client = crate::sdk::ServiceClient::new(
-        service,
-        &resolved.sdk_config,
-        resolved.endpoint_for_errors.clone(),
-    );
+    // Epoch seconds for expiresAt, not the local-time text commands print.
+    let options = crate::sdk::ClientOptions::of(resolved, TimestampFormat::Wire);
+    let client = crate::sdk::ServiceClient::new(service, &resolved.sdk_config, options);
     client.call(operation, &json!({})).await
 }
 
 /// GetAuthorizationToken for `registry`, through `config::load` (region
 /// from the host name, `profile` when mapped) and the generated bridge.
-fn fetch(registry: &Registry, profile: Option<&str>) -> Result<cache::Token, Error> {
+fn fetch(
+    registry: &Registry,
+    profile: Option<&str>,
+    files: &Arc<ProfileFiles>,
+) -> Result<cache::Token, Error> {
     let service = service_of(registry)?;
     if let Registry::Private { fips: true, .. } = registry
         && std::env::var_os("AWS_USE_FIPS_ENDPOINT").is_none()
@@ -306,17 +325,15 @@ fn fetch(registry: &Registry, profile: Option<&str>) -> Result<cache::Token, Err
         // SAFETY: no other thread exists yet (the runtime is built below).
         unsafe { std::env::set_var("AWS_USE_FIPS_ENDPOINT", "true") };
     }
-    // Epoch seconds for expiresAt, not the local-time text commands print.
-    crate::timestamp::set_format(crate::timestamp::TimestampFormat::Wire);
-    let globals = globals_for(registry, profile);
-    let imds_only = only_instance_metadata(profile);
+    let client_settings = client_settings_for(registry, profile, files.clone());
+    let imds_only = only_instance_metadata(profile, files);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Other(format!("could not start the runtime: {e}")))?;
     let fetched_at = cache::now();
     let response = runtime.block_on(async {
-        let load = crate::config::load(&globals, service);
+        let load = crate::config::load(&client_settings, service);
         let resolved = if imds_only {
             match tokio::time::timeout(IMDS_ONLY_LIMIT, load).await {
                 Ok(r) => r?,

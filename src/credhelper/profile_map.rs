@@ -128,18 +128,18 @@ pub fn parse_file(text: &str) -> Result<Vec<Mapping>, String> {
 
 /// Checks that the profile of `mapping` is defined in the AWS config or
 /// credentials file, as `--profile` requires.
-pub fn check_defined(mapping: &Mapping) -> Result<(), String> {
-    if crate::config::profiles::exists(&mapping.profile) {
+pub fn check_defined(
+    mapping: &Mapping,
+    files: &crate::config::profiles::ProfileFiles,
+) -> Result<(), String> {
+    if files.exists(&mapping.profile) {
         return Ok(());
     }
-    let files: Vec<String> = [
-        crate::config::profiles::config_file(),
-        crate::config::profiles::credentials_file(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|p| p.display().to_string())
-    .collect();
+    let files: Vec<String> = [files.config_path.clone(), files.credentials_path.clone()]
+        .into_iter()
+        .flatten()
+        .map(|p| p.display().to_string())
+        .collect();
     Err(format!(
         "{}: {}: the profile {} is not defined in {}",
         config_file::display_path(),

@@ -15,6 +15,7 @@ use crate::cli::Globals;
 use crate::error::Error;
 use crate::model::Service;
 use crate::session;
+use crate::settings::Settings;
 
 const OPERATION: &str = "GetAuthorizationToken";
 
@@ -26,7 +27,8 @@ pub fn run(globals: &Globals, service: &'static Service, args: &[String]) -> Res
         .ok_or_else(|| {
             Error::internal(format!("the {} model has no {OPERATION}", service.cli_name))
         })?;
-    let response = session::with_client(globals, service, args, async |client| {
+    let settings = Settings::resolve(globals);
+    let response = session::with_client(&settings, service, args, async |client| {
         client
             .call(operation, &Value::Object(serde_json::Map::new()))
             .await

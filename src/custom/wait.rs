@@ -22,13 +22,15 @@ use crate::cli::OperationCall;
 use crate::error::Error;
 use crate::model::{Acceptor, AcceptorState, Expected, Matcher, Waiter};
 use crate::sdk::ServiceClient;
+use crate::settings::Settings;
 use crate::{params, session};
 
 /// The hidden test knob for the delay between attempts.
 pub const DELAY_OVERRIDE_ENV: &str = "RCR_WAITER_DELAY_OVERRIDE";
 
 pub fn run(call: &OperationCall, waiter: &'static Waiter, args: &[String]) -> Result<(), Error> {
-    let binary = params::BinaryFormat::resolve(&call.globals)?;
+    let settings = Settings::resolve(&call.globals);
+    let binary = settings.binary_format()?;
     let input = params::build_and_validate(call, binary)?;
     let delay = std::env::var(DELAY_OVERRIDE_ENV)
         .ok()
@@ -38,7 +40,7 @@ pub fn run(call: &OperationCall, waiter: &'static Waiter, args: &[String]) -> Re
             Duration::from_secs(u64::from(waiter.delay)),
             Duration::from_secs_f64,
         );
-    session::with_client(&call.globals, call.service, args, async |client| {
+    session::with_client(&settings, call.service, args, async |client| {
         poll(client, call, waiter, &input, delay).await
     })
 }

@@ -38,20 +38,8 @@ pub enum BinaryFormat {
 }
 
 impl BinaryFormat {
-    /// `--cli-binary-format`, else the profile's `cli_binary_format`, else
-    /// v2's default, base64.
-    pub fn resolve(globals: &crate::cli::Globals) -> Result<Self, Error> {
-        if let Some(s) = &globals.cli_binary_format {
-            return Self::parse(s);
-        }
-        let profile = crate::config::profiles::selected(globals.profile.as_deref())
-            .unwrap_or_else(|| "default".into());
-        match crate::config::profiles::setting(&profile, "cli_binary_format") {
-            Some(s) => Self::parse(&s),
-            None => Ok(BinaryFormat::Base64),
-        }
-    }
-
+    /// A `--cli-binary-format` value (or the profile's; the choice is made
+    /// by `crate::settings`).
     pub fn parse(s: &str) -> Result<Self, Error> {
         match s {
             "base64" => Ok(BinaryFormat::Base64),

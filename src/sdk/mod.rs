@@ -57,12 +57,39 @@ pub struct ServiceClient {
     current_input: splice::CurrentInput,
     body: capture::BodySlot,
     max_attempts: u32,
-    /// What connection errors name: the endpoint with the request's path.
-    endpoint_for_errors: String,
+    options: ClientOptions,
+}
+
+/// What a [`ServiceClient`] needs beyond the SDK's configuration, from the
+/// run's settings and `config::load`.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// What connection errors name when no request was sent: the endpoint
+    /// and `/`.
+    pub endpoint_for_errors: String,
+    /// How response timestamps are printed (`cli_timestamp_format`).
+    pub timestamps: crate::timestamp::TimestampFormat,
+    /// botocore's `legacy` retry mode (see `complete_error`).
+    pub legacy_retries: bool,
+}
+
+impl ClientOptions {
+    /// The options of a client for `resolved`, printing timestamps as
+    /// `timestamps` says.
+    pub fn of(
+        resolved: &crate::config::Resolved,
+        timestamps: crate::timestamp::TimestampFormat,
+    ) -> ClientOptions {
+        ClientOptions {
+            endpoint_for_errors: resolved.endpoint_for_errors.clone(),
+            timestamps,
+            legacy_retries: resolved.legacy_retries,
+        }
+    }
 }
 
 impl ServiceClient {
-    pub fn new(service: &'static Service, config: &SdkConfig, endpoint_for_errors: String) -> Self {
+    pub fn new(service: &'static Service, config: &SdkConfig, options: ClientOptions) -> Self {
         let attempts = Arc::new(Attempts::default());
         let counter = AttemptCounter(attempts.clone());
         let current_input = splice::CurrentInput::default();
@@ -105,7 +132,7 @@ impl ServiceClient {
             current_input,
             body,
             max_attempts,
-            endpoint_for_errors,
+            options,
         }
     }
 
@@ -133,7 +160,7 @@ impl ServiceClient {
         if body.trim_ascii().is_empty() {
             return Err(invalid("the body is empty"));
         }
-        let timestamps = crate::timestamp::format();
+        let timestamps = self.options.timestamps;
         crate::response::document(self.service, operation.output, &body, timestamps).map_err(|e| {
             match e {
                 crate::response::BodyError::Invalid(detail) => invalid(&detail),
@@ -160,7 +187,7 @@ impl ServiceClient {
                 let status = self.attempts.status.load(Ordering::Relaxed);
                 let last_allowed = attempts >= self.max_attempts;
                 let max_retries = (last_allowed
-                    && (!crate::config::legacy_retries() || is_retryable(&code, status)))
+                    && (!self.options.legacy_retries || is_retryable(&code, status)))
                 .then(|| attempts.saturating_sub(1));
                 Error::Service {
                     code,
@@ -195,7 +222,7 @@ impl ServiceClient {
     fn last_url(&self) -> String {
         match self.attempts.url.lock() {
             Ok(url) if !url.is_empty() => url.clone(),
-            _ => self.endpoint_for_errors.clone(),
+            _ => self.options.endpoint_for_errors.clone(),
         }
     }
 }

@@ -1,0 +1,296 @@
+//! The run's settings, resolved once: from the global options
+//! ([`Globals`], the command line's low-level view), the environment and the
+//! selected profile to typed values the lower layers take (in the spirit of
+//! ripgrep's low-level → high-level arguments).
+//!
+//! [`Settings::resolve`] reads the config and credentials files once
+//! ([`ProfileFiles`]) and chooses the profile (name and source); every other
+//! setting is read from those contents, never from the files again, and the
+//! same contents reach aws-config through [`ClientSettings`]. aws checks its
+//! settings at different moments, and its error order is kept by resolving
+//! each group when the command first needs it, once:
+//! - at once (no errors): profile, timestamp format, pager, paging switch,
+//!   debug;
+//! - [`Settings::output`]: output format (incl. `off`) and the compiled
+//!   `--query`, before the input is built;
+//! - [`Settings::binary_format`]: `--cli-binary-format` / profile;
+//! - [`Settings::client`]: `--color`, the `--cli-*` timeouts (252 on bad
+//!   values), then region, endpoint, TLS, `--no-sign-request` for
+//!   `config::load` (which checks the profile exists, retries, the CA bundle).
+//!
+//! The error format ([`error_format`]) is resolved when a command fails,
+//! from the command line alone (the run's settings may not exist then).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::cli::Globals;
+use crate::cli::globals::ERROR_FORMATS;
+use crate::config::ClientSettings;
+use crate::config::http::Tls;
+use crate::config::profiles::{ProfileFiles, Selection};
+use crate::error::Error;
+use crate::output::{Format, Query};
+use crate::params::BinaryFormat;
+use crate::timestamp::TimestampFormat;
+
+/// The settings of one run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The global options as given (for the groups resolved later).
+    flags: Globals,
+    /// The config and credentials files, read once.
+    pub files: Arc<ProfileFiles>,
+    /// The profile and where its name came from.
+    pub profile: Selection,
+    /// `--debug`.
+    pub debug: bool,
+    /// `--no-paginate`.
+    pub no_paginate: bool,
+    /// The profile's `cli_timestamp_format`.
+    pub timestamps: TimestampFormat,
+    /// The pager command when stdout is a terminal (`None`: no pager).
+    pub pager: Option<String>,
+}
+
+/// How a command's result is printed.
+pub struct OutputSettings {
+    pub format: Format,
+    pub query: Option<Query>,
+}
+
+impl Settings {
+    /// Reads the profile files and resolves what cannot fail.
+    pub fn resolve(flags: &Globals) -> Settings {
+        Settings::with_files(flags, Arc::new(ProfileFiles::read()))
+    }
+
+    /// [`Settings::resolve`] over files already read.
+    pub fn with_files(flags: &Globals, files: Arc<ProfileFiles>) -> Settings {
+        let profile = Selection::choose(flags.profile.as_deref());
+        let setting = |key: &str| files.setting(profile.name(), key);
+        let timestamps = match setting("cli_timestamp_format").as_deref() {
+            Some("wire") => TimestampFormat::Wire,
+            _ => TimestampFormat::Iso8601,
+        };
+        let pager = pager_command(flags.no_cli_pager, || setting("cli_pager"));
+        Settings {
+            flags: flags.clone(),
+            debug: flags.debug,
+            no_paginate: flags.no_paginate,
+            timestamps,
+            pager,
+            profile,
+            files,
+        }
+    }
+
+    /// The global options as given.
+    pub fn flags(&self) -> &Globals {
+        &self.flags
+    }
+
+    /// A setting of the selected profile (credentials file over config).
+    pub fn profile_setting(&self, key: &str) -> Option<String> {
+        self.files.setting(self.profile.name(), key)
+    }
+
+    /// `--output`, else `AWS_DEFAULT_OUTPUT`, else the profile's `output`,
+    /// else json; and the compiled `--query`.
+    pub fn output(&self) -> Result<OutputSettings, Error> {
+        let format = Format::resolve(
+            self.flags.output.as_deref(),
+            self.profile_setting("output").as_deref(),
+        )?;
+        let query = match &self.flags.query {
+            Some(q) => Some(Query::compile(q)?),
+            None => None,
+        };
+        Ok(OutputSettings { format, query })
+    }
+
+    /// `--cli-binary-format`, else the profile's `cli_binary_format`, else
+    /// v2's default, base64.
+    pub fn binary_format(&self) -> Result<BinaryFormat, Error> {
+        if let Some(s) = &self.flags.cli_binary_format {
+            return BinaryFormat::parse(s);
+        }
+        match self.profile_setting("cli_binary_format") {
+            Some(s) => BinaryFormat::parse(&s),
+            None => Ok(BinaryFormat::Base64),
+        }
+    }
+
+    /// The values aws's argparse checks (252: `--color`, the timeouts),
+    /// then the client's settings for `config::load`.
+    pub fn client(&self) -> Result<ClientSettings, Error> {
+        if let Some(color) = &self.flags.color
+            && !matches!(color.as_str(), "on" | "off" | "auto")
+        {
+            return Err(Error::usage(format!(
+                "argument --color: Found invalid choice '{color}'\n"
+            )));
+        }
+        let read_timeout = timeout("cli-read-timeout", self.flags.cli_read_timeout.as_deref())?;
+        let connect_timeout = timeout(
+            "cli-connect-timeout",
+            self.flags.cli_connect_timeout.as_deref(),
+        )?;
+        Ok(ClientSettings {
+            files: self.files.clone(),
+            profile: self.profile.clone(),
+            region: self.flags.region.clone(),
+            endpoint_url: self.flags.endpoint_url.clone(),
+            no_sign_request: self.flags.no_sign_request,
+            tls: Tls {
+                no_verify_ssl: self.flags.no_verify_ssl,
+                ca_bundle: self.flags.ca_bundle.clone(),
+            },
+            connect_timeout,
+            read_timeout,
+        })
+    }
+}
+
+/// `--cli-read-timeout` / `--cli-connect-timeout`: whole seconds, 0 = no
+/// limit (`None`), 60 when absent.
+pub fn timeout(name: &str, value: Option<&str>) -> Result<Option<Duration>, Error> {
+    let Some(value) = value else {
+        return Ok(Some(crate::config::DEFAULT_TIMEOUT));
+    };
+    match value.trim().parse::<i64>() {
+        Ok(0) => Ok(None),
+        Ok(n) if n > 0 => Ok(Some(Duration::from_secs(n.unsigned_abs()))),
+        // A negative value: Python's socket refuses it; treat as no limit
+        // is wrong, so report it like a bad value.
+        _ => Err(Error::usage(format!(
+            "argument --{name}: invalid int value: '{value}'"
+        ))),
+    }
+}
+
+/// aws v2's pager: none with `--no-cli-pager`, else `AWS_PAGER`, else the
+/// profile's `cli_pager`, else `PAGER`, else `less`; an empty value is none.
+fn pager_command(
+    no_cli_pager: bool,
+    profile_pager: impl FnOnce() -> Option<String>,
+) -> Option<String> {
+    if no_cli_pager {
+        return None;
+    }
+    let chosen = match std::env::var("AWS_PAGER") {
+        Ok(v) => v,
+        Err(_) => match profile_pager() {
+            Some(v) => v,
+            None => std::env::var("PAGER").unwrap_or_else(|_| "less".into()),
+        },
+    };
+    let chosen = chosen.trim().to_string();
+    (!chosen.is_empty()).then_some(chosen)
+}
+
+/// The error format and any warning to print first, as aws's
+/// `errorhandler` resolves it: `flag` (a valid `--cli-error-format` of a
+/// command line whose global options parsed), else `AWS_CLI_ERROR_FORMAT`
+/// (even when empty, which hides the profile as botocore's providers do),
+/// else the profile's `cli_error_format` (asked of `profile_setting` only
+/// then: this runs when a command fails), else `enhanced`. Values from the
+/// environment and the profile are lowercased; an unknown one is aws's
+/// warning and `enhanced`.
+pub fn error_format(
+    flag: Option<String>,
+    profile_setting: impl FnOnce() -> Option<String>,
+) -> (String, String) {
+    if let Some(flag) = flag
+        && ERROR_FORMATS.contains(&flag.as_str())
+    {
+        return (flag, String::new());
+    }
+    let configured = match std::env::var("AWS_CLI_ERROR_FORMAT") {
+        Ok(v) => Some(v),
+        Err(_) => profile_setting(),
+    };
+    match configured.map(|v| v.to_lowercase()) {
+        Some(v) if v.is_empty() => ("enhanced".into(), String::new()),
+        Some(v) if ERROR_FORMATS.contains(&v.as_str()) => (v, String::new()),
+        Some(v) => (
+            "enhanced".into(),
+            format!("Invalid cli_error_format: '{v}'. Using 'enhanced' format.\n"),
+        ),
+        None => ("enhanced".into(), String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(flags: Globals, config: &str) -> Settings {
+        Settings::with_files(&flags, Arc::new(ProfileFiles::from_contents(config, "")))
+    }
+
+    #[test]
+    fn timeouts() {
+        assert_eq!(
+            timeout("x", None).ok().flatten(),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(timeout("x", Some("0")).ok().flatten(), None);
+        assert_eq!(
+            timeout("x", Some("5")).ok().flatten(),
+            Some(Duration::from_secs(5))
+        );
+        assert!(timeout("x", Some("five")).is_err());
+    }
+
+    #[test]
+    fn profile_settings_come_from_the_contents() {
+        let flags = Globals {
+            profile: Some("dev".into()),
+            no_cli_pager: true,
+            ..Globals::default()
+        };
+        let s = settings(
+            flags,
+            "[profile dev]\ncli_timestamp_format = wire\ncli_binary_format = raw-in-base64-out\noutput = text\n",
+        );
+        assert_eq!(s.profile.name(), "dev");
+        assert_eq!(s.timestamps, TimestampFormat::Wire);
+        assert_eq!(s.binary_format().ok(), Some(BinaryFormat::RawInBase64Out));
+        assert_eq!(s.pager, None);
+        let bad = settings(
+            Globals {
+                cli_binary_format: Some("hex".into()),
+                ..Globals::default()
+            },
+            "",
+        );
+        assert!(bad.binary_format().is_err());
+    }
+
+    #[test]
+    fn client_checks_color_then_timeouts() {
+        let s = settings(
+            Globals {
+                color: Some("blue".into()),
+                cli_read_timeout: Some("x".into()),
+                ..Globals::default()
+            },
+            "",
+        );
+        let e = s.client().expect_err("bad color");
+        assert!(e.to_string().contains("--color"), "{e}");
+        let s = settings(
+            Globals {
+                cli_connect_timeout: Some("0".into()),
+                region: Some("eu-west-1".into()),
+                ..Globals::default()
+            },
+            "",
+        );
+        let client = s.client().expect("valid");
+        assert_eq!(client.connect_timeout, None);
+        assert_eq!(client.read_timeout, Some(Duration::from_secs(60)));
+        assert_eq!(client.region.as_deref(), Some("eu-west-1"));
+    }
+}
