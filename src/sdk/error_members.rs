@@ -55,4 +55,37 @@ mod tests {
         assert!(modeled_members(ecr, "ThrottlingException", body).is_empty());
         assert!(modeled_members(ecr, "KmsException", b"<html>").is_empty());
     }
+
+    /// Why [`modeled_members`] may ignore the run's timestamp format: no
+    /// exception of either model holds a timestamp, at any depth. A model
+    /// update that adds one fails here, and the format must then reach the
+    /// error path.
+    #[test]
+    fn no_exception_holds_a_timestamp() {
+        fn holds_timestamp(service: &Service, id: crate::model::ShapeId, depth: usize) -> bool {
+            if depth > 16 {
+                return false;
+            }
+            match &service.shape(id).kind {
+                ShapeKind::Timestamp => true,
+                ShapeKind::Structure { members, .. } => members
+                    .iter()
+                    .any(|m| holds_timestamp(service, m.shape, depth + 1)),
+                ShapeKind::List { member, .. } => holds_timestamp(service, *member, depth + 1),
+                ShapeKind::Map { value, .. } => holds_timestamp(service, *value, depth + 1),
+                _ => false,
+            }
+        }
+        for service in crate::sdk::SERVICES {
+            for (i, shape) in service.shapes.iter().enumerate() {
+                if let ShapeKind::Structure {
+                    exception: true, ..
+                } = shape.kind
+                {
+                    let id = crate::model::ShapeId::try_from(i).expect("a shape index fits");
+                    assert!(!holds_timestamp(service, id, 0), "{}", shape.name);
+                }
+            }
+        }
+    }
 }

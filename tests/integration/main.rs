@@ -16,6 +16,7 @@ mod common;
 mod completer_rcr_completer;
 mod config_credentials;
 mod config_faults;
+mod config_files_once;
 mod config_pager;
 mod config_tls;
 mod credhelper_cache;
