@@ -177,12 +177,6 @@ impl ProfileFiles {
     }
 }
 
-/// Whether profile `name` is defined, reading the files (for callers that
-/// have no [`ProfileFiles`] of the run at hand).
-pub fn exists(name: &str) -> bool {
-    ProfileFiles::read().exists(name)
-}
-
 /// Where the selected profile came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProfileSource {
