@@ -10,6 +10,7 @@ mod custom;
 mod debug;
 mod error;
 mod generated;
+mod image;
 mod model;
 mod operation;
 mod output;
@@ -87,6 +88,7 @@ fn run(args: &[String]) -> Result<(), Error> {
             custom::login::run(&globals, service, args)
         }
         Invocation::Wait { call, waiter } => custom::wait::run(&call, waiter, args),
+        Invocation::Image(call) => image::run(&call, args),
         Invocation::Help(topic) => custom::print_help(&topic),
         Invocation::Operation(call) => operation::run(&call, args),
     }

@@ -12,6 +12,7 @@ use clap::builder::ValueRange;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::error::Error;
+use crate::image;
 use crate::model::{Member, Operation, Service, ShapeKind, Waiter};
 use crate::sdk;
 use globals::GLOBAL_OPTIONS;
@@ -51,6 +52,8 @@ pub enum Invocation {
         call: OperationCall,
         waiter: &'static Waiter,
     },
+    /// `image ...`: rcr's own image commands (see `src/image/`).
+    Image(image::ImageCall),
     /// `help` or `--help` after any command.
     Help(HelpTopic),
 }
@@ -64,6 +67,8 @@ pub enum HelpTopic {
     LoginPassword(&'static Service),
     Wait(&'static Service),
     Waiter(&'static Service, &'static Waiter),
+    /// `image` (`None`) or one of its subcommands.
+    Image(Option<&'static str>),
 }
 
 /// The command name of the login customization.
@@ -107,6 +112,9 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
             "the following arguments are required: command",
         ));
     };
+    if service_name == image::cli::NAME {
+        return parse_image(args, &words);
+    }
     let Some(service) = sdk::service(service_name) else {
         return Err(Error::usage(format!(
             "argument command: Found invalid choice '{service_name}'\n"
@@ -174,6 +182,31 @@ pub fn parse(args: &[String]) -> Result<Invocation, Error> {
     Ok(Invocation::Operation(call))
 }
 
+/// `image <subcommand> ...`: the global options parsed as for a service,
+/// the rest by `image::cli`.
+fn parse_image(args: &[String], words: &[&str]) -> Result<Invocation, Error> {
+    match words.get(1).copied() {
+        None => {
+            return Err(Error::usage(
+                "the following arguments are required: operation",
+            ));
+        }
+        Some(sub) if !image::cli::SUBCOMMANDS.iter().any(|(n, _)| *n == sub) => {
+            return Err(image::cli::invalid_subcommand(sub));
+        }
+        Some(_) => {}
+    }
+    let matches = root_command()
+        .subcommand(image::cli::command())
+        .try_get_matches_from(argv_of(args))
+        .map_err(clap_error)?;
+    let globals = read_globals(&matches);
+    let image_matches = matches
+        .subcommand_matches(image::cli::NAME)
+        .ok_or_else(|| Error::internal("the command line parser lost the image command"))?;
+    Ok(Invocation::Image(image::cli::call(globals, image_matches)?))
+}
+
 fn argv_of(args: &[String]) -> Vec<String> {
     let mut argv = Vec::with_capacity(args.len() + 1);
     argv.push("rcr".to_string());
@@ -213,6 +246,15 @@ fn help_topic(args: &[String], words: &[&str]) -> Result<Option<HelpTopic>, Erro
     let Some(&service_name) = words.first() else {
         return Ok(Some(HelpTopic::Root));
     };
+    if service_name == image::cli::NAME {
+        return match words.get(1).copied() {
+            None => Ok(Some(HelpTopic::Image(None))),
+            Some(sub) => match image::cli::SUBCOMMANDS.iter().find(|(n, _)| *n == sub) {
+                Some((name, _)) => Ok(Some(HelpTopic::Image(Some(name)))),
+                None => Err(image::cli::invalid_subcommand(sub)),
+            },
+        };
+    }
     let Some(service) = sdk::service(service_name) else {
         return Err(Error::usage(format!(
             "argument command: Found invalid choice '{service_name}'\n"
@@ -498,7 +540,7 @@ pub fn full_tree() -> Command {
         }
         root = root.subcommand(svc);
     }
-    root
+    root.subcommand(image::cli::tree())
 }
 
 /// An operation's command with enum values as possible values.

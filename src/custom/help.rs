@@ -60,6 +60,7 @@ pub fn all_pages() -> Vec<Page> {
             }
         }
     }
+    pages.extend(crate::image::help::all_pages());
     pages
 }
 
@@ -106,6 +107,8 @@ pub fn page(topic: &HelpTopic) -> Page {
                 waiter_summary(s, w),
             )
         }
+        // rcr's own image commands have pages of their own.
+        HelpTopic::Image(subcommand) => return crate::image::help::page(*subcommand),
     };
     Page {
         name,
@@ -226,6 +229,7 @@ fn root(b: &mut Builder) {
     );
     b.global_options();
     let mut names: Vec<&str> = sdk::SERVICES.iter().map(|s| s.cli_name).collect();
+    names.push(crate::image::cli::NAME);
     names.push("help");
     b.commands("AVAILABLE SERVICES", names);
 }

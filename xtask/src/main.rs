@@ -35,6 +35,9 @@ mod custom;
 #[allow(dead_code)]
 #[path = "rcr_generated.rs"]
 mod generated;
+#[allow(dead_code)]
+#[path = "rcr_image.rs"]
+mod image;
 
 /// Stand-in for rcr's `src/sdk/mod.rs`: the same service list, without the
 /// SDK clients.
