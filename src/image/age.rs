@@ -54,7 +54,16 @@ mod tests {
     #[test]
     fn bad_ages_name_the_flag() {
         for bad in [
-            "", "d", "30", "30x", "-3d", "3.5d", "1e3d", "30 d", "３d", "99999999999999999999d",
+            "",
+            "d",
+            "30",
+            "30x",
+            "-3d",
+            "3.5d",
+            "1e3d",
+            "30 d",
+            "３d",
+            "99999999999999999999d",
             "40000d",
         ] {
             let e = parse_age("--newer-than", bad).unwrap_err();

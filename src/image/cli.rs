@@ -283,7 +283,8 @@ pub fn command() -> Command {
 #[allow(dead_code)] // Used by `cli::full_tree` (xtask).
 pub fn tree() -> Command {
     let help = || Command::new("help").about("Show help for this command.");
-    let choices = |values: &'static [&'static str]| clap::builder::PossibleValuesParser::new(values);
+    let choices =
+        |values: &'static [&'static str]| clap::builder::PossibleValuesParser::new(values);
     command()
         .subcommand(help())
         .mut_subcommand("ls", |c| {
@@ -306,13 +307,19 @@ pub fn call(globals: Globals, matches: &ArgMatches) -> Result<ImageCall, Error> 
         Some(("gc", m)) => ImageCommand::Gc(gc_args(m)?),
         Some(("scan-gate", m)) => ImageCommand::ScanGate(scan_gate_args(m)?),
         Some((other, _)) => return Err(invalid_subcommand(other)),
-        None => return Err(Error::usage("the following arguments are required: operation")),
+        None => {
+            return Err(Error::usage(
+                "the following arguments are required: operation",
+            ));
+        }
     };
     Ok(ImageCall { globals, command })
 }
 
 pub fn invalid_subcommand(name: &str) -> Error {
-    Error::usage(format!("argument operation: Found invalid choice '{name}'\n"))
+    Error::usage(format!(
+        "argument operation: Found invalid choice '{name}'\n"
+    ))
 }
 
 fn words(m: &ArgMatches, id: &str) -> Vec<String> {
@@ -463,9 +470,10 @@ fn scan_gate_args(m: &ArgMatches) -> Result<ScanGateArgs, Error> {
     let image = pos.remove(0);
     let timeout_seconds = match one(m, "timeout") {
         None => DEFAULT_SCAN_TIMEOUT,
-        Some(t) => t.trim().parse::<u64>().map_err(|_| {
-            Error::usage(format!("argument --timeout: invalid int value: '{t}'"))
-        })?,
+        Some(t) => t
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| Error::usage(format!("argument --timeout: invalid int value: '{t}'")))?,
     };
     Ok(ScanGateArgs {
         repository,
@@ -506,8 +514,20 @@ mod tests {
         assert_eq!(a.tag_state, TagState::Any);
         assert_eq!(a.limit, None);
         let ImageCommand::Ls(a) = parse(&[
-            "ls", "--limit", "20", "r", "--tag", "v*", "--tag", "latest", "--older-than", "30d",
-            "--sort", "size", "--reverse", "--untagged",
+            "ls",
+            "--limit",
+            "20",
+            "r",
+            "--tag",
+            "v*",
+            "--tag",
+            "latest",
+            "--older-than",
+            "30d",
+            "--sort",
+            "size",
+            "--reverse",
+            "--untagged",
         ])
         .unwrap() else {
             panic!()
@@ -550,14 +570,22 @@ mod tests {
             panic!()
         };
         assert_eq!((a.source.as_str(), a.new_tags.len()), ("sha256:ab", 2));
-        let ImageCommand::ScanGate(a) =
-            parse(&["scan-gate", "r", "v1", "--fail-on", "high", "--ignore", "CVE-1"]).unwrap()
-        else {
+        let ImageCommand::ScanGate(a) = parse(&[
+            "scan-gate",
+            "r",
+            "v1",
+            "--fail-on",
+            "high",
+            "--ignore",
+            "CVE-1",
+        ])
+        .unwrap() else {
             panic!()
         };
         assert_eq!(a.fail_on, "HIGH");
         assert_eq!(a.timeout_seconds, DEFAULT_SCAN_TIMEOUT);
-        let ImageCommand::Gc(a) = parse(&["gc", "r", "--keep", "0", "--keep-tag", "prod-*"]).unwrap()
+        let ImageCommand::Gc(a) =
+            parse(&["gc", "r", "--keep", "0", "--keep-tag", "prod-*"]).unwrap()
         else {
             panic!()
         };

@@ -44,7 +44,10 @@ impl Image {
     fn from_detail(detail: &Value) -> Option<Image> {
         Some(Image {
             digest: shared::str_of(detail, "imageDigest")?.to_string(),
-            tags: shared::tags(detail).into_iter().map(str::to_string).collect(),
+            tags: shared::tags(detail)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
             pushed: shared::instant(detail.get("imagePushedAt")),
             pushed_at: detail.get("imagePushedAt").cloned().unwrap_or(Value::Null),
             media_type: shared::str_of(detail, "imageManifestMediaType").map(str::to_string),
@@ -96,7 +99,11 @@ pub struct Plan {
 
 /// Decides every image. `children` maps each index to the manifests it lists.
 pub fn plan(mut images: Vec<Image>, children: HashMap<String, Vec<String>>, rules: &Rules) -> Plan {
-    images.sort_by(|a, b| b.pushed.cmp(&a.pushed).then_with(|| a.digest.cmp(&b.digest)));
+    images.sort_by(|a, b| {
+        b.pushed
+            .cmp(&a.pushed)
+            .then_with(|| a.digest.cmp(&b.digest))
+    });
     let mut candidates_seen = 0usize;
     let mut decisions: Vec<Decision> = images
         .into_iter()
@@ -146,10 +153,16 @@ fn decide(image: &Image, rules: &Rules, candidates_seen: &mut usize) -> (Action,
         .iter()
         .find(|t| glob::any_tag_matches(&rules.keep_tags, [t.as_str()]))
     {
-        return (Action::Keep, format!("protected: tag {tag} matches --keep-tag"));
+        return (
+            Action::Keep,
+            format!("protected: tag {tag} matches --keep-tag"),
+        );
     }
     if rules.untagged && !image.tags.is_empty() {
-        return (Action::Keep, "tagged; --untagged selects untagged images".into());
+        return (
+            Action::Keep,
+            "tagged; --untagged selects untagged images".into(),
+        );
     }
     let mut why = Vec::new();
     if rules.untagged {
@@ -160,7 +173,12 @@ fn decide(image: &Image, rules: &Rules, candidates_seen: &mut usize) -> (Action,
         match image.pushed {
             Some(p) if p <= before => why.push(format!("pushed more than {age} ago")),
             Some(_) => return (Action::Keep, format!("pushed less than {age} ago")),
-            None => return (Action::Keep, "no push time; --older-than cannot apply".into()),
+            None => {
+                return (
+                    Action::Keep,
+                    "no push time; --older-than cannot apply".into(),
+                );
+            }
         }
     }
     *candidates_seen += 1;
@@ -168,7 +186,7 @@ fn decide(image: &Image, rules: &Rules, candidates_seen: &mut usize) -> (Action,
         if *candidates_seen <= keep {
             return (
                 Action::Keep,
-                format!("one of the {keep} newest candidates (--keep {keep})"),
+                format!("among the {keep} newest candidates (--keep {keep})"),
             );
         }
         why.push(format!("not among the {keep} newest candidates"));
@@ -178,7 +196,10 @@ fn decide(image: &Image, rules: &Rules, candidates_seen: &mut usize) -> (Action,
 
 /// The images to delete in an order ECR accepts: an index before any
 /// manifest it lists (Kahn's algorithm over the deleted part of the tree).
-fn deletion_levels(decisions: &[Decision], children: &HashMap<String, Vec<String>>) -> Vec<Vec<String>> {
+fn deletion_levels(
+    decisions: &[Decision],
+    children: &HashMap<String, Vec<String>>,
+) -> Vec<Vec<String>> {
     let doomed: Vec<&str> = decisions
         .iter()
         .filter(|d| d.action == Action::Delete)
@@ -234,9 +255,15 @@ fn deletion_levels(decisions: &[Decision], children: &HashMap<String, Vec<String
 
 pub async fn run(client: &ServiceClient, args: &GcArgs) -> Result<(Value, Option<Error>), Error> {
     let mut images = Vec::new();
-    shared::for_each_image(client, &args.repository, args.registry_id.as_deref(), None, |detail| {
-        images.extend(Image::from_detail(&detail));
-    })
+    shared::for_each_image(
+        client,
+        &args.repository,
+        args.registry_id.as_deref(),
+        None,
+        |detail| {
+            images.extend(Image::from_detail(&detail));
+        },
+    )
     .await?;
     let children = read_indexes(client, args, &images).await?;
     let rules = Rules {
@@ -282,8 +309,16 @@ async fn read_indexes(
         input.insert("imageIds".into(), Value::Array(ids));
         input.insert("acceptedMediaTypes".into(), json!(ACCEPTED_MEDIA_TYPES));
         let response = client.call(get, &Value::Object(input)).await?;
-        for image in response.get("images").and_then(Value::as_array).into_iter().flatten() {
-            let Some(digest) = image.pointer("/imageId/imageDigest").and_then(Value::as_str) else {
+        for image in response
+            .get("images")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(digest) = image
+                .pointer("/imageId/imageDigest")
+                .and_then(Value::as_str)
+            else {
                 continue;
             };
             let manifest: Value = shared::str_of(image, "imageManifest")
@@ -329,7 +364,11 @@ fn plan_document(plan: &Plan) -> Value {
 }
 
 /// Deletes the plan's images level by level and reports each one.
-async fn apply(client: &ServiceClient, args: &GcArgs, plan: &Plan) -> Result<(Value, Option<Error>), Error> {
+async fn apply(
+    client: &ServiceClient,
+    args: &GcArgs,
+    plan: &Plan,
+) -> Result<(Value, Option<Error>), Error> {
     let delete = shared::operation("BatchDeleteImage")?;
     let by_digest: HashMap<&str, &Image> = plan
         .decisions
@@ -365,7 +404,12 @@ async fn apply(client: &ServiceClient, args: &GcArgs, plan: &Plan) -> Result<(Va
                 }
             };
             let mut failed: HashSet<String> = HashSet::new();
-            for f in response.get("failures").and_then(Value::as_array).into_iter().flatten() {
+            for f in response
+                .get("failures")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(d) = f.pointer("/imageId/imageDigest").and_then(Value::as_str) {
                     failed.insert(d.to_string());
                 }
@@ -374,7 +418,8 @@ async fn apply(client: &ServiceClient, args: &GcArgs, plan: &Plan) -> Result<(Va
             for digest in batch {
                 if failed.contains(*digest) {
                     for child in plan.children.get(*digest).into_iter().flatten() {
-                        held.entry(child.clone()).or_insert_with(|| digest.to_string());
+                        held.entry(child.clone())
+                            .or_insert_with(|| digest.to_string());
                     }
                 } else if let Some(image) = by_digest.get(digest) {
                     deleted.push(Value::Object(image_summary(image)));
@@ -415,7 +460,14 @@ mod tests {
             tags: tags.iter().map(|t| t.to_string()).collect(),
             pushed: Some(shared::seconds(pushed as u64)),
             pushed_at: json!(pushed),
-            media_type: Some(if index { shared::OCI_INDEX } else { shared::OCI_MANIFEST }.into()),
+            media_type: Some(
+                if index {
+                    shared::OCI_INDEX
+                } else {
+                    shared::OCI_MANIFEST
+                }
+                .into(),
+            ),
         }
     }
 
@@ -436,7 +488,9 @@ mod tests {
 
     #[test]
     fn keep_newest_candidates() {
-        let images = (0..10).map(|i| img(&format!("d{i}"), i, &[&format!("v{i}")], false)).collect();
+        let images = (0..10)
+            .map(|i| img(&format!("d{i}"), i, &[&format!("v{i}")], false))
+            .collect();
         let rules = Rules {
             keep: Some(3),
             ..Rules::default()
@@ -464,8 +518,18 @@ mod tests {
         };
         let p = plan(images.clone(), HashMap::new(), &rules);
         assert_eq!(deleted(&p), ["old-untagged", "old-dev"]);
-        let reason = |d: &str| p.decisions.iter().find(|x| x.image.digest == d).unwrap().reason.clone();
-        assert_eq!(reason("old-prod"), "protected: tag prod-1 matches --keep-tag");
+        let reason = |d: &str| {
+            p.decisions
+                .iter()
+                .find(|x| x.image.digest == d)
+                .unwrap()
+                .reason
+                .clone()
+        };
+        assert_eq!(
+            reason("old-prod"),
+            "protected: tag prod-1 matches --keep-tag"
+        );
         assert_eq!(reason("new-untagged"), "pushed less than 1d ago");
         assert_eq!(reason("old-dev"), "pushed more than 1d ago");
 
@@ -492,8 +556,18 @@ mod tests {
             img("old-arm64", 49, &[], false),
         ];
         let children = HashMap::from([
-            ("idx-new".to_string(), vec!["new-amd64".to_string(), "new-arm64".to_string()]),
-            ("idx-old".to_string(), vec!["old-amd64".to_string(), "old-arm64".to_string(), "new-arm64".to_string()]),
+            (
+                "idx-new".to_string(),
+                vec!["new-amd64".to_string(), "new-arm64".to_string()],
+            ),
+            (
+                "idx-old".to_string(),
+                vec![
+                    "old-amd64".to_string(),
+                    "old-arm64".to_string(),
+                    "new-arm64".to_string(),
+                ],
+            ),
         ]);
         let rules = Rules {
             keep: Some(1),
@@ -504,8 +578,19 @@ mod tests {
         assert!(acts.contains(&("idx-new".into(), Action::Keep)));
         assert!(acts.contains(&("new-amd64".into(), Action::Keep)));
         assert!(acts.contains(&("new-arm64".into(), Action::Keep)));
-        assert_eq!(p.levels, vec![vec!["idx-old".to_string()], vec!["old-amd64".to_string(), "old-arm64".to_string()]]);
-        let reason = &p.decisions.iter().find(|d| d.image.digest == "new-amd64").unwrap().reason;
+        assert_eq!(
+            p.levels,
+            vec![
+                vec!["idx-old".to_string()],
+                vec!["old-amd64".to_string(), "old-arm64".to_string()]
+            ]
+        );
+        let reason = &p
+            .decisions
+            .iter()
+            .find(|d| d.image.digest == "new-amd64")
+            .unwrap()
+            .reason;
         assert_eq!(reason, "listed by image index idx-new, which is kept");
     }
 
@@ -538,7 +623,10 @@ mod tests {
             img("leaf", 8, &[], false),
         ];
         let children = HashMap::from([
-            ("top".to_string(), vec!["mid".to_string(), "leaf".to_string()]),
+            (
+                "top".to_string(),
+                vec!["mid".to_string(), "leaf".to_string()],
+            ),
             ("mid".to_string(), vec!["leaf".to_string()]),
         ]);
         let rules = Rules {
@@ -546,7 +634,14 @@ mod tests {
             ..Rules::default()
         };
         let p = plan(images, children, &rules);
-        assert_eq!(p.levels, vec![vec!["top".to_string()], vec!["mid".to_string()], vec!["leaf".to_string()]]);
+        assert_eq!(
+            p.levels,
+            vec![
+                vec!["top".to_string()],
+                vec!["mid".to_string()],
+                vec!["leaf".to_string()]
+            ]
+        );
     }
 
     #[test]

@@ -24,7 +24,8 @@ pub fn page(subcommand: Option<&str>) -> Page {
             group(&mut p);
             (
                 format!("rcr-{NAME}"),
-                "ECR chores aws leaves to scripts: list, retag, clean up, gate on scans".to_string(),
+                "ECR chores aws leaves to scripts: list, retag, clean up, gate on scans"
+                    .to_string(),
             )
         }
         Some((sub, about)) => {
@@ -76,7 +77,10 @@ impl Pager {
     fn global_options(&mut self) {
         self.heading("GLOBAL OPTIONS");
         for opt in GLOBAL_OPTIONS {
-            self.para(0, format!("--{} ({})", opt.name, opt.value.unwrap_or("boolean")));
+            self.para(
+                0,
+                format!("--{} ({})", opt.name, opt.value.unwrap_or("boolean")),
+            );
             self.para(3, opt.help);
         }
     }
@@ -262,7 +266,14 @@ mod tests {
             assert!(text.contains("rcr image "), "{}", page.name);
         }
         let text = render_text(&page(Some("gc")), WIDTH);
-        for flag in ["--keep (N)", "--keep-tag (GLOB)", "--older-than (AGE)", "--untagged (boolean)", "--apply (boolean)", "--registry-id (string)"] {
+        for flag in [
+            "--keep (N)",
+            "--keep-tag (GLOB)",
+            "--older-than (AGE)",
+            "--untagged (boolean)",
+            "--apply (boolean)",
+            "--registry-id (string)",
+        ] {
             assert!(text.contains(flag), "{flag}\n{text}");
         }
         assert!(text.contains("REPOSITORY"), "{text}");

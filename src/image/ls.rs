@@ -78,7 +78,8 @@ impl<'a> Filter<'a> {
         let Some(pushed) = instant(detail.get("imagePushedAt")) else {
             return false;
         };
-        self.pushed_before.is_none_or(|t| pushed <= t) && self.pushed_after.is_none_or(|t| pushed > t)
+        self.pushed_before.is_none_or(|t| pushed <= t)
+            && self.pushed_after.is_none_or(|t| pushed > t)
     }
 }
 
@@ -180,7 +181,9 @@ impl Ranking {
         let ranked = Ranked {
             key,
             pushed,
-            digest: shared::str_of(&detail, "imageDigest").unwrap_or("").to_string(),
+            digest: shared::str_of(&detail, "imageDigest")
+                .unwrap_or("")
+                .to_string(),
             detail,
             descending: self.sort != SortKey::Tag,
             reverse: self.reverse,
@@ -248,18 +251,36 @@ mod tests {
 
     #[test]
     fn orders() {
-        assert_eq!(ranked(SortKey::Pushed, false, None), ["sha256:d", "sha256:c", "sha256:b", "sha256:a"]);
-        assert_eq!(ranked(SortKey::Pushed, true, None), ["sha256:a", "sha256:b", "sha256:c", "sha256:d"]);
-        assert_eq!(ranked(SortKey::Size, false, None), ["sha256:d", "sha256:a", "sha256:c", "sha256:b"]);
+        assert_eq!(
+            ranked(SortKey::Pushed, false, None),
+            ["sha256:d", "sha256:c", "sha256:b", "sha256:a"]
+        );
+        assert_eq!(
+            ranked(SortKey::Pushed, true, None),
+            ["sha256:a", "sha256:b", "sha256:c", "sha256:d"]
+        );
+        assert_eq!(
+            ranked(SortKey::Size, false, None),
+            ["sha256:d", "sha256:a", "sha256:c", "sha256:b"]
+        );
         // `latest` < `v2` < `v3`; untagged last.
-        assert_eq!(ranked(SortKey::Tag, false, None), ["sha256:a", "sha256:b", "sha256:c", "sha256:d"]);
+        assert_eq!(
+            ranked(SortKey::Tag, false, None),
+            ["sha256:a", "sha256:b", "sha256:c", "sha256:d"]
+        );
         // Never pulled: by push time.
-        assert_eq!(ranked(SortKey::Pulled, false, None), ["sha256:d", "sha256:c", "sha256:b", "sha256:a"]);
+        assert_eq!(
+            ranked(SortKey::Pulled, false, None),
+            ["sha256:d", "sha256:c", "sha256:b", "sha256:a"]
+        );
     }
 
     #[test]
     fn limit_keeps_the_best_whatever_the_arrival_order() {
-        assert_eq!(ranked(SortKey::Pushed, false, Some(2)), ["sha256:d", "sha256:c"]);
+        assert_eq!(
+            ranked(SortKey::Pushed, false, Some(2)),
+            ["sha256:d", "sha256:c"]
+        );
         assert_eq!(ranked(SortKey::Pushed, true, Some(1)), ["sha256:a"]);
         let mut r = Ranking::new(SortKey::Pushed, false, Some(3));
         for i in (0..1000).rev().chain(1000..2000) {
@@ -292,12 +313,20 @@ mod tests {
             limit: None,
         };
         let now = shared::seconds(1000);
-        let count = |a: &LsArgs| sample().iter().filter(|d| Filter::new(a, now).accepts(d)).count();
+        let count = |a: &LsArgs| {
+            sample()
+                .iter()
+                .filter(|d| Filter::new(a, now).accepts(d))
+                .count()
+        };
         assert_eq!(count(&args(&[], TagState::Any, None, None)), 4);
         assert_eq!(count(&args(&[], TagState::Untagged, None, None)), 1);
         assert_eq!(count(&args(&[], TagState::Tagged, None, None)), 3);
         assert_eq!(count(&args(&["v*"], TagState::Any, None, None)), 3);
-        assert_eq!(count(&args(&["latest", "v3"], TagState::Any, None, None)), 2);
+        assert_eq!(
+            count(&args(&["latest", "v3"], TagState::Any, None, None)),
+            2
+        );
         // Pushed at 100..400, now 1000: older than 700 s = pushed at or before 300.
         assert_eq!(count(&args(&[], TagState::Any, Some(700), None)), 3);
         assert_eq!(count(&args(&[], TagState::Any, None, Some(700))), 1);

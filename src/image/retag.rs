@@ -22,7 +22,10 @@ struct Source {
     media_type: String,
 }
 
-pub async fn run(client: &ServiceClient, args: &RetagArgs) -> Result<(Value, Option<Error>), Error> {
+pub async fn run(
+    client: &ServiceClient,
+    args: &RetagArgs,
+) -> Result<(Value, Option<Error>), Error> {
     let source = fetch(client, args, &args.source).await?;
     let put = shared::operation("PutImage")?;
     let mut tags = Vec::new();
@@ -58,7 +61,11 @@ pub async fn run(client: &ServiceClient, args: &RetagArgs) -> Result<(Value, Opt
 }
 
 /// The image named by `tag_or_digest`, or an error that names it.
-async fn fetch(client: &ServiceClient, args: &RetagArgs, tag_or_digest: &str) -> Result<Source, Error> {
+async fn fetch(
+    client: &ServiceClient,
+    args: &RetagArgs,
+    tag_or_digest: &str,
+) -> Result<Source, Error> {
     let get = shared::operation("BatchGetImage")?;
     let mut input = shared::repository_input(&args.repository, args.registry_id.as_deref());
     input.insert("imageIds".into(), json!([shared::image_id(tag_or_digest)]));
@@ -95,7 +102,11 @@ async fn fetch(client: &ServiceClient, args: &RetagArgs, tag_or_digest: &str) ->
         .pointer("/imageId/imageDigest")
         .and_then(Value::as_str)
         .map(str::to_string)
-        .or_else(|| tag_or_digest.contains(':').then(|| tag_or_digest.to_string()))
+        .or_else(|| {
+            tag_or_digest
+                .contains(':')
+                .then(|| tag_or_digest.to_string())
+        })
         .ok_or_else(|| {
             Error::Other(format!(
                 "BatchGetImage returned {} without its digest",

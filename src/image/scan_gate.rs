@@ -37,10 +37,9 @@ pub struct Verdict {
 
 pub async fn run(client: &ServiceClient, args: &ScanGateArgs) -> Result<Verdict, Error> {
     let describe = shared::operation("DescribeImageScanFindings")?;
-    let paginator = describe
-        .paginator
-        .as_ref()
-        .ok_or_else(|| Error::internal("DescribeImageScanFindings has no paginator in the model"))?;
+    let paginator = describe.paginator.as_ref().ok_or_else(|| {
+        Error::internal("DescribeImageScanFindings has no paginator in the model")
+    })?;
     let mut input = shared::repository_input(&args.repository, args.registry_id.as_deref());
     input.insert("imageId".into(), shared::image_id(&args.image));
     let options = PageOptions {
@@ -80,7 +79,11 @@ pub async fn run(client: &ServiceClient, args: &ScanGateArgs) -> Result<Verdict,
                 let description = paginate::search(&response, "imageScanStatus.description")
                     .and_then(Value::as_str)
                     .unwrap_or("no description");
-                let status = if status.is_empty() { "no status" } else { status.as_str() };
+                let status = if status.is_empty() {
+                    "no status"
+                } else {
+                    status.as_str()
+                };
                 return Err(Error::Other(format!(
                     "The scan of {name} gives no verdict: {status}: {description}"
                 )));
@@ -140,7 +143,11 @@ impl Tally {
         Tally {
             counts: [0; SEVERITIES.len()],
             threshold: rank(args.fail_on),
-            ignore: args.ignore.iter().map(|s| s.trim().to_ascii_lowercase()).collect(),
+            ignore: args
+                .ignore
+                .iter()
+                .map(|s| s.trim().to_ascii_lowercase())
+                .collect(),
             ignored: 0,
             blocking: Vec::new(),
         }
@@ -212,7 +219,10 @@ fn summary(finding: &Value) -> Value {
         Some(d) => d
             .pointer("/vulnerablePackages/0")
             .map(|p| (shared::str_of(p, "name"), shared::str_of(p, "version"))),
-        None => Some((attribute(finding, "package_name"), attribute(finding, "package_version"))),
+        None => Some((
+            attribute(finding, "package_name"),
+            attribute(finding, "package_version"),
+        )),
     };
     if let Some((Some(package), version)) = package {
         let text = match version {
@@ -221,7 +231,8 @@ fn summary(finding: &Value) -> Value {
         };
         m.insert("package".into(), json!(text));
     }
-    let uri = shared::str_of(finding, "uri").or_else(|| enhanced.and_then(|d| shared::str_of(d, "sourceUrl")));
+    let uri = shared::str_of(finding, "uri")
+        .or_else(|| enhanced.and_then(|d| shared::str_of(d, "sourceUrl")));
     if let Some(uri) = uri {
         m.insert("uri".into(), json!(uri));
     }
@@ -274,7 +285,10 @@ mod tests {
                 "vulnerablePackages": [{"name": "zlib", "version": "1.2"}]}}));
         let v = t.verdict(&a, json!({"status": "COMPLETE"}));
         assert!(v.blocked);
-        assert_eq!(v.document["findingSeverityCounts"], json!({"CRITICAL": 1, "HIGH": 2, "MEDIUM": 1}));
+        assert_eq!(
+            v.document["findingSeverityCounts"],
+            json!({"CRITICAL": 1, "HIGH": 2, "MEDIUM": 1})
+        );
         assert_eq!(v.document["ignoredFindings"], json!(1));
         assert_eq!(
             v.document["findings"],

@@ -24,8 +24,12 @@ pub const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
 
 /// Every manifest type, for BatchGetImage's `acceptedMediaTypes`: without
 /// it ECR answers only Docker v2 manifests (converting or failing the rest).
-pub const ACCEPTED_MEDIA_TYPES: [&str; 4] =
-    [DOCKER_MANIFEST, OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST_LIST];
+pub const ACCEPTED_MEDIA_TYPES: [&str; 4] = [
+    DOCKER_MANIFEST,
+    OCI_MANIFEST,
+    OCI_INDEX,
+    DOCKER_MANIFEST_LIST,
+];
 
 /// An operation of the ECR model, by its model name.
 pub fn operation(name: &str) -> Result<&'static Operation, Error> {
@@ -90,7 +94,12 @@ pub fn instant(v: Option<&Value>) -> Option<i128> {
     match v? {
         Value::Number(n) => {
             let secs = n.as_f64()?;
-            secs.is_finite().then(|| (secs * 1e9).round() as i128)
+            // Whole seconds and microseconds apart: a float of nanoseconds
+            // since the epoch would not hold them exactly.
+            let whole = secs.floor();
+            let micros = ((secs - whole) * 1e6).round();
+            secs.is_finite()
+                .then(|| whole as i128 * 1_000_000_000 + micros as i128 * 1000)
         }
         Value::String(s) => {
             let t = crate::output::timestamp::parse_input(s)?;
@@ -226,8 +235,14 @@ mod tests {
         assert_eq!(media_type(None, &docker), DOCKER_MANIFEST);
         let oci = json!({"schemaVersion": 2, "config": {"mediaType": "application/vnd.oci.image.config.v1+json"}});
         assert_eq!(media_type(None, &oci), OCI_MANIFEST);
-        assert_eq!(media_type(Some(DOCKER_MANIFEST_LIST), &oci), DOCKER_MANIFEST_LIST);
-        assert_eq!(media_type(Some(""), &json!({"mediaType": OCI_INDEX})), OCI_INDEX);
+        assert_eq!(
+            media_type(Some(DOCKER_MANIFEST_LIST), &oci),
+            DOCKER_MANIFEST_LIST
+        );
+        assert_eq!(
+            media_type(Some(""), &json!({"mediaType": OCI_INDEX})),
+            OCI_INDEX
+        );
         assert!(is_index(OCI_INDEX) && is_index(DOCKER_MANIFEST_LIST) && !is_index(OCI_MANIFEST));
         assert!(children(&oci).is_empty());
     }
