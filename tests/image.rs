@@ -788,7 +788,7 @@ fn gc_sends_batches_of_at_most_100_with_indexes_before_children() {
 fn gc_leaves_the_children_of_an_index_it_could_not_delete() {
     let mut details = capture_repository(3);
     // The index is the newest here, so it goes in the first call.
-    details.last_mut().expect("index")["imagePushedAt"] = json!(1_800_000_000);
+    details.last_mut().expect("index")["imagePushedAt"] = json!(1_750_000_000);
     let index_manifest = json!({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [{"digest": digest("m1")}]}).to_string();
     let server = CaptureServer::start(json!({
         "DescribeImages": {"imageDetails": details},
