@@ -52,6 +52,7 @@ complete -c rcr -n "__fish_rcr_needs_command" -l no-cli-auto-prompt -d 'Disable 
 complete -c rcr -n "__fish_rcr_needs_command" -f -a "help" -d 'Show help for this command.'
 complete -c rcr -n "__fish_rcr_needs_command" -f -a "ecr" -d 'Amazon Elastic Container Registry'
 complete -c rcr -n "__fish_rcr_needs_command" -f -a "ecr-public" -d 'Amazon Elastic Container Registry Public'
+complete -c rcr -n "__fish_rcr_needs_command" -f -a "image" -d 'ECR chores aws leaves to scripts: list, retag, clean up, gate on scans.'
 complete -c rcr -n "__fish_rcr_using_subcommand help" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand help" -l query -d 'A JMESPath query to use in filtering the response data.' -r
 complete -c rcr -n "__fish_rcr_using_subcommand help" -l profile -d 'Use a specific profile from your credential file.' -r
@@ -3044,3 +3045,190 @@ complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subc
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l no-cli-pager -d 'Disable the pager for output.'
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
 complete -c rcr -n "__fish_rcr_using_subcommand ecr-public; and __fish_seen_subcommand_from upload-layer-part" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l query -d 'A JMESPath query to use in filtering the response data.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l profile -d 'Use a specific profile from your credential file.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l region -d 'The region to use. Overrides config/env settings.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+text\t''
+table\t''
+yaml\t''
+yaml-stream\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
+off\t''
+auto\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l cli-binary-format -d 'The formatting style for binary blobs: base64 (default) or raw-in-base64-out.' -r -f -a "base64\t''
+raw-in-base64-out\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l debug -d 'Turn on debug logging (secrets are shown as (redacted)).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l no-verify-ssl -d 'Do not verify SSL certificates.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l no-paginate -d 'Disable automatic pagination: make one call and print the service\'s own token.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l version -d 'Display the version of this tool.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l no-sign-request -d 'Do not sign requests. Credentials will not be loaded.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l no-cli-pager -d 'Disable the pager for output.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -f -a "help" -d 'Show help for this command.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -f -a "ls" -d 'List a repository\'s images, newest pushed first, with filters and a limit.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -f -a "retag" -d 'Add tags to an image without pulling or pushing it.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -f -a "gc" -d 'Plan, then apply, the deletion of old or untagged images, index-aware.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and not __fish_seen_subcommand_from help ls retag gc scan-gate" -f -a "scan-gate" -d 'Wait for an image\'s scan and fail when findings reach a severity.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l query -d 'A JMESPath query to use in filtering the response data.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l profile -d 'Use a specific profile from your credential file.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l region -d 'The region to use. Overrides config/env settings.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+text\t''
+table\t''
+yaml\t''
+yaml-stream\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
+off\t''
+auto\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l cli-binary-format -d 'The formatting style for binary blobs: base64 (default) or raw-in-base64-out.' -r -f -a "base64\t''
+raw-in-base64-out\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l debug -d 'Turn on debug logging (secrets are shown as (redacted)).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l no-verify-ssl -d 'Do not verify SSL certificates.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l no-paginate -d 'Disable automatic pagination: make one call and print the service\'s own token.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l version -d 'Display the version of this tool.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l no-sign-request -d 'Do not sign requests. Credentials will not be loaded.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l no-cli-pager -d 'Disable the pager for output.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from help" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l registry-id -d 'The registry (account id) that holds the repository; default: the caller\'s.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l tag -d 'Only images with a tag matching GLOB (* and ?); may be repeated.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l older-than -d 'Only images pushed at least AGE ago (45s, 90m, 12h, 30d, 2w).' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l newer-than -d 'Only images pushed less than AGE ago.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l limit -d 'Print only the first N images of the order; memory stays bounded by N.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l sort -d 'Order: pushed (newest first, the default), pulled (last recorded pull, most recent first), size (largest first), tag (alphabetical).' -r -f -a "pushed\t''
+pulled\t''
+size\t''
+tag\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l query -d 'A JMESPath query to use in filtering the response data.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l profile -d 'Use a specific profile from your credential file.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l region -d 'The region to use. Overrides config/env settings.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+text\t''
+table\t''
+yaml\t''
+yaml-stream\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
+off\t''
+auto\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l cli-binary-format -d 'The formatting style for binary blobs: base64 (default) or raw-in-base64-out.' -r -f -a "base64\t''
+raw-in-base64-out\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l reverse -d 'Reverse the order.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l tagged -d 'Only tagged images.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l untagged -d 'Only untagged images.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l debug -d 'Turn on debug logging (secrets are shown as (redacted)).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-verify-ssl -d 'Do not verify SSL certificates.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-paginate -d 'Disable automatic pagination: make one call and print the service\'s own token.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l version -d 'Display the version of this tool.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-sign-request -d 'Do not sign requests. Credentials will not be loaded.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-cli-pager -d 'Disable the pager for output.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from ls" -a "help" -d 'Show help for this command.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l registry-id -d 'The registry (account id) that holds the repository; default: the caller\'s.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l query -d 'A JMESPath query to use in filtering the response data.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l profile -d 'Use a specific profile from your credential file.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l region -d 'The region to use. Overrides config/env settings.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+text\t''
+table\t''
+yaml\t''
+yaml-stream\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
+off\t''
+auto\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l cli-binary-format -d 'The formatting style for binary blobs: base64 (default) or raw-in-base64-out.' -r -f -a "base64\t''
+raw-in-base64-out\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l debug -d 'Turn on debug logging (secrets are shown as (redacted)).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l no-verify-ssl -d 'Do not verify SSL certificates.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l no-paginate -d 'Disable automatic pagination: make one call and print the service\'s own token.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l version -d 'Display the version of this tool.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l no-sign-request -d 'Do not sign requests. Credentials will not be loaded.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l no-cli-pager -d 'Disable the pager for output.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from retag" -a "help" -d 'Show help for this command.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l registry-id -d 'The registry (account id) that holds the repository; default: the caller\'s.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l keep -d 'Keep the N most recently pushed candidates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l keep-tag -d 'Protect images with a tag matching GLOB (* and ?); may be repeated.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l older-than -d 'Only images pushed at least AGE ago are candidates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l query -d 'A JMESPath query to use in filtering the response data.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l profile -d 'Use a specific profile from your credential file.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l region -d 'The region to use. Overrides config/env settings.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+text\t''
+table\t''
+yaml\t''
+yaml-stream\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
+off\t''
+auto\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l cli-binary-format -d 'The formatting style for binary blobs: base64 (default) or raw-in-base64-out.' -r -f -a "base64\t''
+raw-in-base64-out\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l untagged -d 'Only untagged images are candidates.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l apply -d 'Delete the planned images; without it the plan is only printed.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l debug -d 'Turn on debug logging (secrets are shown as (redacted)).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l no-verify-ssl -d 'Do not verify SSL certificates.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l no-paginate -d 'Disable automatic pagination: make one call and print the service\'s own token.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l version -d 'Display the version of this tool.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l no-sign-request -d 'Do not sign requests. Credentials will not be loaded.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l no-cli-pager -d 'Disable the pager for output.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from gc" -a "help" -d 'Show help for this command.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l registry-id -d 'The registry (account id) that holds the repository; default: the caller\'s.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l ignore -d 'A finding name or vulnerability id (CVE-2024-1234) to ignore; may be repeated.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l timeout -d 'How long to wait for the scan to finish (default 300).' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l fail-on -d 'The lowest severity that fails the gate: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL or UNDEFINED.' -r -f -a "CRITICAL\t''
+HIGH\t''
+MEDIUM\t''
+LOW\t''
+INFORMATIONAL\t''
+UNDEFINED\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l endpoint-url -d 'Override the service\'s default URL with the given URL.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l query -d 'A JMESPath query to use in filtering the response data.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l profile -d 'Use a specific profile from your credential file.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l region -d 'The region to use. Overrides config/env settings.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l ca-bundle -d 'The CA certificate bundle to use when verifying SSL certificates.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l cli-read-timeout -d 'The maximum socket read time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l cli-connect-timeout -d 'The maximum socket connect time in seconds; 0 means no limit. Default 60.' -r
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l output -d 'The formatting style for command output: json, text, table, yaml, yaml-stream.' -r -f -a "json\t''
+text\t''
+table\t''
+yaml\t''
+yaml-stream\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l color -d 'Turn on/off color output: on, off, auto.' -r -f -a "on\t''
+off\t''
+auto\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l cli-binary-format -d 'The formatting style for binary blobs: base64 (default) or raw-in-base64-out.' -r -f -a "base64\t''
+raw-in-base64-out\t''"
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l debug -d 'Turn on debug logging (secrets are shown as (redacted)).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l no-verify-ssl -d 'Do not verify SSL certificates.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l no-paginate -d 'Disable automatic pagination: make one call and print the service\'s own token.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l version -d 'Display the version of this tool.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l no-sign-request -d 'Do not sign requests. Credentials will not be loaded.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l no-cli-pager -d 'Disable the pager for output.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l cli-auto-prompt -d 'Automatically prompt for CLI input parameters (not supported by rcr yet).'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -l no-cli-auto-prompt -d 'Disable automatic prompt for CLI input parameters.'
+complete -c rcr -n "__fish_rcr_using_subcommand image; and __fish_seen_subcommand_from scan-gate" -a "help" -d 'Show help for this command.'

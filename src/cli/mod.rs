@@ -53,7 +53,7 @@ pub enum Invocation {
         waiter: &'static Waiter,
     },
     /// `image ...`: rcr's own image commands (see `src/image/`).
-    Image(image::ImageCall),
+    Image(image::cli::ImageCall),
     /// `help` or `--help` after any command.
     Help(HelpTopic),
 }

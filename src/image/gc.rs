@@ -283,7 +283,7 @@ pub async fn run(client: &ServiceClient, args: &GcArgs) -> Result<(Value, Option
 /// An AGE in seconds, back in the largest whole unit.
 fn age_text(seconds: u64) -> String {
     for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] {
-        if seconds >= size && seconds % size == 0 {
+        if seconds >= size && seconds.is_multiple_of(size) {
             return format!("{}{unit}", seconds / size);
         }
     }

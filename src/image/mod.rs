@@ -31,8 +31,7 @@ use crate::config::profiles;
 use crate::error::Error;
 use crate::generated::ecr_model::SERVICE;
 use crate::{output, pager, session};
-pub use cli::ImageCall;
-use cli::ImageCommand;
+use cli::{ImageCall, ImageCommand};
 
 /// How a command ends once its document is printed.
 enum End {
