@@ -62,14 +62,16 @@ impl<'a> Filter<'a> {
     }
 
     fn accepts(&self, detail: &Value) -> bool {
-        let tags = shared::tags(detail);
-        let state_ok = match self.tag_state {
-            TagState::Any => true,
-            TagState::Tagged => !tags.is_empty(),
-            TagState::Untagged => tags.is_empty(),
-        };
-        if !state_ok || (!self.tags.is_empty() && !glob::any_tag_matches(self.tags, tags)) {
-            return false;
+        if self.tag_state != TagState::Any || !self.tags.is_empty() {
+            let tags = shared::tags(detail);
+            let state_ok = match self.tag_state {
+                TagState::Any => true,
+                TagState::Tagged => !tags.is_empty(),
+                TagState::Untagged => tags.is_empty(),
+            };
+            if !state_ok || (!self.tags.is_empty() && !glob::any_tag_matches(self.tags, tags)) {
+                return false;
+            }
         }
         if self.pushed_before.is_none() && self.pushed_after.is_none() {
             return true;

@@ -101,12 +101,79 @@ pub fn instant(v: Option<&Value>) -> Option<i128> {
             secs.is_finite()
                 .then(|| whole as i128 * 1_000_000_000 + micros as i128 * 1000)
         }
-        Value::String(s) => {
+        Value::String(s) => iso_instant(s).or_else(|| {
             let t = crate::output::timestamp::parse_input(s)?;
             Some(i128::from(t.secs()) * 1_000_000_000 + i128::from(t.subsec_nanos()))
-        }
+        }),
         _ => None,
     }
+}
+
+/// The timestamps the output layer writes (`2024-05-31T16:10:00+00:00`,
+/// `2024-05-31T12:10:00.123456-04:00`), read without a general date parser:
+/// `ls` reads one per image, and on 10,000 images a full parser costs more
+/// than printing them. `None` for any other form.
+fn iso_instant(s: &str) -> Option<i128> {
+    let b = s.as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let digits = b.get(range)?;
+        digits.iter().try_fold(0i64, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0'))
+        })
+    };
+    if b.len() < 25
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut i = 19;
+    let mut micros = 0;
+    if b[i] == b'.' {
+        micros = num(20..26)?;
+        i = 26;
+    }
+    let sign = match b.get(i)? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let rest = &s[i + 1..];
+    let offset = match rest.len() {
+        5 if b[i + 3] == b':' => num(i + 1..i + 3)? * 3600 + num(i + 4..i + 6)? * 60,
+        8 if b[i + 3] == b':' && b[i + 6] == b':' => {
+            num(i + 1..i + 3)? * 3600 + num(i + 4..i + 6)? * 60 + num(i + 7..i + 9)?
+        }
+        _ => return None,
+    };
+    let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
+        - sign * offset;
+    Some(i128::from(secs) * 1_000_000_000 + i128::from(micros) * 1000)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// The current time in nanoseconds since the epoch.
@@ -223,6 +290,27 @@ mod tests {
             Some(1_717_171_800 * 1_000_000_000 + 250_000_000)
         );
         assert_eq!(instant(Some(&json!("soon"))), None);
+        // The fast reader agrees with the general parser.
+        for text in [
+            "1970-01-01T00:00:00+00:00",
+            "2024-02-29T23:59:59.999999+05:30",
+            "2023-12-31T19:00:00-05:00",
+            "1969-07-20T20:17:40+00:00",
+            "2000-03-01T00:00:00.000001-09:30",
+            "2024-05-31T21:40:00+05:30:15",
+        ] {
+            let t = crate::output::timestamp::parse_input(text);
+            let general =
+                t.map(|t| i128::from(t.secs()) * 1_000_000_000 + i128::from(t.subsec_nanos()));
+            assert_eq!(iso_instant(text), general, "{text}");
+        }
+        assert_eq!(
+            iso_instant("9999-12-31T23:59:59+00:00"),
+            Some(253_402_300_799 * 1_000_000_000)
+        );
+        assert_eq!(iso_instant("2024-13-01T00:00:00+00:00"), None);
+        assert_eq!(iso_instant("2024-05-31 16:10:00+00:00"), None);
+        assert_eq!(iso_instant("2024-05-31T16:10:00Z"), None);
         assert_eq!(instant(None), None);
     }
 
