@@ -37,6 +37,17 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Each subcommand's positional words as its synopsis shows them.
+pub const POSITIONAL_SYNOPSIS: &[(&str, &str)] = &[
+    ("ls", "REPOSITORY"),
+    ("retag", "REPOSITORY SOURCE NEW_TAG [NEW_TAG ...]"),
+    ("gc", "REPOSITORY"),
+    ("scan-gate", "REPOSITORY TAG_OR_DIGEST"),
+];
+
+/// Flags a subcommand cannot do without.
+pub const REQUIRED_FLAGS: &[&str] = &["fail-on"];
+
 /// Severities from the most to the least severe (`--fail-on` choices).
 pub const SEVERITIES: &[&str] = &[
     "CRITICAL",

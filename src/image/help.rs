@@ -117,6 +117,9 @@ fn subcommand_page(p: &mut Pager, sub: &str) {
         return;
     };
     let mut synopsis = vec![format!("  {sub}")];
+    if let Some((_, words)) = cli::POSITIONAL_SYNOPSIS.iter().find(|(n, _)| *n == sub) {
+        synopsis.push((*words).to_string());
+    }
     let mut options = Vec::new();
     for arg in cmd.get_arguments() {
         let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
@@ -125,7 +128,10 @@ fn subcommand_page(p: &mut Pager, sub: &str) {
             .and_then(|v| v.first())
             .map(ToString::to_string);
         match (arg.get_long(), value) {
-            (None, Some(v)) => synopsis.push(v.replace('_', " ")),
+            (Some(long), Some(v)) if cli::REQUIRED_FLAGS.contains(&long) => {
+                synopsis.push(format!("--{long} <{v}>"));
+                options.push((format!("--{long} ({v}) [required]"), help));
+            }
             (Some(long), Some(v)) => {
                 synopsis.push(format!("[--{long} <{v}>]"));
                 options.push((format!("--{long} ({v})"), help));
@@ -134,7 +140,8 @@ fn subcommand_page(p: &mut Pager, sub: &str) {
                 synopsis.push(format!("[--{long}]"));
                 options.push((format!("--{long} (boolean)"), help));
             }
-            (None, None) => {}
+            // Positional words: in the synopsis above.
+            (None, _) => {}
         }
     }
     p.heading("SYNOPSIS");
