@@ -147,12 +147,15 @@ impl PartialEq for Ranked {
 }
 impl Eq for Ranked {}
 
-/// The images offered so far, the best `limit` of them when limited.
+/// The images offered so far, the best `limit` of them when limited (in a
+/// heap whose top is the first to drop), else all of them, sorted once at
+/// the end (cheaper than a heap when nothing is dropped).
 struct Ranking {
     sort: SortKey,
     reverse: bool,
     limit: Option<usize>,
     heap: BinaryHeap<Ranked>,
+    all: Vec<Ranked>,
 }
 
 impl Ranking {
@@ -162,6 +165,7 @@ impl Ranking {
             reverse,
             limit,
             heap: BinaryHeap::with_capacity(limit.map_or(0, |n| n.saturating_add(1).min(4096))),
+            all: Vec::new(),
         }
     }
 
@@ -190,9 +194,11 @@ impl Ranking {
             descending: self.sort != SortKey::Tag,
             reverse: self.reverse,
         };
-        if let Some(limit) = self.limit
-            && self.heap.len() >= limit
-        {
+        let Some(limit) = self.limit else {
+            self.all.push(ranked);
+            return;
+        };
+        if self.heap.len() >= limit {
             match self.heap.peek() {
                 // Not better than the worst kept: dropped at once.
                 Some(worst) if ranked.rank(worst) != Ordering::Less => return,
@@ -204,12 +210,15 @@ impl Ranking {
         self.heap.push(ranked);
     }
 
-    fn into_sorted(self) -> Vec<Value> {
-        self.heap
-            .into_sorted_vec()
-            .into_iter()
-            .map(|r| r.detail)
-            .collect()
+    fn into_sorted(mut self) -> Vec<Value> {
+        let sorted = if self.limit.is_some() {
+            self.heap.into_sorted_vec()
+        } else {
+            // The order is total (the digest breaks ties): unstable is exact.
+            self.all.sort_unstable_by(Ranked::rank);
+            self.all
+        };
+        sorted.into_iter().map(|r| r.detail).collect()
     }
 }
 
