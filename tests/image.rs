@@ -352,6 +352,47 @@ fn ls_pages_through_the_paginator_and_keeps_the_best_across_pages() {
         server.requests()[0].body["filter"],
         json!({"tagStatus": "UNTAGGED"})
     );
+
+    // The global options and exit codes of every command.
+    server.clear_requests();
+    let out = rcr(
+        &server.url(),
+        &[
+            "--region",
+            "eu-west-1",
+            "image",
+            "ls",
+            "shop/cart",
+            "--limit",
+            "1",
+        ],
+    );
+    out.assert_success();
+    assert_eq!(
+        server.requests()[0].cred.as_deref(),
+        Some("AKIDEXAMPLE/eu-west-1/ecr")
+    );
+    let out = Run::rcr()
+        .args(["--endpoint-url", &server.url(), "image", "ls", "shop/cart"])
+        .env_remove("AWS_DEFAULT_REGION")
+        .run();
+    out.assert_exit(253);
+    assert!(out.stderr_str().contains("(NoRegion)"), "{out}");
+    let out = rcr(
+        "http://127.0.0.1:9",
+        &["image", "gc", "shop/cart", "--untagged"],
+    );
+    out.assert_exit(255);
+    assert!(
+        out.stderr_str()
+            .contains("Could not connect to the endpoint URL"),
+        "{out}"
+    );
+    let out = rcr(
+        &server.url(),
+        &["image", "ls", "shop/cart", "--output", "csv"],
+    );
+    out.assert_exit(252);
 }
 
 // --------------------------------------------------------------- retag ---
