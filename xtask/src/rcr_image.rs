@@ -1,4 +1,4 @@
-//! rcr's `image` command line and help pages (`src/image/{cli,age,glob,help}.rs`),
+//! rcr's `image` command line and help pages (`src/image/{cli,age,help}.rs`),
 //! compiled into xtask for the completions and man pages. The commands
 //! themselves are left out: they need the SDK.
 
@@ -6,7 +6,5 @@
 pub mod age;
 #[path = "../../src/image/cli.rs"]
 pub mod cli;
-#[path = "../../src/image/glob.rs"]
-pub mod glob;
 #[path = "../../src/image/help.rs"]
 pub mod help;
