@@ -360,7 +360,7 @@ fn plan_document(plan: &Plan) -> Value {
             Value::Object(m)
         })
         .collect();
-    json!({ "plan": entries })
+    document("plan", entries, None)
 }
 
 /// Deletes the plan's images level by level and reports each one.
@@ -427,9 +427,13 @@ async fn apply(
             }
         }
     }
-    let document = json!({ "deleted": deleted, "failures": failures });
-    if error.is_none() && !failures.is_empty() {
-        let first = &failures[0];
+    let failure_count = failures.len();
+    let deleted_count = deleted.len();
+    let first_failure = failures.first().cloned();
+    let document = document("deleted", deleted, Some(("failures", failures)));
+    if error.is_none()
+        && let Some(first) = &first_failure
+    {
         let code = shared::str_of(first, "failureCode").unwrap_or("ImageNotDeleted");
         let reason = shared::str_of(first, "failureReason").unwrap_or("");
         let digest = first
@@ -441,13 +445,24 @@ async fn apply(
             operation: delete.name.to_string(),
             message: format!(
                 "{} of {} images were not deleted; the first, {digest}: {reason}",
-                failures.len(),
-                failures.len() + deleted.len()
+                failure_count,
+                failure_count + deleted_count
             ),
             max_retries: None,
         });
     }
     Ok((document, error))
+}
+
+/// `{key: [...], key2: [...]}`, built by hand: `json!` would copy every
+/// entry through serde.
+fn document(key: &str, list: Vec<Value>, second: Option<(&str, Vec<Value>)>) -> Value {
+    let mut m = Map::new();
+    m.insert(key.into(), Value::Array(list));
+    if let Some((k, v)) = second {
+        m.insert(k.into(), Value::Array(v));
+    }
+    Value::Object(m)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
 
 use super::cli::{LsArgs, SortKey, TagState};
 use super::glob;
@@ -38,7 +38,10 @@ pub async fn run(client: &ServiceClient, args: &LsArgs) -> Result<Value, Error> 
         },
     )
     .await?;
-    Ok(json!({ "imageDetails": ranking.into_sorted() }))
+    // Built by hand: `json!` would copy every detail through serde.
+    let mut document = Map::new();
+    document.insert("imageDetails".into(), Value::Array(ranking.into_sorted()));
+    Ok(Value::Object(document))
 }
 
 /// The filters of the command line.
@@ -109,23 +112,34 @@ impl Ranked {
     /// go to the newer push, then to the digest, so the order is total and
     /// the same on every run.
     fn rank(&self, other: &Ranked) -> Ordering {
-        let primary = match (&self.key, &other.key) {
-            (Some(a), Some(b)) if self.descending => b.cmp(a),
-            (Some(a), Some(b)) => a.cmp(b),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        };
-        let newer_first = match (self.pushed, other.pushed) {
-            (Some(a), Some(b)) => b.cmp(&a),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        };
-        let order = primary
-            .then(newer_first)
-            .then_with(|| self.digest.cmp(&other.digest));
-        if self.reverse { order.reverse() } else { order }
+        order(&self.key, self.pushed, &self.digest, other)
+    }
+}
+
+/// [`Ranked::rank`] of an image not yet made a `Ranked` (its digest not yet
+/// copied): most images of a large repository are compared once with the
+/// worst kept and dropped.
+fn order(key: &Option<SortValue>, pushed: Option<i128>, digest: &str, other: &Ranked) -> Ordering {
+    let primary = match (key, &other.key) {
+        (Some(a), Some(b)) if other.descending => b.cmp(a),
+        (Some(a), Some(b)) => a.cmp(b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    let newer_first = match (pushed, other.pushed) {
+        (Some(a), Some(b)) => b.cmp(&a),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    let order = primary
+        .then(newer_first)
+        .then_with(|| digest.cmp(&other.digest));
+    if other.reverse {
+        order.reverse()
+    } else {
+        order
     }
 }
 
@@ -184,30 +198,31 @@ impl Ranking {
                 .min()
                 .map(|t| SortValue::Text(t.to_string())),
         };
-        let ranked = Ranked {
-            key,
-            pushed,
-            digest: shared::str_of(&detail, "imageDigest")
-                .unwrap_or("")
-                .to_string(),
-            detail,
-            descending: self.sort != SortKey::Tag,
-            reverse: self.reverse,
-        };
-        let Some(limit) = self.limit else {
-            self.all.push(ranked);
-            return;
-        };
-        if self.heap.len() >= limit {
+        let digest = shared::str_of(&detail, "imageDigest").unwrap_or("");
+        if let Some(limit) = self.limit
+            && self.heap.len() >= limit
+        {
             match self.heap.peek() {
                 // Not better than the worst kept: dropped at once.
-                Some(worst) if ranked.rank(worst) != Ordering::Less => return,
+                Some(worst) if order(&key, pushed, digest, worst) != Ordering::Less => return,
                 _ => {
                     self.heap.pop();
                 }
             }
         }
-        self.heap.push(ranked);
+        let ranked = Ranked {
+            key,
+            pushed,
+            digest: digest.to_string(),
+            detail,
+            descending: self.sort != SortKey::Tag,
+            reverse: self.reverse,
+        };
+        if self.limit.is_some() {
+            self.heap.push(ranked);
+        } else {
+            self.all.push(ranked);
+        }
     }
 
     fn into_sorted(mut self) -> Vec<Value> {
@@ -225,6 +240,7 @@ impl Ranking {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn image(digest: &str, pushed: i64, tags: &[&str], size: i64) -> Value {
         json!({
