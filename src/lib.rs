@@ -17,6 +17,7 @@ pub mod debug;
 pub mod error;
 pub mod error_format;
 pub mod generated;
+pub mod image;
 pub mod model;
 pub mod operation;
 pub mod output;

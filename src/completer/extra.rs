@@ -7,8 +7,8 @@
 //! long name or value name, by the conventions below, so that a
 //! customization's completion needs nothing but its command definition:
 //! name a repository argument `repository` (or `--repository-name`), a
-//! registry id `--registry-id`, an image `tag-or-digest` / `source`, a tag
-//! `tag` / `new-tag` / `--keep-tag`.
+//! registry id `--registry-id`, an image `tag-or-digest` / `source`, an
+//! existing tag `tag` / `--keep-tag` (a new tag is free text).
 
 use clap::{Arg, Command};
 
@@ -31,6 +31,17 @@ pub enum ValueKind {
     Choice(&'static [&'static str]),
 }
 
+/// What a value named `name` (an option's long name or a value name) is.
+fn kind_of_name(name: &str) -> Option<ValueKind> {
+    match name.to_ascii_lowercase().replace('_', "-").as_str() {
+        "repository" | "repository-name" => Some(ValueKind::Repository),
+        "registry-id" => Some(ValueKind::RegistryId),
+        "tag-or-digest" | "source" | "image" => Some(ValueKind::TagOrDigest),
+        "tag" | "keep-tag" | "image-tag" => Some(ValueKind::Tag),
+        _ => None,
+    }
+}
+
 /// What the values of `arg` are.
 pub fn kind_of(arg: &Arg) -> ValueKind {
     let choices: Vec<&'static str> = arg
@@ -41,27 +52,15 @@ pub fn kind_of(arg: &Arg) -> ValueKind {
     if !choices.is_empty() {
         return ValueKind::Choice(Box::leak(choices.into_boxed_slice()));
     }
-    let names = arg
-        .get_long()
-        .into_iter()
-        .map(str::to_string)
-        .chain(
+    arg.get_long()
+        .and_then(kind_of_name)
+        .or_else(|| {
             arg.get_value_names()
                 .into_iter()
                 .flatten()
-                .map(|n| n.to_string()),
-        )
-        .map(|n| n.to_ascii_lowercase().replace('_', "-"));
-    for name in names {
-        match name.as_str() {
-            "repository" | "repository-name" => return ValueKind::Repository,
-            "registry-id" => return ValueKind::RegistryId,
-            "tag-or-digest" | "source" | "image" => return ValueKind::TagOrDigest,
-            "tag" | "new-tag" | "keep-tag" | "image-tag" => return ValueKind::Tag,
-            _ => {}
-        }
-    }
-    ValueKind::Text
+                .find_map(|n| kind_of_name(n.as_str()))
+        })
+        .unwrap_or(ValueKind::Text)
 }
 
 /// The options of a customization's command (`help` and positionals
@@ -89,10 +88,19 @@ pub fn options(command: &Command) -> Vec<Opt> {
         .collect()
 }
 
-/// The kind of the `index`-th positional argument of `command`; the last
-/// positional repeats when it takes several values (`NEW_TAG...`).
+/// The kind of the `index`-th positional word of `command`. One argument
+/// may take every positional word, each position named by its value names
+/// (`REPOSITORY SOURCE NEW_TAG`, the last repeating); else the `index`-th
+/// argument, the last repeating when it takes several values.
 pub fn positional(command: &Command, index: usize) -> Option<ValueKind> {
     let positionals: Vec<&Arg> = command.get_positionals().collect();
+    if let [arg] = positionals.as_slice()
+        && let Some(names) = arg.get_value_names()
+        && names.len() > 1
+    {
+        let name = &names[index.min(names.len() - 1)];
+        return Some(kind_of_name(name.as_str()).unwrap_or(ValueKind::Text));
+    }
     let arg = positionals.get(index).or_else(|| {
         positionals
             .last()

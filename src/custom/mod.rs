@@ -65,6 +65,7 @@ pub static CUSTOMIZATIONS: &[&Customization] = &[
     &login::CUSTOMIZATION,
     &wait::CUSTOMIZATION,
     &crate::credhelper::cli::CUSTOMIZATION,
+    &crate::image::CUSTOMIZATION,
 ];
 
 /// The top-level customization named `name`.
