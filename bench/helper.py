@@ -198,6 +198,14 @@ def targets(res):
                            f"{rcr['cpu'] / aws['cpu']:.3f}"))
         if rcr:
             checks.append((f"case {case}: rcr peak RSS < 64 MiB", rcr["rss"] < 64, f"{rcr['rss']:.1f} MiB"))
+    # Issue 14: `rcr image ls --limit 20` costs at most rcr's describe-images
+    # over the same images (CPU), and holds less (peak RSS).
+    ls, di = get("5l", "rcr"), get("4js", "rcr")
+    if ls and di:
+        checks.append(("case 5l: rcr image ls --limit 20 CPU <= rcr describe-images CPU (4js)",
+                       ls["cpu"] <= di["cpu"], f"{ms(ls['cpu'])} vs {ms(di['cpu'])}"))
+        checks.append(("case 5l: rcr image ls --limit 20 peak RSS <= rcr describe-images peak RSS (4js)",
+                       ls["rss"] <= di["rss"], f"{ls['rss']:.1f} MiB vs {di['rss']:.1f} MiB"))
     return checks
 
 
@@ -259,7 +267,7 @@ def report(results_dir, out_md):
             "",
             *lines,
             "",
-            "Targets (issue 7):",
+            "Targets (issues 7 and 14):",
             "",
             *[f"- {'PASS' if ok else 'FAIL'}: {name} ({value})" for name, ok, value in checks],
             "",

@@ -225,6 +225,19 @@ fi
 add_case 4x "describe-images $IMAGES images, text @ standin"
 measure 4x rcr "$HEAVY_RUNS" 1 -- "$rcr" "${di[@]}" --output text "${ep_stand[@]}"
 measure 4x aws "$HEAVY_RUNS" 1 -- "$aws1" "${di[@]}" --output text "${ep_stand[@]}"
+# rcr's own `image ls` (issue 14) over the same 10,000 images: newest first,
+# only the best 20 kept while reading; compared with rcr's describe-images
+# (case 4js) on CPU and peak RSS. 5a lists and sorts all of them.
+add_case 5l "image ls big --limit 20 (target: <= case 4js rcr) @ standin"
+measure 5l rcr "$HEAVY_RUNS" 1 -- "$rcr" image ls big --limit 20 "${ep_stand[@]}"
+add_case 5a "image ls big, all $IMAGES images sorted @ standin"
+measure 5a rcr "$HEAVY_RUNS" 1 -- "$rcr" image ls big "${ep_stand[@]}"
+if cmp -s <("$rcr" image ls big --limit 20 --query 'imageDetails[].imageDigest' "${ep_stand[@]}") \
+          <("$rcr" image ls big --query 'imageDetails[:20].imageDigest' "${ep_stand[@]}"); then
+    note "case 5: image ls --limit 20 prints the first 20 of the full sorted listing"
+else
+    note "case 5: image ls --limit 20 and the full listing's first 20 DIFFER"
+fi
 [ -n "$aws2" ] || note "no aws v2 on PATH: not compared"
 
 # ------------------------------------------------------------------ report ---

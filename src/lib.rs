@@ -17,6 +17,7 @@ pub mod debug;
 pub mod error;
 pub mod error_format;
 pub mod generated;
+pub mod image;
 pub mod model;
 pub mod operation;
 pub mod output;
@@ -32,22 +33,38 @@ pub mod settings;
 pub mod timestamp;
 pub mod version;
 
-use cli::Invocation;
 use error::Error;
 
-/// Runs one command line (without the program name) to its end.
+/// Runs one command line (without the program name) to its end: `--version`,
+/// `help`, a customization from the table (`custom::CUSTOMIZATIONS`), or a
+/// model operation.
 pub fn run(args: &[String]) -> Result<(), Error> {
-    match cli::parse(args)? {
-        Invocation::Version => {
-            println!("{}", version::version_line());
-            Ok(())
-        }
-        Invocation::LoginPassword { globals, service } => {
-            custom::login::run(&globals, service, args)
-        }
-        Invocation::Wait { call, waiter } => custom::wait::run(&call, waiter, args),
-        Invocation::Help(topic) => custom::print_help(&topic),
-        Invocation::CredentialHelper(call) => credhelper::command::run(&call, args),
-        Invocation::Operation(call) => operation::run(&call, args),
+    let words = cli::globals::positionals(args);
+    if cli::asks_version(args, &words) {
+        return output::print_bytes(format!("{}\n", version::version_line()).as_bytes());
     }
+    if let Some(topic) = cli::help_words(args, &words) {
+        return custom::print_help(&topic);
+    }
+    let Some(&first) = words.first() else {
+        return Err(Error::usage(
+            "the following arguments are required: command",
+        ));
+    };
+    if let Some(customization) = custom::top_level(first) {
+        return (customization.run)(None, args);
+    }
+    let service = sdk::service(first).ok_or_else(|| cli::invalid_command(first))?;
+    let Some(&second) = words.get(1) else {
+        return Err(Error::usage(
+            "the following arguments are required: operation",
+        ));
+    };
+    if let Some(customization) = custom::of_service(service, second) {
+        return (customization.run)(Some(service), args);
+    }
+    let operation = service
+        .operation(second)
+        .ok_or_else(|| cli::invalid_operation(second))?;
+    operation::run(&cli::parse_operation(args, service, operation)?, args)
 }

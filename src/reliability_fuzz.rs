@@ -158,6 +158,15 @@ fn args() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(word, 0..10)
 }
 
+/// The operation call a command line names, as the entry would parse it
+/// (`None` for anything else or a refusal).
+fn operation_call(args: &[String]) -> Option<crate::cli::OperationCall> {
+    let words = crate::cli::globals::positionals(args);
+    let service = crate::sdk::service(words.first()?)?;
+    let operation = service.operation(words.get(1)?)?;
+    crate::cli::parse_operation(args, service, operation).ok()
+}
+
 proptest! {
     #![proptest_config(config())]
 
@@ -165,7 +174,9 @@ proptest! {
     /// its input document or is refused. (No network: nothing is sent.)
     #[test]
     fn command_lines_never_panic(args in args()) {
-        if let Ok(crate::cli::Invocation::Operation(call)) = crate::cli::parse(&args) {
+        let words = crate::cli::globals::positionals(&args);
+        let _ = crate::custom::help::page_for(&words);
+        if let Some(call) = operation_call(&args) {
             let _ = crate::params::build_and_validate(&call, crate::params::BinaryFormat::Base64);
         }
     }

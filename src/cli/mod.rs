@@ -1,10 +1,13 @@
-//! The command line: from argv to a resolved [`Invocation`].
+//! The command line: the global options, and an operation's call.
 //!
-//! Parsing is two steps, as in ripgrep: a pre-scan finds the service and
-//! operation words (skipping global options wherever they are), then clap
-//! parses the line against a tree holding only that one operation, built from
-//! the model's input members. Building just one operation keeps startup cheap;
-//! [`full_tree`] builds every operation for completions and man pages.
+//! Parsing is two steps, as in ripgrep: a pre-scan ([`globals::positionals`])
+//! finds the service and operation words (skipping global options wherever
+//! they are), then clap parses the line against a tree holding only that one
+//! operation, built from the model's input members. Building just one
+//! operation keeps startup cheap; `custom::full_tree` builds every operation for
+//! completions and man pages. The entry (`crate::run`) decides what the words
+//! name: an operation here, or a customization (`crate::custom`), which
+//! parses its own arguments with [`parse_with_globals`].
 
 pub mod globals;
 
@@ -12,8 +15,7 @@ use clap::builder::ValueRange;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::error::Error;
-use crate::model::{Member, Operation, Service, ShapeKind, Waiter};
-use crate::sdk;
+use crate::model::{Member, Operation, Service, ShapeKind};
 use globals::GLOBAL_OPTIONS;
 
 /// The global options as given on the command line.
@@ -36,43 +38,6 @@ pub struct Globals {
     pub cli_error_format: Option<String>,
     pub no_cli_pager: bool,
 }
-
-/// What the user asked for.
-#[derive(Debug)]
-pub enum Invocation {
-    Version,
-    Operation(OperationCall),
-    /// `get-login-password` (a customization, see `src/custom/`).
-    LoginPassword {
-        globals: Globals,
-        service: &'static Service,
-    },
-    /// `wait <waiter>`: the polled operation's call and the waiter.
-    Wait {
-        call: OperationCall,
-        waiter: &'static Waiter,
-    },
-    /// `help` or `--help` after any command.
-    Help(HelpTopic),
-    /// `credential-helper configure|doctor` (a customization, see
-    /// `src/credhelper/cli.rs`).
-    CredentialHelper(crate::credhelper::cli::Call),
-}
-
-/// What `help` was asked about.
-#[derive(Debug, Clone, Copy)]
-pub enum HelpTopic {
-    Root,
-    Service(&'static Service),
-    Operation(&'static Service, &'static Operation),
-    LoginPassword(&'static Service),
-    Wait(&'static Service),
-    Waiter(&'static Service, &'static Waiter),
-    CredentialHelper(crate::credhelper::cli::Topic),
-}
-
-/// The command name of the login customization.
-pub const LOGIN: &str = "get-login-password";
 
 /// An operation with its arguments, not yet turned into an input document.
 #[derive(Debug)]
@@ -99,157 +64,86 @@ pub enum MemberValue {
     Words(Vec<String>),
 }
 
-pub fn parse(args: &[String]) -> Result<Invocation, Error> {
-    let words = globals::positionals(args);
-    if args.iter().any(|a| a == "--version") && words.is_empty() {
-        return Ok(Invocation::Version);
-    }
-    if let Some(topic) = help_topic(args, &words)? {
-        return Ok(Invocation::Help(topic));
-    }
-    let Some(service_name) = words.first().copied() else {
-        return Err(Error::usage(
-            "the following arguments are required: command",
-        ));
-    };
-    if service_name == crate::credhelper::cli::NAME {
-        return crate::credhelper::cli::parse(args, &words);
-    }
-    let Some(service) = sdk::service(service_name) else {
-        return Err(Error::usage(format!(
-            "argument command: Found invalid choice '{service_name}'\n"
-        )));
-    };
-    let Some(operation_name) = words.get(1).copied() else {
-        return Err(Error::usage(
-            "the following arguments are required: operation",
-        ));
-    };
-    if operation_name == LOGIN {
-        let command = root_command()
-            .subcommand(Command::new(service.cli_name).subcommand(Command::new(LOGIN)));
-        let matches = command
-            .try_get_matches_from(argv_of(args))
-            .map_err(clap_error)?;
-        let globals = globals_of(&matches)?;
-        return Ok(Invocation::LoginPassword { globals, service });
-    }
-    if operation_name == "wait" && !service.waiters.is_empty() {
-        let Some(waiter_name) = words.get(2).copied() else {
-            return Err(Error::usage(
-                "the following arguments are required: waiter_name",
-            ));
-        };
-        let (waiter, operation) = find_waiter(service, waiter_name)?;
-        let command = root_command().subcommand(
-            Command::new(service.cli_name).subcommand(
-                Command::new("wait")
-                    .subcommand(operation_command(service, operation).name(waiter.cli_name)),
-            ),
-        );
-        let matches = command
-            .try_get_matches_from(argv_of(args))
-            .map_err(clap_error)?;
-        let globals = globals_of(&matches)?;
-        let op_matches = matches
-            .subcommand_matches(service.cli_name)
-            .and_then(|m| m.subcommand_matches("wait"))
-            .and_then(|m| m.subcommand_matches(waiter.cli_name))
-            .ok_or_else(|| Error::internal("the command line parser lost the waiter"))?;
-        let call = operation_call(globals, service, operation, op_matches);
-        check_required(&call)?;
-        return Ok(Invocation::Wait { call, waiter });
-    }
-    let Some(operation) = service.operation(operation_name) else {
-        return Err(Error::usage(format!(
-            "argument operation: Found invalid choice '{operation_name}'\n"
-        )));
-    };
+/// `--version` with no command.
+pub fn asks_version(args: &[String], words: &[&str]) -> bool {
+    words.is_empty() && args.iter().any(|a| a == "--version")
+}
 
-    let command = root_command().subcommand(
-        Command::new(service.cli_name).subcommand(operation_command(service, operation)),
-    );
-    let matches = command
+/// The words naming the help page asked for: those before a last `help`
+/// word, or all of them with `--help` anywhere; `None` when no help is
+/// asked for.
+pub fn help_words<'a>(args: &[String], words: &[&'a str]) -> Option<Vec<&'a str>> {
+    match words.split_last() {
+        Some((&"help", before)) => Some(before.to_vec()),
+        _ if args.iter().any(|a| a == "--help") => Some(words.to_vec()),
+        _ => None,
+    }
+}
+
+/// The usage error for a command word that names nothing.
+pub fn invalid_command(word: &str) -> Error {
+    Error::usage(format!("argument command: Found invalid choice '{word}'\n"))
+}
+
+/// The usage error for an operation word that names nothing.
+pub fn invalid_operation(word: &str) -> Error {
+    Error::usage(format!(
+        "argument operation: Found invalid choice '{word}'\n"
+    ))
+}
+
+/// Parses the whole command line against `command` placed under the root
+/// (with `parents`, the words between, such as the service): the global
+/// options and `command`'s own matches.
+pub fn parse_with_globals(
+    args: &[String],
+    parents: &[&'static str],
+    command: Command,
+) -> Result<(Globals, ArgMatches), Error> {
+    let name = command.get_name().to_string();
+    let mut tree = command;
+    for parent in parents.iter().rev() {
+        tree = Command::new(*parent).subcommand(tree);
+    }
+    let matches = root_command()
+        .subcommand(tree)
         .try_get_matches_from(argv_of(args))
         .map_err(clap_error)?;
     let globals = globals_of(&matches)?;
-    let op_matches = matches
-        .subcommand_matches(service.cli_name)
-        .and_then(|m| m.subcommand_matches(operation.cli_name))
-        .ok_or_else(|| Error::internal("the command line parser lost the operation"))?;
-    let call = operation_call(globals, service, operation, op_matches);
-    check_required(&call)?;
-    Ok(Invocation::Operation(call))
+    let mut own = &matches;
+    for word in parents.iter().map(|p| p.to_string()).chain([name]) {
+        own = own
+            .subcommand_matches(&word)
+            .ok_or_else(|| Error::internal("the command line parser lost a command"))?;
+    }
+    Ok((globals, own.clone()))
 }
 
-pub(crate) fn argv_of(args: &[String]) -> Vec<String> {
+/// The call of `operation` of `service` on this command line.
+pub fn parse_operation(
+    args: &[String],
+    service: &'static Service,
+    operation: &'static Operation,
+) -> Result<OperationCall, Error> {
+    let (globals, matches) = parse_with_globals(
+        args,
+        &[service.cli_name],
+        operation_command(service, operation),
+    )?;
+    let call = operation_call(globals, service, operation, &matches);
+    check_required(&call)?;
+    Ok(call)
+}
+
+fn argv_of(args: &[String]) -> Vec<String> {
     let mut argv = Vec::with_capacity(args.len() + 1);
     argv.push("rcr".to_string());
     argv.extend(args.iter().cloned());
     argv
 }
 
-/// A waiter by command name, with the operation it polls.
-fn find_waiter(
-    service: &'static Service,
-    name: &str,
-) -> Result<(&'static Waiter, &'static Operation), Error> {
-    service
-        .waiter(name)
-        .and_then(|w| {
-            service
-                .operations
-                .iter()
-                .find(|o| o.name == w.operation)
-                .map(|o| (w, o))
-        })
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "argument waiter_name: Found invalid choice '{name}'\n"
-            ))
-        })
-}
-
-/// `help` as the last positional word, or `--help` anywhere: the topic named
-/// by the words before it.
-fn help_topic(args: &[String], words: &[&str]) -> Result<Option<HelpTopic>, Error> {
-    let words = match words.split_last() {
-        Some((&"help", before)) => before,
-        _ if args.iter().any(|a| a == "--help") => words,
-        _ => return Ok(None),
-    };
-    let Some(&service_name) = words.first() else {
-        return Ok(Some(HelpTopic::Root));
-    };
-    if service_name == crate::credhelper::cli::NAME {
-        return crate::credhelper::cli::help_topic(&words[1..]).map(Some);
-    }
-    let Some(service) = sdk::service(service_name) else {
-        return Err(Error::usage(format!(
-            "argument command: Found invalid choice '{service_name}'\n"
-        )));
-    };
-    let topic = match words.get(1).copied() {
-        None => HelpTopic::Service(service),
-        Some(LOGIN) => HelpTopic::LoginPassword(service),
-        Some("wait") if !service.waiters.is_empty() => match words.get(2) {
-            None => HelpTopic::Wait(service),
-            Some(name) => HelpTopic::Waiter(service, find_waiter(service, name)?.0),
-        },
-        Some(name) => match service.operation(name) {
-            Some(op) => HelpTopic::Operation(service, op),
-            None => {
-                return Err(Error::usage(format!(
-                    "argument operation: Found invalid choice '{name}'\n"
-                )));
-            }
-        },
-    };
-    Ok(Some(topic))
-}
-
 /// The call described by an operation's matches.
-fn operation_call(
+pub fn operation_call(
     globals: Globals,
     service: &'static Service,
     operation: &'static Operation,
@@ -290,12 +184,19 @@ fn operation_call(
 
 /// aws's argparse check: required members must be flags unless an input
 /// document (`--cli-input-json/yaml`) may supply them; then botocore's
-/// validation checks the merged document instead.
-fn check_required(call: &OperationCall) -> Result<(), Error> {
-    if call.cli_input_json.is_some()
-        || call.cli_input_yaml.is_some()
-        || call.generate_cli_skeleton.is_some()
-    {
+/// validation checks the merged document instead. The parser skips it for
+/// `--generate-cli-skeleton`, whose `output` kind runs it itself
+/// ([`require_flags`]).
+pub fn check_required(call: &OperationCall) -> Result<(), Error> {
+    if call.generate_cli_skeleton.is_some() {
+        return Ok(());
+    }
+    require_flags(call)
+}
+
+/// The required-flag check alone (see [`check_required`]).
+pub fn require_flags(call: &OperationCall) -> Result<(), Error> {
+    if call.cli_input_json.is_some() || call.cli_input_yaml.is_some() {
         return Ok(());
     }
     let given: Vec<&str> = call.members.iter().map(|(m, _)| m.name).collect();
@@ -457,16 +358,11 @@ fn member_type_help(service: &Service, member: &Member) -> String {
     format!("({}){required}", kind.type_name())
 }
 
-/// Every service, operation and customization, for completions and man
-/// pages. Unlike the parsing tree, it lists enum values as possible values
-/// (aws does not check them client-side, so the parser must not) and carries
-/// short descriptions from the model.
-pub fn full_tree() -> Command {
-    use crate::custom::html::summary;
-    let help = || Command::new("help").about("Show help for this command.");
-    let mut root = root_command()
-        .about("A fast drop-in replacement for aws ecr and aws ecr-public.")
-        .subcommand(help());
+/// The root command with the choices of the global options listed, for
+/// completions and man pages (the parser checks them itself, with aws's
+/// messages).
+pub fn root_with_choices() -> Command {
+    let mut root = root_command();
     for (name, values) in [
         ("output", globals::OUTPUT_FORMATS),
         ("cli-error-format", globals::ERROR_FORMATS),
@@ -477,40 +373,13 @@ pub fn full_tree() -> Command {
             a.value_parser(clap::builder::PossibleValuesParser::new(values))
         });
     }
-    for service in sdk::SERVICES {
-        let mut svc = Command::new(service.cli_name)
-            .about(summary(service.doc, 80))
-            .disable_help_subcommand(true)
-            .subcommand(help())
-            .subcommand(
-                Command::new(LOGIN).about("Print a password for a container client's login."),
-            );
-        for op in service.operations {
-            svc = svc.subcommand(tree_operation(service, op).about(summary(op.doc, 80)));
-        }
-        if !service.waiters.is_empty() {
-            let mut wait = Command::new("wait")
-                .about("Wait until a particular condition is satisfied.")
-                .disable_help_subcommand(true)
-                .subcommand(help());
-            for w in service.waiters {
-                if let Some(op) = service.operations.iter().find(|o| o.name == w.operation) {
-                    wait = wait.subcommand(
-                        tree_operation(service, op)
-                            .name(w.cli_name)
-                            .about(format!("Wait until {} polling {}.", w.name, op.cli_name)),
-                    );
-                }
-            }
-            svc = svc.subcommand(wait);
-        }
-        root = root.subcommand(svc);
-    }
-    root.subcommand(crate::credhelper::cli::command())
+    root
 }
 
-/// An operation's command with enum values as possible values.
-fn tree_operation(service: &Service, operation: &Operation) -> Command {
+/// An operation's command with enum values as possible values, for
+/// completions and man pages. Unlike the parsing tree, it lists them (aws
+/// does not check them client-side, so the parser must not).
+pub fn tree_operation(service: &Service, operation: &Operation) -> Command {
     let mut cmd = operation_command(service, operation);
     for member in service.shape(operation.input).kind.members() {
         let mut kind = &service.shape(member.shape).kind;
@@ -528,7 +397,7 @@ fn tree_operation(service: &Service, operation: &Operation) -> Command {
     cmd
 }
 
-pub(crate) fn read_globals(m: &ArgMatches) -> Globals {
+fn read_globals(m: &ArgMatches) -> Globals {
     let s = |name: &str| m.get_one::<String>(name).cloned();
     let f = |name: &str| m.get_flag(name);
     Globals {
@@ -577,7 +446,7 @@ fn globals_of(m: &ArgMatches) -> Result<Globals, Error> {
 }
 
 /// clap's errors in argparse's words.
-pub(crate) fn clap_error(e: clap::Error) -> Error {
+fn clap_error(e: clap::Error) -> Error {
     use clap::error::{ContextKind, ErrorKind};
     let context = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
     match e.kind() {

@@ -1,13 +1,18 @@
-//! Commands rcr has beyond aws's (`rcr image`), described for the completer.
+//! The customizations (`custom::CUSTOMIZATIONS`: `get-login-password`,
+//! `credential-helper`, `rcr image`, ...) as the completer sees them: their
+//! own clap trees, the ones the parser, help and man pages use, read for
+//! subcommands, options, positionals and choices.
 //!
-//! aws's commands come from the service models; commands of rcr's own are
-//! described here as data: their subcommands, positional arguments and
-//! options, each with the kind of value it takes, so that the completer can
-//! offer repository names, tags and digests, and choices. This is the hook
-//! for `rcr image` (issue 14, built in parallel): when its arguments change,
-//! change the table below; nothing else in the completer names them.
+//! What a value is (a repository, a tag, ...) is read from the argument's
+//! long name or value name, by the conventions below, so that a
+//! customization's completion needs nothing but its command definition:
+//! name a repository argument `repository` (or `--repository-name`), a
+//! registry id `--registry-id`, an image `tag-or-digest` / `source`, an
+//! existing tag `tag` / `--keep-tag` (a new tag is free text).
 
-use super::tree::Nargs;
+use clap::{Arg, Command};
+
+use super::tree::{Nargs, Opt};
 
 /// What a value is, so the completer knows what to offer for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,112 +31,85 @@ pub enum ValueKind {
     Choice(&'static [&'static str]),
 }
 
-/// A top-level command of rcr's own.
-#[derive(Debug)]
-pub struct ExtraCommand {
-    pub name: &'static str,
-    pub subcommands: &'static [ExtraSubcommand],
-}
-
-#[derive(Debug)]
-pub struct ExtraSubcommand {
-    pub name: &'static str,
-    /// The kinds of the positional arguments, in order.
-    pub positionals: &'static [ValueKind],
-    /// Whether the last positional may be given several times (`NEW_TAG...`).
-    pub last_repeats: bool,
-    pub options: &'static [ExtraOption],
-}
-
-#[derive(Debug)]
-pub struct ExtraOption {
-    /// Without the leading dashes.
-    pub name: &'static str,
-    pub nargs: Nargs,
-    pub kind: ValueKind,
-}
-
-const fn opt(name: &'static str, kind: ValueKind) -> ExtraOption {
-    ExtraOption {
-        name,
-        nargs: Nargs::One,
-        kind,
+/// What a value named `name` (an option's long name or a value name) is.
+fn kind_of_name(name: &str) -> Option<ValueKind> {
+    match name.to_ascii_lowercase().replace('_', "-").as_str() {
+        "repository" | "repository-name" => Some(ValueKind::Repository),
+        "registry-id" => Some(ValueKind::RegistryId),
+        "tag-or-digest" | "source" | "image" => Some(ValueKind::TagOrDigest),
+        "tag" | "keep-tag" | "image-tag" => Some(ValueKind::Tag),
+        _ => None,
     }
 }
 
-const fn switch(name: &'static str) -> ExtraOption {
-    ExtraOption {
-        name,
-        nargs: Nargs::Zero,
-        kind: ValueKind::Text,
+/// What the values of `arg` are.
+pub fn kind_of(arg: &Arg) -> ValueKind {
+    let choices: Vec<&'static str> = arg
+        .get_possible_values()
+        .iter()
+        .map(|v| leak(v.get_name().to_string()))
+        .collect();
+    if !choices.is_empty() {
+        return ValueKind::Choice(Box::leak(choices.into_boxed_slice()));
     }
+    arg.get_long()
+        .and_then(kind_of_name)
+        .or_else(|| {
+            arg.get_value_names()
+                .into_iter()
+                .flatten()
+                .find_map(|n| kind_of_name(n.as_str()))
+        })
+        .unwrap_or(ValueKind::Text)
 }
 
-const SEVERITIES: &[&str] = &[
-    "CRITICAL",
-    "HIGH",
-    "MEDIUM",
-    "LOW",
-    "INFORMATIONAL",
-    "UNDEFINED",
-];
+/// The options of a customization's command (`help` and positionals
+/// aside).
+pub fn options(command: &Command) -> Vec<Opt> {
+    command
+        .get_arguments()
+        .filter_map(|arg| {
+            let name = arg.get_long()?.to_string();
+            let takes_values = arg.get_action().takes_values();
+            let nargs = match arg.get_num_args() {
+                _ if !takes_values => Nargs::Zero,
+                Some(r) if r.min_values() == 0 => Nargs::Optional,
+                Some(r) if r.max_values() > 1 => Nargs::Many,
+                _ => Nargs::One,
+            };
+            Some(Opt {
+                name,
+                nargs,
+                global: false,
+                member: None,
+                kind: Some(kind_of(arg)),
+            })
+        })
+        .collect()
+}
 
-/// `rcr image` as issue 14 specifies it.
-pub static COMMANDS: &[ExtraCommand] = &[ExtraCommand {
-    name: "image",
-    subcommands: &[
-        ExtraSubcommand {
-            name: "ls",
-            positionals: &[ValueKind::Repository],
-            last_repeats: false,
-            options: &[
-                opt("registry-id", ValueKind::RegistryId),
-                opt(
-                    "sort",
-                    ValueKind::Choice(&["pushed", "pulled", "size", "tag"]),
-                ),
-                switch("reverse"),
-                opt("tag", ValueKind::Tag),
-                switch("tagged"),
-                switch("untagged"),
-                opt("older-than", ValueKind::Text),
-                opt("newer-than", ValueKind::Text),
-                opt("limit", ValueKind::Text),
-            ],
-        },
-        ExtraSubcommand {
-            name: "retag",
-            positionals: &[
-                ValueKind::Repository,
-                ValueKind::TagOrDigest,
-                ValueKind::Text,
-            ],
-            last_repeats: true,
-            options: &[opt("registry-id", ValueKind::RegistryId)],
-        },
-        ExtraSubcommand {
-            name: "gc",
-            positionals: &[ValueKind::Repository],
-            last_repeats: false,
-            options: &[
-                opt("keep", ValueKind::Text),
-                opt("keep-tag", ValueKind::Tag),
-                opt("older-than", ValueKind::Text),
-                switch("untagged"),
-                switch("apply"),
-                opt("registry-id", ValueKind::RegistryId),
-            ],
-        },
-        ExtraSubcommand {
-            name: "scan-gate",
-            positionals: &[ValueKind::Repository, ValueKind::TagOrDigest],
-            last_repeats: false,
-            options: &[
-                opt("fail-on", ValueKind::Choice(SEVERITIES)),
-                opt("ignore", ValueKind::Text),
-                opt("timeout", ValueKind::Text),
-                opt("registry-id", ValueKind::RegistryId),
-            ],
-        },
-    ],
-}];
+/// The kind of the `index`-th positional word of `command`. One argument
+/// may take every positional word, each position named by its value names
+/// (`REPOSITORY SOURCE NEW_TAG`, the last repeating); else the `index`-th
+/// argument, the last repeating when it takes several values.
+pub fn positional(command: &Command, index: usize) -> Option<ValueKind> {
+    let positionals: Vec<&Arg> = command.get_positionals().collect();
+    if let [arg] = positionals.as_slice()
+        && let Some(names) = arg.get_value_names()
+        && names.len() > 1
+    {
+        let name = &names[index.min(names.len() - 1)];
+        return Some(kind_of_name(name.as_str()).unwrap_or(ValueKind::Text));
+    }
+    let arg = positionals.get(index).or_else(|| {
+        positionals
+            .last()
+            .filter(|a| a.get_num_args().is_some_and(|r| r.max_values() > 1))
+    })?;
+    Some(kind_of(arg))
+}
+
+/// Names live as long as the (short) completer process.
+pub fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}

@@ -3,28 +3,33 @@
 //!
 //! Options come from the same definitions the parser uses (the global
 //! options table and `cli::operation_command`, built for one operation at a
-//! time), so the completer offers exactly what rcr accepts. Commands rcr has
-//! beyond the services (`rcr image`) come from [`super::extra`].
+//! time), so the completer offers exactly what rcr accepts. The
+//! customizations come from their table (`custom::CUSTOMIZATIONS`) and their
+//! own command trees ([`super::extra`]).
 
-use crate::cli::{self, LOGIN, globals::GLOBAL_OPTIONS};
+use crate::cli::{self, globals::GLOBAL_OPTIONS};
+use crate::custom::{self, Customization};
 use crate::model::{Member, Operation, Service};
 use crate::sdk;
 
-use super::extra::{self, ExtraCommand, ExtraSubcommand, ValueKind};
+use super::extra::{self, ValueKind};
 
 /// A command on the line, from the root down.
 #[derive(Debug, Clone, Copy)]
 pub enum Node {
     Root,
     Service(&'static Service),
-    /// `get-login-password`: global options only.
-    Login(&'static Service),
     /// `wait`: its children are the waiters.
     Wait(&'static Service),
     /// An operation, or a waiter (which takes its operation's options).
     Operation(&'static Service, &'static Operation),
-    Extra(&'static ExtraCommand),
-    ExtraSub(&'static ExtraSubcommand),
+    /// A customization (its service, if it stands under one), or one of
+    /// its subcommands.
+    Custom(
+        &'static Customization,
+        Option<&'static Service>,
+        Option<&'static str>,
+    ),
 }
 
 /// How many words an option takes, as argparse's `nargs`.
@@ -48,7 +53,7 @@ pub struct Opt {
     pub global: bool,
     /// The input member the option sets (operations only).
     pub member: Option<&'static Member>,
-    /// What its values are, for commands described by [`super::extra`].
+    /// What its values are, for the customizations' options.
     pub kind: Option<ValueKind>,
 }
 
@@ -92,36 +97,40 @@ impl Node {
         match self {
             Node::Root => {
                 let mut out: Vec<&str> = sdk::SERVICES.iter().map(|s| s.cli_name).collect();
-                out.extend(extra::COMMANDS.iter().map(|c| c.name));
+                out.extend(custom::top_levels().map(|c| c.name));
                 out
             }
             Node::Service(service) => {
                 let mut out: Vec<&str> = service.operations.iter().map(|o| o.cli_name).collect();
-                out.push(LOGIN);
-                if !service.waiters.is_empty() {
-                    out.push("wait");
-                }
+                out.extend(custom::for_service(service).map(|c| c.name));
                 out
             }
             Node::Wait(service) => service.waiters.iter().map(|w| w.cli_name).collect(),
-            Node::Extra(command) => command.subcommands.iter().map(|s| s.name).collect(),
-            Node::Login(_) | Node::Operation(..) | Node::ExtraSub(_) => Vec::new(),
+            Node::Custom(_, _, Some(_)) | Node::Operation(..) => Vec::new(),
+            Node::Custom(..) => self
+                .command()
+                .map(|c| {
+                    c.get_subcommands()
+                        .map(|s| s.get_name())
+                        .filter(|n| *n != "help")
+                        .map(|n| extra::leak(n.to_string()))
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 
     /// The command named `word` under this one.
     pub fn child(&self, word: &str) -> Option<Node> {
         match self {
-            Node::Root => sdk::service(word).map(Node::Service).or_else(|| {
-                extra::COMMANDS
-                    .iter()
-                    .find(|c| c.name == word)
-                    .map(Node::Extra)
-            }),
-            Node::Service(service) => match word {
-                LOGIN => Some(Node::Login(service)),
-                "wait" if !service.waiters.is_empty() => Some(Node::Wait(service)),
-                _ => service
+            Node::Root => sdk::service(word)
+                .map(Node::Service)
+                .or_else(|| custom::top_level(word).map(|c| Node::Custom(c, None, None))),
+            Node::Service(service) => match custom::of_service(service, word) {
+                // The waiters take their operations' options, members and all.
+                Some(c) if c.name == custom::wait::NAME => Some(Node::Wait(service)),
+                Some(c) => Some(Node::Custom(c, Some(service), None)),
+                None => service
                     .operation(word)
                     .map(|op| Node::Operation(service, op)),
             },
@@ -133,12 +142,24 @@ impl Node {
                     .find(|o| o.name == waiter.operation)?;
                 Some(Node::Operation(service, op))
             }
-            Node::Extra(command) => command
-                .subcommands
-                .iter()
-                .find(|s| s.name == word)
-                .map(Node::ExtraSub),
-            Node::Login(_) | Node::Operation(..) | Node::ExtraSub(_) => None,
+            Node::Custom(c, service, None) => self
+                .children()
+                .into_iter()
+                .find(|n| *n == word)
+                .map(|n| Node::Custom(c, *service, Some(n))),
+            Node::Custom(_, _, Some(_)) | Node::Operation(..) => None,
+        }
+    }
+
+    /// A customization's clap command (or subcommand) this node stands for.
+    fn command(&self) -> Option<clap::Command> {
+        let Node::Custom(c, service, sub) = self else {
+            return None;
+        };
+        let command = (c.command)(*service);
+        match sub {
+            None => Some(command),
+            Some(name) => command.find_subcommand(name).cloned(),
         }
     }
 
@@ -146,40 +167,26 @@ impl Node {
     pub fn options(&self) -> Vec<Opt> {
         match self {
             Node::Operation(service, op) => operation_options(service, op),
-            Node::ExtraSub(sub) => sub
-                .options
-                .iter()
-                .map(|o| Opt {
-                    name: o.name.to_string(),
-                    nargs: o.nargs,
-                    global: false,
-                    member: None,
-                    kind: Some(o.kind),
-                })
-                .collect(),
+            Node::Custom(..) => self
+                .command()
+                .map(|c| extra::options(&c))
+                .unwrap_or_default(),
             _ => Vec::new(),
         }
     }
 
     /// The kind of the `index`-th positional argument, for commands that
-    /// take positionals (only those of [`super::extra`]; aws's ECR commands
-    /// take none).
+    /// take positionals (only customizations; aws's ECR commands take none).
     pub fn positional(&self, index: usize) -> Option<ValueKind> {
-        match self {
-            Node::ExtraSub(sub) => sub
-                .positionals
-                .get(index)
-                .or_else(|| sub.positionals.last().filter(|_| sub.last_repeats))
-                .copied(),
-            _ => None,
-        }
+        self.command().and_then(|c| extra::positional(&c, index))
     }
 
     /// The service this command belongs to, if any.
     pub fn service(&self) -> Option<&'static Service> {
         match self {
-            Node::Service(s) | Node::Login(s) | Node::Wait(s) | Node::Operation(s, _) => Some(s),
-            Node::Root | Node::Extra(_) | Node::ExtraSub(_) => None,
+            Node::Service(s) | Node::Wait(s) | Node::Operation(s, _) => Some(s),
+            Node::Custom(_, s, _) => *s,
+            Node::Root => None,
         }
     }
 }

@@ -13,13 +13,25 @@
 
 use clap::{Arg, ArgAction, Command};
 
+use crate::cli::Globals;
 use crate::cli::globals::GLOBAL_OPTIONS;
-use crate::cli::{Globals, HelpTopic, Invocation};
 use crate::custom::help::{Node, Page};
+use crate::custom::{Customization, Scope};
 use crate::error::Error;
 
 /// The command's word after `rcr`.
 pub const NAME: &str = "credential-helper";
+
+/// `credential-helper` in the table of customizations.
+pub static CUSTOMIZATION: Customization = Customization {
+    name: NAME,
+    scope: Scope::Top,
+    about: "Set up and check docker-credential-rcr, the credential helper.",
+    command: |_| command(),
+    help: |_, words| help_topic(words).map(help_page),
+    pages: |_| all_pages(),
+    run: |_, args| super::command::run(&parse(args)?, args),
+};
 const CONFIGURE: &str = "configure";
 const DOCTOR: &str = "doctor";
 
@@ -116,11 +128,11 @@ pub fn command() -> Command {
 }
 
 /// The help topic of `words` (after `credential-helper`), or a usage error.
-pub fn help_topic(words: &[&str]) -> Result<HelpTopic, Error> {
+pub fn help_topic(words: &[&str]) -> Result<Topic, Error> {
     match words.first().copied() {
-        None => Ok(HelpTopic::CredentialHelper(Topic::Group)),
-        Some(CONFIGURE) => Ok(HelpTopic::CredentialHelper(Topic::Configure)),
-        Some(DOCTOR) => Ok(HelpTopic::CredentialHelper(Topic::Doctor)),
+        None => Ok(Topic::Group),
+        Some(CONFIGURE) => Ok(Topic::Configure),
+        Some(DOCTOR) => Ok(Topic::Doctor),
         Some(other) => Err(invalid_choice(other)),
     }
 }
@@ -131,8 +143,9 @@ fn invalid_choice(word: &str) -> Error {
     ))
 }
 
-/// Parses `rcr credential-helper ...` (`words` are the positional words).
-pub fn parse(args: &[String], words: &[&str]) -> Result<Invocation, Error> {
+/// Parses `rcr credential-helper ...`.
+pub fn parse(args: &[String]) -> Result<Call, Error> {
+    let words = crate::cli::globals::positionals(args);
     match words.get(1).copied() {
         None => {
             return Err(Error::usage(
@@ -142,14 +155,7 @@ pub fn parse(args: &[String], words: &[&str]) -> Result<Invocation, Error> {
         Some(CONFIGURE | DOCTOR) => {}
         Some(other) => return Err(invalid_choice(other)),
     }
-    let matches = crate::cli::root_command()
-        .subcommand(command())
-        .try_get_matches_from(crate::cli::argv_of(args))
-        .map_err(crate::cli::clap_error)?;
-    let globals = crate::cli::read_globals(&matches);
-    let sub = matches
-        .subcommand_matches(NAME)
-        .ok_or_else(|| Error::internal("the command line parser lost credential-helper"))?;
+    let (globals, sub) = crate::cli::parse_with_globals(args, &[], command())?;
     let strings = |m: &clap::ArgMatches, name: &str| -> Vec<String> {
         m.get_many::<String>(name)
             .map(|v| v.cloned().collect())
@@ -171,7 +177,7 @@ pub fn parse(args: &[String], words: &[&str]) -> Result<Invocation, Error> {
         },
         _ => return Err(Error::internal("the command line parser lost the command")),
     };
-    Ok(Invocation::CredentialHelper(Call { globals, action }))
+    Ok(Call { globals, action })
 }
 
 /// The `--account` / `--region` pairs of a (clap-checked) command line, in
@@ -454,8 +460,7 @@ mod tests {
             "--profile",
             "p",
         ]);
-        let words = crate::cli::globals::positionals(&args);
-        let Ok(Invocation::CredentialHelper(call)) = parse(&args, &words) else {
+        let Ok(call) = parse(&args) else {
             panic!("configure parses");
         };
         assert_eq!(call.globals.profile.as_deref(), Some("p"));
@@ -465,14 +470,12 @@ mod tests {
         assert_eq!(c.registries, ["public.ecr.aws"]);
         assert!(c.podman);
         let args = strings(&["credential-helper", "doctor", "a", "--debug", "b"]);
-        let words = crate::cli::globals::positionals(&args);
-        let Ok(Invocation::CredentialHelper(call)) = parse(&args, &words) else {
+        let Ok(call) = parse(&args) else {
             panic!("doctor parses");
         };
         assert!(call.globals.debug);
         assert!(matches!(call.action, Action::Doctor { hosts } if hosts == ["a", "b"]));
         let args = strings(&["credential-helper", "fix"]);
-        let words = crate::cli::globals::positionals(&args);
-        assert!(parse(&args, &words).is_err());
+        assert!(parse(&args).is_err());
     }
 }

@@ -8,8 +8,6 @@
 //! profile's `output` are for service responses, and these reports are
 //! meant to be read.
 
-use std::io::Write;
-
 use serde_json::Value;
 
 use super::cli::{Action, Call};
@@ -58,13 +56,8 @@ pub fn run(call: &Call, args: &[String]) -> Result<(), Error> {
             out.flush()?;
         }
         None => {
-            let mut out = std::io::stdout().lock();
             let text: String = report.lines.iter().map(|l| format!("{l}\n")).collect();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(Error::Other(format!("could not write the output: {e}"))),
-            }
+            output::print_bytes(text.as_bytes())?;
         }
     }
     if !report.ok {
@@ -79,8 +72,7 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// Any `credential-helper` command line is parsed or refused (the
-        /// property lives here: xtask compiles `cli.rs` without proptest).
+        /// Any `credential-helper` command line is parsed or refused.
         #[test]
         fn command_lines_never_panic(words in prop::collection::vec(prop::sample::select(vec![
             "credential-helper", "configure", "doctor", "help", "--help", "--registry", "--account",
@@ -89,7 +81,7 @@ mod tests {
         ]), 0..10)) {
             let mut args = vec!["credential-helper".to_string()];
             args.extend(words.iter().map(|w| w.to_string()));
-            let _ = crate::cli::parse(&args);
+            let _ = super::super::cli::parse(&args);
         }
     }
 }

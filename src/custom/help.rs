@@ -8,8 +8,9 @@
 //! terminal help and the man pages cannot drift apart. Nothing here does I/O.
 
 use crate::cli::globals::GLOBAL_OPTIONS;
-use crate::cli::{HelpTopic, LOGIN};
 use crate::custom::html::{self, BlockKind};
+use crate::custom::login::NAME as LOGIN;
+use crate::error::Error;
 use crate::model::{
     AcceptorState, Expected, Matcher, Member, Operation, Service, ShapeId, ShapeKind, Waiter,
 };
@@ -40,6 +41,18 @@ pub struct Page {
     pub nodes: Vec<Node>,
 }
 
+/// The pages this module builds. Customizations of their own (the
+/// credential helper, `rcr image`) build theirs with [`Node`]s.
+#[derive(Debug, Clone, Copy)]
+pub enum HelpTopic {
+    Root,
+    Service(&'static Service),
+    Operation(&'static Service, &'static Operation),
+    LoginPassword(&'static Service),
+    Wait(&'static Service),
+    Waiter(&'static Service, &'static Waiter),
+}
+
 /// Every page: the root, each service, each operation and customization.
 /// This is the set of man pages.
 pub fn all_pages() -> Vec<Page> {
@@ -49,16 +62,36 @@ pub fn all_pages() -> Vec<Page> {
         for op in service.operations {
             pages.push(page(&HelpTopic::Operation(service, op)));
         }
-        pages.push(page(&HelpTopic::LoginPassword(service)));
-        if !service.waiters.is_empty() {
-            pages.push(page(&HelpTopic::Wait(service)));
-            for w in service.waiters {
-                pages.push(page(&HelpTopic::Waiter(service, w)));
-            }
+        for c in super::for_service(service) {
+            pages.extend((c.pages)(Some(service)));
         }
     }
-    pages.extend(crate::credhelper::cli::all_pages());
+    for c in super::top_levels() {
+        pages.extend((c.pages)(None));
+    }
     pages
+}
+
+/// The page the words name (the positional words of a `help` request): the
+/// root, a service, an operation, or a customization's page.
+pub fn page_for(words: &[&str]) -> Result<Page, Error> {
+    let Some(&first) = words.first() else {
+        return Ok(page(&HelpTopic::Root));
+    };
+    if let Some(c) = super::top_level(first) {
+        return (c.help)(None, &words[1..]);
+    }
+    let service = sdk::service(first).ok_or_else(|| crate::cli::invalid_command(first))?;
+    let Some(&second) = words.get(1) else {
+        return Ok(page(&HelpTopic::Service(service)));
+    };
+    if let Some(c) = super::of_service(service, second) {
+        return (c.help)(Some(service), &words[2..]);
+    }
+    match service.operation(second) {
+        Some(op) => Ok(page(&HelpTopic::Operation(service, op))),
+        None => Err(crate::cli::invalid_operation(second)),
+    }
 }
 
 /// The page of one help topic.
@@ -104,8 +137,6 @@ pub fn page(topic: &HelpTopic) -> Page {
                 waiter_summary(s, w),
             )
         }
-        // Its pages live with the rest of the customization.
-        HelpTopic::CredentialHelper(t) => return crate::credhelper::cli::help_page(*t),
     };
     Page {
         name,
@@ -227,7 +258,7 @@ fn root(b: &mut Builder) {
     b.global_options();
     let mut names: Vec<&str> = sdk::SERVICES.iter().map(|s| s.cli_name).collect();
     names.push("help");
-    names.push(crate::credhelper::cli::NAME);
+    names.extend(super::top_levels().map(|c| c.name));
     b.commands("AVAILABLE SERVICES", names);
 }
 
@@ -238,10 +269,7 @@ fn service_page(b: &mut Builder, s: &Service) {
     b.heading("SYNOPSIS");
     b.verbatim(2, format!("rcr {} <subcommand> [parameters]", s.cli_name));
     let mut names: Vec<&str> = s.operations.iter().map(|o| o.cli_name).collect();
-    names.push(LOGIN);
-    if !s.waiters.is_empty() {
-        names.push("wait");
-    }
+    names.extend(super::for_service(s).map(|c| c.name));
     names.push("help");
     b.commands("AVAILABLE COMMANDS", names);
 }

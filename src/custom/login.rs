@@ -6,18 +6,47 @@
 //! operation), decodes the base64 token `AWS:<password>` and prints the
 //! password and a newline, nothing else, as aws v2 does.
 
-use std::io::{self, Write};
-
 use base64::Engine as _;
 use serde_json::Value;
 
 use crate::cli::Globals;
+use crate::custom::help::{self, HelpTopic};
+use crate::custom::{Customization, Scope};
 use crate::error::Error;
 use crate::model::Service;
 use crate::session;
 use crate::settings::Settings;
 
 const OPERATION: &str = "GetAuthorizationToken";
+
+/// The command's word after the service.
+pub const NAME: &str = "get-login-password";
+
+/// `get-login-password` in the table of customizations: every service has it.
+pub static CUSTOMIZATION: Customization = Customization {
+    name: NAME,
+    scope: Scope::Service(|_| true),
+    about: "Print a password for a container client's login.",
+    command: |_| clap::Command::new(NAME),
+    help: |service, _| Ok(help::page(&HelpTopic::LoginPassword(in_service(service)?))),
+    pages: |service| {
+        service
+            .map(|s| help::page(&HelpTopic::LoginPassword(s)))
+            .into_iter()
+            .collect()
+    },
+    run: |service, args| {
+        let service = in_service(service)?;
+        let (globals, _) =
+            crate::cli::parse_with_globals(args, &[service.cli_name], clap::Command::new(NAME))?;
+        run(&globals, service, args)
+    },
+};
+
+/// The service a service-level customization was given.
+pub(crate) fn in_service(service: Option<&'static Service>) -> Result<&'static Service, Error> {
+    service.ok_or_else(|| Error::internal("a service's command was run without its service"))
+}
 
 pub fn run(globals: &Globals, service: &'static Service, args: &[String]) -> Result<(), Error> {
     let operation = service
@@ -34,13 +63,7 @@ pub fn run(globals: &Globals, service: &'static Service, args: &[String]) -> Res
             .await
     })?;
     let password = password(&response)?;
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    match writeln!(out, "{password}").and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::Other(format!("could not write the output: {e}"))),
-    }
+    crate::output::print_bytes(format!("{password}\n").as_bytes())
 }
 
 /// The login inside a GetAuthorizationToken response: the one decoder of

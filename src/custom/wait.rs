@@ -18,12 +18,100 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use clap::Command;
+
 use crate::cli::OperationCall;
+use crate::custom::help::{self, HelpTopic};
+use crate::custom::login::in_service;
+use crate::custom::{Customization, Scope};
 use crate::error::Error;
-use crate::model::{Acceptor, AcceptorState, Expected, Matcher, Waiter};
+use crate::model::{Acceptor, AcceptorState, Expected, Matcher, Operation, Service, Waiter};
 use crate::sdk::ServiceClient;
 use crate::settings::Settings;
-use crate::{params, session};
+use crate::{cli, params, session};
+
+/// The command's word after the service.
+pub const NAME: &str = "wait";
+
+/// `wait` in the table of customizations: the services with waiters have it.
+pub static CUSTOMIZATION: Customization = Customization {
+    name: NAME,
+    scope: Scope::Service(|s| !s.waiters.is_empty()),
+    about: "Wait until a particular condition is satisfied.",
+    command: |service| {
+        let mut wait = Command::new(NAME)
+            .disable_help_subcommand(true)
+            .subcommand(Command::new("help").about("Show help for this command."));
+        let service = service
+            .into_iter()
+            .flat_map(|s| s.waiters.iter().map(move |w| (s, w)));
+        for (s, w) in service {
+            if let Ok(op) = polled(s, w) {
+                wait = wait.subcommand(
+                    cli::tree_operation(s, op)
+                        .name(w.cli_name)
+                        .about(format!("Wait until {} polling {}.", w.name, op.cli_name)),
+                );
+            }
+        }
+        wait
+    },
+    help: |service, words| {
+        let service = in_service(service)?;
+        Ok(help::page(&match words.first() {
+            None => HelpTopic::Wait(service),
+            Some(name) => HelpTopic::Waiter(service, find_waiter(service, name)?.0),
+        }))
+    },
+    pages: |service| {
+        let Some(s) = service else { return Vec::new() };
+        std::iter::once(HelpTopic::Wait(s))
+            .chain(s.waiters.iter().map(|w| HelpTopic::Waiter(s, w)))
+            .map(|t| help::page(&t))
+            .collect()
+    },
+    run: |service, args| {
+        let service = in_service(service)?;
+        let words = cli::globals::positionals(args);
+        let Some(&name) = words.get(2) else {
+            return Err(Error::usage(
+                "the following arguments are required: waiter_name",
+            ));
+        };
+        let (waiter, operation) = find_waiter(service, name)?;
+        let (globals, matches) = cli::parse_with_globals(
+            args,
+            &[service.cli_name, NAME],
+            cli::operation_command(service, operation).name(waiter.cli_name),
+        )?;
+        let call = cli::operation_call(globals, service, operation, &matches);
+        cli::check_required(&call)?;
+        run(&call, waiter, args)
+    },
+};
+
+/// A waiter by command name, with the operation it polls.
+fn find_waiter(
+    service: &'static Service,
+    name: &str,
+) -> Result<(&'static Waiter, &'static Operation), Error> {
+    let invalid = || {
+        Error::usage(format!(
+            "argument waiter_name: Found invalid choice '{name}'\n"
+        ))
+    };
+    let waiter = service.waiter(name).ok_or_else(invalid)?;
+    Ok((waiter, polled(service, waiter).map_err(|_| invalid())?))
+}
+
+/// The operation a waiter polls.
+fn polled(service: &'static Service, waiter: &Waiter) -> Result<&'static Operation, Error> {
+    service
+        .operations
+        .iter()
+        .find(|o| o.name == waiter.operation)
+        .ok_or_else(|| Error::internal(format!("waiter {} polls no operation", waiter.name)))
+}
 
 /// The hidden test knob for the delay between attempts.
 pub const DELAY_OVERRIDE_ENV: &str = "RCR_WAITER_DELAY_OVERRIDE";

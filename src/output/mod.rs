@@ -228,6 +228,14 @@ impl<W: Write> Output<W> {
     }
 }
 
+/// Writes `bytes` to stdout at once (help pages, passwords, skeletons,
+/// reports): the one way rcr writes outside [`Output`], with the same
+/// closed-pipe rule.
+pub fn print_bytes(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = io::stdout().lock();
+    written(out.write_all(bytes).and_then(|()| out.flush()))
+}
+
 /// A closed pipe (`rcr ... | head`) is not an error worth a message: the
 /// reader has what it wanted. rcr exits quietly with 0 at once, since any
 /// later page or message would meet the same closed pipe. (aws v1 does so for

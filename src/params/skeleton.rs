@@ -46,11 +46,11 @@ pub fn run(
             let mut out = Vec::new();
             // Writing to memory cannot fail.
             let _ = crate::output::json::write_json(&mut out, &input_json(service, op.input));
-            print_bytes(&out)?;
+            crate::output::print_bytes(&out)?;
         }
-        "yaml-input" => print_bytes(input_yaml(service, op.input).as_bytes())?,
+        "yaml-input" => crate::output::print_bytes(input_yaml(service, op.input).as_bytes())?,
         "output" => {
-            require_flags(call)?;
+            crate::cli::require_flags(call)?;
             let input = super::build_input(call, binary)?;
             // aws stubs the client with the fake response, and botocore's
             // Stubber validates that response against the output shape
@@ -69,42 +69,6 @@ pub fn run(
         }
     }
     Ok(true)
-}
-
-/// argparse's required-flag check, which `output` keeps (the parser skips
-/// it whenever `--generate-cli-skeleton` is given).
-fn require_flags(call: &OperationCall) -> Result<(), Error> {
-    if call.cli_input_json.is_some() || call.cli_input_yaml.is_some() {
-        return Ok(());
-    }
-    let missing: Vec<String> = call
-        .service
-        .shape(call.operation.input)
-        .kind
-        .members()
-        .iter()
-        .filter(|m| m.required && !call.members.iter().any(|(g, _)| g.name == m.name))
-        .map(|m| format!("--{}", m.cli_name))
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::usage(format!(
-            "the following arguments are required: {}",
-            missing.join(", ")
-        )))
-    }
-}
-
-fn print_bytes(bytes: &[u8]) -> Result<(), Error> {
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::Other(format!("could not write the output: {e}")))
-        }
-        _ => Ok(()),
-    }
 }
 
 /// The JSON input skeleton (`input`).

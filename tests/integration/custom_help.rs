@@ -51,7 +51,7 @@ fn root_help() {
     assert!(page.starts_with("NAME\n       rcr -\n"), "{page}");
     assert_eq!(
         listed(&page, "AVAILABLE SERVICES"),
-        ["credential-helper", "ecr", "ecr-public", "help"]
+        ["credential-helper", "ecr", "ecr-public", "help", "image"]
     );
     assert!(page.contains("--endpoint-url (string)"));
     assert_eq!(help(&["--help"]), page);

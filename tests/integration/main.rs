@@ -30,6 +30,7 @@ mod custom_login;
 mod custom_login_e2e;
 mod custom_wait;
 mod errors_structured;
+mod image;
 mod infra_selftest;
 mod moto_ecr;
 mod operations;
