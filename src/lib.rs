@@ -1,12 +1,18 @@
 //! rcr as a library: everything the `rcr` binary runs, and what the
 //! project's tools (xtask's completions and man pages, the benchmarks) read.
 //!
-//! The layers depend one way (see the README's architecture section):
-//! entry ([`run`]) → [`cli`] → [`settings`] and [`params`] → [`session`] /
-//! [`sdk`] → [`paginate`] → [`output`], with [`error`] and the model tables
-//! ([`model`], [`generated`]) at the bottom. [`response`] reads response
-//! bodies with the model; [`custom`] holds the commands that are not one
-//! model operation; [`credhelper`] is `docker-credential-rcr`, [`completer`] `rcr_completer`.
+//! [`run`] is the entry: it decides what the command line's words name
+//! (`--version`, `help`, a customization of [`custom::CUSTOMIZATIONS`], or a
+//! model operation) and hands over. The layers below depend one way:
+//! [`cli`] (global options, an operation's flags) → [`settings`] (the run's
+//! settings from flags, environment and profile, resolved once) and
+//! [`params`] (the input document, from JSON and the model) → [`session`] /
+//! [`sdk`] (sending) →
+//! [`paginate`] → [`response`] (the body read with the model) → [`output`]
+//! (formatting JSON values), with [`error`], the model tables ([`model`],
+//! [`generated`]) and [`timestamp`] at the bottom. [`credhelper`] is
+//! `docker-credential-rcr` and [`completer`] is `rcr_completer`, the same
+//! binary under other names.
 
 pub mod cli;
 pub mod completer;

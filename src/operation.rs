@@ -11,8 +11,8 @@ pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
     let settings = Settings::resolve(&call.globals);
     let OutputSettings { format, query } = settings.output()?;
     let binary = settings.binary_format()?;
-    if params::skeleton::run(call, format, binary)? {
-        return Ok(());
+    if let Some(skeleton) = params::skeleton::requested(call, binary)? {
+        return print_skeleton(call, format, &skeleton);
     }
     let paging = paging_options(call, settings.no_paginate)?;
     let page_limit = match (&call.operation.paginator, &paging) {
@@ -48,6 +48,30 @@ pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
         pager::finish();
         printed
     })
+}
+
+/// Prints a `--generate-cli-skeleton` document: the input ones as they
+/// are, the output one in the chosen format.
+fn print_skeleton(
+    call: &OperationCall,
+    format: output::Format,
+    skeleton: &params::skeleton::Skeleton,
+) -> Result<(), Error> {
+    use params::skeleton::Skeleton;
+    match skeleton {
+        Skeleton::InputJson(document) => {
+            let mut text = Vec::new();
+            // Writing to memory cannot fail.
+            let _ = output::json::write_json(&mut text, document);
+            output::print_bytes(&text)
+        }
+        Skeleton::InputYaml(text) => output::print_bytes(text.as_bytes()),
+        Skeleton::Output(response) => {
+            let mut out = output::Output::stdout(format, None, call.operation.name);
+            out.response(response)?;
+            out.flush()
+        }
+    }
 }
 
 /// aws's paging rules: `None` for one plain call (no paginator,

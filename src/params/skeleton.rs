@@ -25,30 +25,34 @@ use crate::cli::OperationCall;
 use crate::error::Error;
 use crate::model::{Member, Service, ShapeId, ShapeKind};
 
-/// Handles `--generate-cli-skeleton` before any configuration or network
-/// work. Returns `Ok(false)` when the option was not given.
+/// What `--generate-cli-skeleton` asks to print, built before any
+/// configuration or network work. Printing is the caller's: this layer
+/// only builds documents.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Skeleton {
+    /// `input`: the input document, printed as JSON.
+    InputJson(Value),
+    /// `yaml-input`: the commented YAML text.
+    InputYaml(String),
+    /// `output`: a fake response, printed in the chosen output format.
+    Output(Value),
+}
+
+/// The skeleton the command line asks for; `None` when the option was not
+/// given.
 ///
 /// `output` behaves as aws: required flags are still required (unless an
 /// input document is given), the input is built and validated, and the fake
-/// response is printed in the chosen output format.
-pub fn run(
-    call: &OperationCall,
-    format: crate::output::Format,
-    binary: BinaryFormat,
-) -> Result<bool, Error> {
+/// response is validated against the output shape.
+pub fn requested(call: &OperationCall, binary: BinaryFormat) -> Result<Option<Skeleton>, Error> {
     let Some(kind) = call.generate_cli_skeleton.as_deref() else {
-        return Ok(false);
+        return Ok(None);
     };
     let service = call.service;
     let op = call.operation;
-    match kind {
-        "input" => {
-            let mut out = Vec::new();
-            // Writing to memory cannot fail.
-            let _ = crate::output::json::write_json(&mut out, &input_json(service, op.input));
-            crate::output::print_bytes(&out)?;
-        }
-        "yaml-input" => crate::output::print_bytes(input_yaml(service, op.input).as_bytes())?,
+    let skeleton = match kind {
+        "input" => Skeleton::InputJson(input_json(service, op.input)),
+        "yaml-input" => Skeleton::InputYaml(input_yaml(service, op.input)),
         "output" => {
             crate::cli::require_flags(call)?;
             let input = super::build_input(call, binary)?;
@@ -58,17 +62,15 @@ pub fn run(
             let response = output_json(service, op.output);
             super::validate::validate(service, op.output, &response)?;
             super::validate::validate(service, op.input, &input)?;
-            let mut out = crate::output::Output::stdout(format, None, op.name);
-            out.response(&response)?;
-            out.flush()?;
+            Skeleton::Output(response)
         }
         other => {
             return Err(Error::usage(format!(
                 "argument --generate-cli-skeleton: Found invalid choice '{other}'\n"
             )));
         }
-    }
-    Ok(true)
+    };
+    Ok(Some(skeleton))
 }
 
 /// The JSON input skeleton (`input`).

@@ -134,8 +134,21 @@ fn table_of_lines_against_moto() {
 
     use Expect::*;
     let cases: Vec<(&str, String, Expect)> = vec![
-        ("services", "rcr ".into(), Exactly(strings(&["ecr", "ecr-public", "image"]))),
+        ("services", "rcr ".into(), Exactly(strings(&["ecr", "ecr-public", "credential-helper", "image"]))),
         ("a service by prefix", "rcr ecr-".into(), Exactly(strings(&["ecr-public"]))),
+        (
+            "the credential helper's commands, from the customization table",
+            "rcr credential-helper ".into(),
+            Exactly(strings(&["configure", "doctor"])),
+        ),
+        (
+            "the credential helper's options",
+            "rcr credential-helper configure --".into(),
+            Has(
+                strings(&["--registry", "--account", "--podman", "--docker-config"]),
+                strings(&["--repository-name"]),
+            ),
+        ),
         (
             "operations by prefix",
             "rcr ecr describe-image-s".into(),
