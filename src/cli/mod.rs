@@ -18,7 +18,9 @@ use crate::error::Error;
 use crate::model::{Member, Operation, Service, ShapeKind};
 use globals::GLOBAL_OPTIONS;
 
-/// The global options as given on the command line.
+/// The global options as given on the command line (raw text; their values
+/// with the environment and the profile become typed settings in
+/// `crate::settings`).
 #[derive(Debug, Default, Clone)]
 pub struct Globals {
     pub debug: bool,
