@@ -52,12 +52,12 @@ pub fn report(error: &Error, args: &[String]) -> String {
 
 /// The format to use and any warning to print first (see
 /// [`crate::settings::error_format`]): the flag when the global options
-/// parsed, else the environment, else the selected profile, whose files are
-/// read only then.
+/// parsed, else the environment, else the selected profile (from the files
+/// the run's settings read, or read now when the run failed before them).
 fn resolve(args: &[String]) -> (String, String) {
     crate::settings::error_format(command_line_value(args, FLAG), || {
         let profile = Selection::choose(flag_value(args, "--profile").as_deref());
-        ProfileFiles::read().setting(profile.name(), "cli_error_format")
+        ProfileFiles::of_this_run().setting(profile.name(), "cli_error_format")
     })
 }
 

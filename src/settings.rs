@@ -19,7 +19,8 @@
 //!   `config::load` (which checks the profile exists, retries, the CA bundle).
 //!
 //! The error format ([`error_format`]) is resolved when a command fails,
-//! from the command line alone (the run's settings may not exist then).
+//! from the command line (the run's settings may not exist then) and the
+//! same file contents ([`ProfileFiles::of_this_run`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,9 +61,10 @@ pub struct OutputSettings {
 }
 
 impl Settings {
-    /// Reads the profile files and resolves what cannot fail.
+    /// Reads the profile files (once per process) and resolves what cannot
+    /// fail.
     pub fn resolve(flags: &Globals) -> Settings {
-        Settings::with_files(flags, Arc::new(ProfileFiles::read()))
+        Settings::with_files(flags, ProfileFiles::of_this_run())
     }
 
     /// [`Settings::resolve`] over files already read.

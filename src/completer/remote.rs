@@ -53,7 +53,7 @@ impl Target {
     pub fn from_line(parsed: &Parsed) -> Target {
         let s = |name: &str| parsed.global(name).map(str::to_string);
         let flag = |name: &str| parsed.globals.contains_key(name);
-        let files = std::sync::Arc::new(ProfileFiles::read());
+        let files = ProfileFiles::of_this_run();
         let limit = Some(Duration::from_secs(1));
         Target {
             client: ClientSettings {

@@ -58,7 +58,7 @@ pub fn regions(service: Option<&Service>) -> Vec<String> {
 
 /// The profiles of the config and credentials files, config first, each once.
 pub fn profiles() -> Vec<String> {
-    profiles::ProfileFiles::read().names()
+    profiles::ProfileFiles::of_this_run().names()
 }
 
 /// The choices of a global option (aws checks them but offers none).

@@ -118,6 +118,18 @@ impl ProfileFiles {
         }
     }
 
+    /// The files of this process, read on first use and shared after: the
+    /// run's settings, and the error report of a run that failed before or
+    /// after them, see the same contents and never open the files twice.
+    /// (Contents only: no setting is chosen or changed here.)
+    pub fn of_this_run() -> std::sync::Arc<ProfileFiles> {
+        static FILES: std::sync::OnceLock<std::sync::Arc<ProfileFiles>> =
+            std::sync::OnceLock::new();
+        FILES
+            .get_or_init(|| std::sync::Arc::new(ProfileFiles::read()))
+            .clone()
+    }
+
     /// Files with the given contents (tests).
     pub fn from_contents(config: &str, credentials: &str) -> ProfileFiles {
         ProfileFiles {

@@ -97,7 +97,7 @@ fn run(verb: Verb, input: &str) -> Result<String, String> {
                 return Err(protocol::NOT_FOUND.to_string());
             };
             // The AWS config and credentials files, read once for the run.
-            let files = Arc::new(ProfileFiles::read());
+            let files = ProfileFiles::of_this_run();
             let profile = profile_for(&registry, &config, &files).map_err(helper_error)?;
             let token = token_for(&registry, profile.as_deref(), &files)?;
             Ok(protocol::credentials(url, &token.username, &token.secret))

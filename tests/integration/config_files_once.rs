@@ -11,8 +11,18 @@ use crate::common::{CaptureServer, Run, rcr_bin, require_program};
 /// How many times a successful run of `args` (under `strace -f`) opened the
 /// config file and the credentials file, with `env` added.
 fn opens(args: &[&str], env: &[(&str, &str)]) -> (usize, usize) {
+    opens_answered(json!({"*": {"repositories": []}}), 0, args, env)
+}
+
+/// [`opens`] against a server answering `script`, the run ending with `exit`.
+fn opens_answered(
+    script: serde_json::Value,
+    exit: i32,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (usize, usize) {
     require_program("strace", "strace");
-    let server = CaptureServer::start(json!({"*": {"repositories": []}}));
+    let server = CaptureServer::start(script);
     let mut run = Run::new("strace");
     run.write_config(
         "[default]\nregion = us-east-1\noutput = json\ncli_timestamp_format = iso8601\ncli_pager =\n\
@@ -32,7 +42,7 @@ fn opens(args: &[&str], env: &[(&str, &str)]) -> (usize, usize) {
         run.env(k, v);
     }
     let out = run.run();
-    assert_eq!(out.exit_code(), 0, "{}", out.stderr_str());
+    assert_eq!(out.exit_code(), exit, "{}", out.stderr_str());
     let trace = std::fs::read_to_string(&trace).expect("strace wrote its trace");
     let count = |path: std::path::PathBuf| {
         let quoted = format!("\"{}\"", path.display());
@@ -59,6 +69,18 @@ fn an_explicit_profile_over_environment_keys_opens_each_file_once() {
     ];
     assert_eq!(
         opens(&["ecr", "describe-repositories", "--profile", "dev"], &env),
+        (1, 1)
+    );
+}
+
+#[test]
+fn a_service_error_is_reported_without_opening_the_files_again() {
+    // The error format may come from the profile (`cli_error_format`): it is
+    // read from the contents the run's settings read.
+    let script =
+        json!({"*": {"__status": 400, "__type": "RepositoryNotFoundException", "message": "none"}});
+    assert_eq!(
+        opens_answered(script, 254, &["ecr", "describe-repositories"], &[]),
         (1, 1)
     );
 }
