@@ -100,10 +100,11 @@ impl Settings {
     /// `--output`, else `AWS_DEFAULT_OUTPUT`, else the profile's `output`,
     /// else json; and the compiled `--query`.
     pub fn output(&self) -> Result<OutputSettings, Error> {
-        let format = Format::resolve(
-            self.flags.output.as_deref(),
-            self.profile_setting("output").as_deref(),
-        )?;
+        let configured = match std::env::var("AWS_DEFAULT_OUTPUT") {
+            Ok(v) => Some(v),
+            Err(_) => self.profile_setting("output"),
+        };
+        let format = Format::resolve(self.flags.output.as_deref(), configured.as_deref())?;
         let query = match &self.flags.query {
             Some(q) => Some(Query::compile(q)?),
             None => None,

@@ -56,15 +56,15 @@ impl Format {
         }
     }
 
-    /// `--output`, else `AWS_DEFAULT_OUTPUT`, else the profile's `output`,
-    /// else json. Only the flag's value is checked here (argparse's choices,
-    /// 252); a bad configured value is [`Format::Unknown`].
-    pub fn resolve(flag: Option<&str>, profile_output: Option<&str>) -> Result<Self, Error> {
+    /// `--output`, else the configured value (`AWS_DEFAULT_OUTPUT`, else
+    /// the profile's `output`, as `crate::settings` picks it), else json.
+    /// Only the flag's value is checked here (argparse's choices, 252); a
+    /// bad configured value is [`Format::Unknown`].
+    pub fn resolve(flag: Option<&str>, configured: Option<&str>) -> Result<Self, Error> {
         if let Some(flag) = flag {
             return Format::parse(flag);
         }
-        let env = std::env::var("AWS_DEFAULT_OUTPUT").ok();
-        match env.as_deref().or(profile_output) {
+        match configured {
             Some(s) => Ok(Format::parse(s).unwrap_or_else(|_| {
                 // One name per run, alive until exit anyway.
                 Format::Unknown(Box::leak(s.to_string().into_boxed_str()))
