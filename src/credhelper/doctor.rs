@@ -6,7 +6,9 @@
 //! registry, Docker's config and the containers auth file route it to rcr,
 //! the host is recognised (private, public, alias) with its region, the
 //! profile and identity the helper would use, credentials resolve, a token
-//! can be fetched, and the cached token's age. The network steps run under
+//! can be fetched, and the cached token's age. The network steps build the
+//! helper's own `ClientSettings` (the registry's region, the mapped profile)
+//! with the user's TLS options, over the run's profile files, and run under
 //! short time limits, so doctor ends within seconds without a network.
 //! Nothing is written: a token doctor fetches is not cached.
 

@@ -7,7 +7,11 @@
 //! map), pick its AWS profile (the profile map, else the default chain),
 //! take the token from the on-disk cache while it has enough life left,
 //! else fetch it with GetAuthorizationToken through the same configuration
-//! and generated bridge as every other command.
+//! (`config::load` with a `ClientSettings` the helper builds itself: the
+//! registry's region, the mapped profile as `--profile`) and generated
+//! bridge as every other command. The AWS config and credentials files are
+//! read once per request, and the profile map check, the cache key and the
+//! SDK configuration all use those contents.
 //!
 //! `rcr credential-helper configure` and `doctor` (the [`command`] module)
 //! set the helper up and explain what it would do.
