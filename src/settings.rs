@@ -112,6 +112,21 @@ impl Settings {
         Ok(OutputSettings { format, query })
     }
 
+    /// `--output` only (`None` without the flag) and the compiled `--query`:
+    /// for reports meant to be read, whose format the environment and the
+    /// profile (set for service responses) do not switch.
+    pub fn flag_output(&self) -> Result<(Option<Format>, Option<Query>), Error> {
+        let format = match self.flags.output.as_deref() {
+            Some(f) => Some(Format::parse(f)?),
+            None => None,
+        };
+        let query = match &self.flags.query {
+            Some(q) => Some(Query::compile(q)?),
+            None => None,
+        };
+        Ok((format, query))
+    }
+
     /// `--cli-binary-format`, else the profile's `cli_binary_format`, else
     /// v2's default, base64.
     pub fn binary_format(&self) -> Result<BinaryFormat, Error> {

@@ -1,6 +1,7 @@
-//! Running `rcr credential-helper configure|doctor`: the global options
-//! every command honours (`--debug`, `--output`, `--query`, the checks of
-//! their values), then the command, then its report.
+//! Running `rcr credential-helper configure|doctor`: the run's settings
+//! (`crate::settings`: `--debug`, `--output`, `--query`, the checks of the
+//! global options' values, the profile files read once), then the command,
+//! then its report.
 //!
 //! A report is human lines by default; `--output json|text|table|yaml`
 //! prints its document through the shared output layer instead (with
@@ -27,15 +28,8 @@ pub fn run(call: &Call, args: &[String]) -> Result<(), Error> {
     let settings = Settings::resolve(&call.globals);
     // The values aws checks (`--color`, the timeouts), before anything runs.
     settings.client()?;
-    let format = match call.globals.output.as_deref() {
-        Some(f) => Some(output::Format::parse(f)?),
-        None => None,
-    };
-    let query = match &call.globals.query {
-        Some(q) => Some(output::Query::compile(q)?),
-        None => None,
-    };
-    if call.globals.debug {
+    let (format, query) = settings.flag_output()?;
+    if settings.debug {
         debug::enable();
         debug::log(
             "rcr.clidriver",
