@@ -3,8 +3,8 @@
 //!
 //! The layers depend one way (see the README's architecture section):
 //! entry ([`run`]) → [`cli`] → settings and [`params`] → [`session`] /
-//! [`sdk`] → [`paginate`] → [`output`], with [`error`] and the model tables
-//! ([`model`], [`generated`]) at the bottom. [`response`] reads response
+//! [`sdk`] → [`paginate`] → [`output`], with [`error`], [`python`] (Python's text for values) and the model
+//! tables ([`model`], [`generated`]) at the bottom. [`response`] reads response
 //! bodies with the model; [`custom`] holds the commands that are not one
 //! model operation; [`credhelper`] is `docker-credential-rcr`, [`completer`] `rcr_completer`.
 
@@ -24,6 +24,7 @@ pub mod output;
 pub mod pager;
 pub mod paginate;
 pub mod params;
+pub mod python;
 #[cfg(test)]
 mod reliability_fuzz;
 pub mod response;

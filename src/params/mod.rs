@@ -380,22 +380,24 @@ fn element_value(
         ShapeKind::String { .. } | ShapeKind::Timestamp => Ok(Value::String(text.into_text())),
         ShapeKind::Integer { .. } | ShapeKind::Long { .. } => {
             let s = text.into_text();
-            shorthand::py_int(&s).map(Value::from).ok_or_else(|| {
-                ElementError::Coerce(format!(
-                    "invalid literal for int() with base 10: {}",
-                    shorthand::py_str_repr(&s)
-                ))
-            })
+            crate::python::int_from_str(&s)
+                .map(Value::from)
+                .ok_or_else(|| {
+                    ElementError::Coerce(format!(
+                        "invalid literal for int() with base 10: {}",
+                        crate::python::str_repr(&s)
+                    ))
+                })
         }
         ShapeKind::Float { .. } | ShapeKind::Double { .. } => {
             let s = text.into_text();
-            shorthand::py_float(&s)
+            crate::python::float_from_str(&s)
                 .and_then(serde_json::Number::from_f64)
                 .map(Value::Number)
                 .ok_or_else(|| {
                     ElementError::Coerce(format!(
                         "could not convert string to float: {}",
-                        shorthand::py_str_repr(&s)
+                        crate::python::str_repr(&s)
                     ))
                 })
         }
