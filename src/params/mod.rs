@@ -208,19 +208,11 @@ pub fn build_input(call: &OperationCall, binary: BinaryFormat) -> Result<Value, 
     } else {
         yaml_input::load(&text).ok_or_else(|| param_error(name, "Invalid YAML received."))?
     };
-    let type_name = match &loaded {
-        Value::Object(_) => "",
-        Value::Null => "NoneType",
-        Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_f64() => "float",
-        Value::Number(_) => "int",
-        Value::String(_) => "str",
-        Value::Array(_) => "list",
-    };
+    let class = crate::python::class_name(&loaded);
     let Value::Object(loaded) = encode_blobs(service, input_shape, loaded, binary) else {
         return Err(param_error(
             &format!("--{name}"),
-            format!("Invalid type: expecting map, received <class '{type_name}'>"),
+            format!("Invalid type: expecting map, received {class}"),
         ));
     };
     for (k, v) in loaded {
