@@ -116,7 +116,7 @@ fn enhanced(structured: &Structured) -> String {
     out.push_str("\nAdditional error details:\n");
     for (key, value) in details {
         let shown = if is_simple(value) {
-            py_str(value)
+            crate::python::str(value)
         } else if is_small_collection(value) {
             inline(value)
         } else {
@@ -143,29 +143,17 @@ fn is_small_collection(v: &Value) -> bool {
 fn inline(v: &Value) -> String {
     match v {
         Value::Array(a) => {
-            let items: Vec<String> = a.iter().map(py_str).collect();
+            let items: Vec<String> = a.iter().map(crate::python::str).collect();
             format!("[{}]", items.join(", "))
         }
         Value::Object(m) => {
             let items: Vec<String> = m
                 .iter()
-                .map(|(k, v)| format!("{k}: {}", py_str(v)))
+                .map(|(k, v)| format!("{k}: {}", crate::python::str(v)))
                 .collect();
             format!("{{{}}}", items.join(", "))
         }
-        other => py_str(other),
-    }
-}
-
-/// Python's `str()` of a scalar.
-fn py_str(v: &Value) -> String {
-    match v {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(n) => output::number::number_string(n),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        other => crate::python::str(other),
     }
 }
 

@@ -10,9 +10,9 @@
 //! [`sdk`] (sending) →
 //! [`paginate`] → [`response`] (the body read with the model) → [`output`]
 //! (formatting JSON values), with [`error`], the model tables ([`model`],
-//! [`generated`]) and [`timestamp`] at the bottom. [`credhelper`] is
-//! `docker-credential-rcr` and [`completer`] is `rcr_completer`, the same
-//! binary under other names.
+//! [`generated`]), [`timestamp`] and [`python`] (Python's text for values)
+//! at the bottom. [`credhelper`] is `docker-credential-rcr` and
+//! [`completer`] is `rcr_completer`, the same binary under other names.
 
 pub mod cli;
 pub mod completer;
@@ -30,6 +30,7 @@ pub mod output;
 pub mod pager;
 pub mod paginate;
 pub mod params;
+pub mod python;
 #[cfg(test)]
 mod reliability_fuzz;
 pub mod response;

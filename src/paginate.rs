@@ -80,30 +80,12 @@ fn py_bound(i: i64, len: i64) -> usize {
     usize::try_from(i).unwrap_or(0)
 }
 
-/// Python's `json.dumps(v)`: `", "` and `": "` separators, ASCII only.
-pub fn python_dumps(v: &Value) -> String {
-    crate::output::json::python_dumps(v, (", ", ": "))
-}
-
-/// Python's `repr` of a token dict, for the "same token twice" error.
-fn python_repr(map: &Map<String, Value>) -> String {
-    let items: Vec<String> = map
-        .iter()
-        .map(|(k, v)| {
-            let v = match v {
-                Value::Null => "None".to_string(),
-                Value::String(s) => format!("'{s}'"),
-                other => other.to_string(),
-            };
-            format!("'{k}': {v}")
-        })
-        .collect();
-    format!("{{{}}}", items.join(", "))
-}
-
 /// botocore's `TokenEncoder`: base64 of the JSON of the token dict.
 pub fn encode_token(token: &Map<String, Value>) -> String {
-    base64::engine::general_purpose::STANDARD.encode(python_dumps(&Value::Object(token.clone())))
+    base64::engine::general_purpose::STANDARD.encode(crate::python::dumps(
+        &Value::Object(token.clone()),
+        crate::python::DUMPS_SEPARATORS,
+    ))
 }
 
 /// botocore's `_parse_starting_token`: a base64 JSON dict (aws's and rcr's
@@ -275,7 +257,7 @@ impl Pages {
         } else if self.previous.as_ref() == Some(&next) {
             return Err(Error::Other(format!(
                 "Error during pagination: The same next token was received twice: {}",
-                python_repr(&next)
+                crate::python::repr(&Value::Object(next.clone()))
             )));
         } else {
             inject(&mut self.input, &next);

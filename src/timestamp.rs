@@ -90,7 +90,7 @@ pub fn from_wire(value: Value, format: TimestampFormat) -> Result<Value, Timesta
         None => {
             let shown = match &value {
                 Value::String(s) => s.clone(),
-                Value::Number(n) => crate::output::number::number_string(n),
+                Value::Number(n) => crate::python::number_str(n),
                 other => other.to_string(),
             };
             Err(TimestampError::Range(format!(

@@ -91,25 +91,10 @@ fn ca_bundle(tls: &Tls, settings: &BTreeMap<String, String>) -> Result<Option<St
     match value {
         Some(v) if v.trim().is_empty() => Err(Error::Other(format!(
             "Invalid CA bundle: {}: a CA bundle must be the path to a file of PEM certificates",
-            python_str_repr(&v)
+            crate::python::str_repr(&v)
         ))),
         other => Ok(other),
     }
-}
-
-/// Python's `repr()` of a short string, as botocore quotes values.
-fn python_str_repr(s: &str) -> String {
-    let escaped: String = s
-        .chars()
-        .map(|c| match c {
-            '\t' => "\\t".to_string(),
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            '\'' => "\\'".to_string(),
-            c => c.to_string(),
-        })
-        .collect();
-    format!("'{escaped}'")
 }
 
 /// An HTTPS client whose TLS setup (the trust store) happens on the first

@@ -242,9 +242,7 @@ fn equals(v: &Value, expected: Expected) -> bool {
 fn explanation(a: &Acceptor) -> String {
     let expected = match a.expected {
         Expected::Str(s) => s.to_string(),
-        // Python's str() of a bool.
-        Expected::Bool(true) => "True".to_string(),
-        Expected::Bool(false) => "False".to_string(),
+        Expected::Bool(b) => crate::python::str(&Value::Bool(b)),
         Expected::Int(i) => i.to_string(),
     };
     let arg = a.argument.unwrap_or("");

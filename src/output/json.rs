@@ -100,67 +100,6 @@ pub fn write_string(out: &mut dyn Write, s: &str) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
-/// Python's one-line `json.dumps(v, separators=...)` with `ensure_ascii`:
-/// what aws puts inside pagination tokens and what JMESPath's `to_string`
-/// returns.
-pub fn python_dumps(v: &Value, separators: (&str, &str)) -> String {
-    let mut s = String::new();
-    dumps_into(&mut s, v, separators);
-    s
-}
-
-fn dumps_into(s: &mut String, v: &Value, separators: (&str, &str)) {
-    match v {
-        Value::Null => s.push_str("null"),
-        Value::Bool(b) => s.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => s.push_str(&super::number::number_string(n)),
-        Value::String(t) => {
-            s.push('"');
-            for c in t.chars() {
-                match c {
-                    '"' => s.push_str("\\\""),
-                    '\\' => s.push_str("\\\\"),
-                    '\n' => s.push_str("\\n"),
-                    '\r' => s.push_str("\\r"),
-                    '\t' => s.push_str("\\t"),
-                    '\u{8}' => s.push_str("\\b"),
-                    '\u{c}' => s.push_str("\\f"),
-                    c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                        let mut buf = [0u16; 2];
-                        for unit in c.encode_utf16(&mut buf) {
-                            s.push_str(&format!("\\u{unit:04x}"));
-                        }
-                    }
-                    c => s.push(c),
-                }
-            }
-            s.push('"');
-        }
-        Value::Array(items) => {
-            s.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(separators.0);
-                }
-                dumps_into(s, item, separators);
-            }
-            s.push(']');
-        }
-        Value::Object(map) => {
-            s.push('{');
-            for (i, (k, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(separators.0);
-                }
-                dumps_into(s, &Value::String(k.clone()), separators);
-                s.push_str(separators.1);
-                dumps_into(s, item, separators);
-            }
-            s.push('}');
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

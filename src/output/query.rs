@@ -575,11 +575,6 @@ pub(super) fn sort_key_cmp(a: &Value, b: &Value) -> Ordering {
     compare(a, b).unwrap_or(Ordering::Equal)
 }
 
-/// Python's `json.dumps(v, separators=(',', ':'), ensure_ascii=True)`.
-pub(super) fn compact_json(v: &Value) -> String {
-    super::json::python_dumps(v, (",", ":"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

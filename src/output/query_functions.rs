@@ -15,10 +15,9 @@ use std::cmp::Ordering;
 use jmespath::ast::Ast;
 use serde_json::{Map, Number, Value};
 
-use super::number::py_float_repr;
-use super::query::{
-    EvalResult, compact_json, equals, eval, int_value, num, number_value, sort_key_cmp, type_name,
-};
+use crate::python;
+
+use super::query::{EvalResult, eval, int_value, num, number_value, sort_key_cmp, type_name};
 
 /// An evaluated argument: a value, or an expression reference (`&key`).
 enum Arg<'a> {
@@ -114,19 +113,7 @@ fn check_arity(name: &str, sig: &Signature, given: usize) -> Result<(), String> 
 fn py_type(arg: &Arg<'_>) -> &'static str {
     match arg {
         Arg::Expref(_) => "_Expression",
-        Arg::Value(v) => py_value_type(v),
-    }
-}
-
-fn py_value_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "NoneType",
-        Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_f64() => "float",
-        Value::Number(_) => "int",
-        Value::String(_) => "str",
-        Value::Array(_) => "list",
-        Value::Object(_) => "dict",
+        Arg::Value(v) => python::type_name(v),
     }
 }
 
@@ -167,7 +154,7 @@ fn type_error(function: &str, shown: String, received: &str, expected: &[&str]) 
 
 fn shown(arg: &Arg<'_>) -> String {
     match arg {
-        Arg::Value(v) => py_str(v),
+        Arg::Value(v) => python::str(v),
         Arg::Expref(_) => "<jmespath.visitor._Expression object>".into(),
     }
 }
@@ -198,10 +185,11 @@ fn check_type(function: &str, arg: &Arg<'_>, types: &[&str]) -> Result<(), Strin
     let Arg::Value(Value::Array(items)) = arg else {
         return Ok(());
     };
-    let element_error = |v: &Value| type_error(function, py_str(v), py_value_type(v), types);
+    let element_error =
+        |v: &Value| type_error(function, python::str(v), python::type_name(v), types);
     match subtypes.as_slice() {
         [] => Ok(()),
-        [only] => match items.iter().find(|v| !only.contains(&py_value_type(v))) {
+        [only] => match items.iter().find(|v| !only.contains(&python::type_name(v))) {
             Some(bad) => Err(element_error(bad)),
             None => Ok(()),
         },
@@ -209,11 +197,11 @@ fn check_type(function: &str, arg: &Arg<'_>, types: &[&str]) -> Result<(), Strin
             let Some(first) = items.first() else {
                 return Ok(());
             };
-            let first_type = py_value_type(first);
+            let first_type = python::type_name(first);
             let Some(kind) = several.iter().find(|s| s.contains(&first_type)) else {
                 return Err(element_error(first));
             };
-            match items.iter().find(|v| !kind.contains(&py_value_type(v))) {
+            match items.iter().find(|v| !kind.contains(&python::type_name(v))) {
                 Some(bad) => Err(element_error(bad)),
                 None => Ok(()),
             }
@@ -260,13 +248,13 @@ fn run(name: &str, args: Vec<Arg<'_>>) -> EvalResult {
             let subject = next();
             let search = next();
             match subject {
-                Value::Array(a) => Value::Bool(a.iter().any(|x| py_eq(x, &search))),
+                Value::Array(a) => Value::Bool(a.iter().any(|x| python::eq(x, &search))),
                 Value::String(s) => match &search {
                     Value::String(t) => Value::Bool(s.contains(t.as_str())),
                     other => {
                         return Err(format!(
                             "'in <string>' requires string as left operand, not {}",
-                            py_value_type(other)
+                            python::type_name(other)
                         ));
                     }
                 },
@@ -346,8 +334,8 @@ fn run(name: &str, args: Vec<Arg<'_>>) -> EvalResult {
                     other => {
                         return Err(type_error(
                             name,
-                            py_str(&other),
-                            jmespath_type(py_value_type(&other)),
+                            python::str(&other),
+                            jmespath_type(python::type_name(&other)),
                             &["object"],
                         ));
                     }
@@ -390,7 +378,7 @@ fn run(name: &str, args: Vec<Arg<'_>>) -> EvalResult {
         },
         "to_string" => match next() {
             Value::String(s) => Value::String(s),
-            other => Value::String(compact_json(&other)),
+            other => Value::String(python::dumps(&other, python::COMPACT_SEPARATORS)),
         },
         "type" => Value::String(type_name(&next()).into()),
         other => return Err(format!("Unknown function: {other}()")),
@@ -452,11 +440,11 @@ fn sort_by(items: Vec<Value>, e: &Ast) -> EvalResult {
     let Some(first) = items.first() else {
         return Ok(Value::Array(items));
     };
-    let required = jmespath_type(py_value_type(&eval(e, first)?));
+    let required = jmespath_type(python::type_name(&eval(e, first)?));
     if required != "number" && required != "string" {
         return Err(type_error(
             "sort_by",
-            py_str(first),
+            python::str(first),
             required,
             &["string", "number"],
         ));
@@ -464,9 +452,9 @@ fn sort_by(items: Vec<Value>, e: &Ast) -> EvalResult {
     let mut keyed = Vec::with_capacity(items.len());
     for item in items {
         let k = eval(e, &item)?;
-        let t = jmespath_type(py_value_type(&k));
+        let t = jmespath_type(python::type_name(&k));
         if t != required {
-            return Err(type_error("sort_by", py_str(&k), t, &[required]));
+            return Err(type_error("sort_by", python::str(&k), t, &[required]));
         }
         keyed.push((k, item));
     }
@@ -480,11 +468,11 @@ fn extreme_by(name: &str, items: Vec<Value>, e: &Ast) -> EvalResult {
     let allowed = ["number", "string"];
     let key = |item: &Value| -> EvalResult {
         let k = eval(e, item)?;
-        let t = jmespath_type(py_value_type(&k));
+        let t = jmespath_type(python::type_name(&k));
         if allowed.contains(&t) {
             Ok(k)
         } else {
-            Err(type_error(name, py_str(&k), t, &allowed))
+            Err(type_error(name, python::str(&k), t, &allowed))
         }
     };
     let mut best: Option<(Value, Value)> = None;
@@ -497,8 +485,8 @@ fn extreme_by(name: &str, items: Vec<Value>, e: &Ast) -> EvalResult {
                 let Some(ord) = super::query::compare(&k, bk) else {
                     return Err(format!(
                         "'{op}' not supported between instances of '{}' and '{}'",
-                        py_value_type(&k),
-                        py_value_type(bk)
+                        python::type_name(&k),
+                        python::type_name(bk)
                     ));
                 };
                 (name == "max_by" && ord == Ordering::Greater)
@@ -512,101 +500,10 @@ fn extreme_by(name: &str, items: Vec<Value>, e: &Ast) -> EvalResult {
     Ok(best.map(|(_, v)| v).unwrap_or(Value::Null))
 }
 
-/// Python's `==` (used by `in` on a list): numbers and booleans compare by
-/// value (`True == 1`), containers element by element.
-fn py_eq(a: &Value, b: &Value) -> bool {
-    let as_number = |v: &Value| match v {
-        Value::Number(n) => Some(num(n)),
-        Value::Bool(b) => Some(f64::from(u8::from(*b))),
-        _ => None,
-    };
-    match (a, b) {
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| py_eq(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
-        }
-        _ => match (as_number(a), as_number(b)) {
-            (Some(x), Some(y)) => x == y,
-            _ => equals(a, b),
-        },
-    }
-}
-
-/// Python's `str()` of a JSON value: a string as is, anything else as
-/// `repr()` (`None`, `True`, `1.5`, `['a', 1]`, `{'k': 'v'}`).
-pub(super) fn py_str(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => py_repr(other),
-    }
-}
-
-fn py_repr(v: &Value) -> String {
-    match v {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.to_string(),
-            (_, Some(u)) => u.to_string(),
-            _ => py_float_repr(num(n)),
-        },
-        Value::String(s) => py_repr_str(s),
-        Value::Array(a) => {
-            let items: Vec<String> = a.iter().map(py_repr).collect();
-            format!("[{}]", items.join(", "))
-        }
-        Value::Object(m) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(k, v)| format!("{}: {}", py_repr_str(k), py_repr(v)))
-                .collect();
-            format!("{{{}}}", items.join(", "))
-        }
-    }
-}
-
 /// The list of expected types as Python prints a list of strings.
 fn py_str_list(items: &[&str]) -> String {
-    let items: Vec<String> = items.iter().map(|s| py_repr_str(s)).collect();
+    let items: Vec<String> = items.iter().map(|s| python::str_repr(s)).collect();
     format!("[{}]", items.join(", "))
-}
-
-/// Python's `repr(str)`: single quotes unless the text has a `'` and no
-/// `"`, backslash escapes for the quote, `\`, and control characters.
-fn py_repr_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => {
-                let code = u32::from(c);
-                if code <= 0xff {
-                    out.push_str(&format!("\\x{code:02x}"));
-                } else {
-                    out.push_str(&format!("\\u{code:04x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 #[cfg(test)]

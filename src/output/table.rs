@@ -36,7 +36,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value};
 
-use super::text::{py_repr, scalar_text};
+use crate::python;
 
 /// The width aws assumes when stdout is not a terminal.
 pub const DEFAULT_TERMINAL_WIDTH: usize = 80;
@@ -148,9 +148,9 @@ fn is_falsy(v: &Value) -> bool {
 /// A cell's text: Python's `str()` of the value.
 fn cell(v: &Value) -> String {
     if is_scalar(v) {
-        scalar_text(v)
+        python::str(v)
     } else {
-        py_repr(v)
+        python::repr(v)
     }
 }
 

@@ -21,7 +21,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value};
 
-use super::number::number_string;
+use crate::python;
 
 /// Writes `value` in aws's text format.
 pub fn write_text<W: Write + ?Sized>(out: &mut W, value: &Value) -> io::Result<()> {
@@ -43,7 +43,7 @@ fn format_value(buf: &mut String, value: &Value, name: Option<&str>) {
             if let Some(n) = name {
                 line.push(n.to_uppercase());
             }
-            line.push(scalar_text(scalar));
+            line.push(python::str(scalar));
             push_line(buf, &line);
         }
     }
@@ -70,7 +70,7 @@ fn format_object(buf: &mut String, map: &Map<String, Value>, name: Option<&str>)
         if let Some(n) = name {
             line.push(n.to_uppercase());
         }
-        line.extend(scalars.iter().filter_map(|k| map.get(*k)).map(scalar_text));
+        line.extend(scalars.iter().filter_map(|k| map.get(*k)).map(python::str));
         push_line(buf, &line);
     }
     for key in nested {
@@ -88,7 +88,7 @@ fn format_list(buf: &mut String, items: &[Value], name: Option<&str>) {
     let scalars: Vec<String> = items
         .iter()
         .filter(|v| is_scalar(v))
-        .map(scalar_text)
+        .map(python::str)
         .collect();
     match name {
         Some(n) => {
@@ -132,10 +132,10 @@ fn format_object_list(buf: &mut String, items: &[Value], name: Option<&str>) {
             for col in &columns {
                 line.push(match map.get(*col) {
                     None => String::new(),
-                    Some(v) if is_scalar(v) => scalar_text(v),
+                    Some(v) if is_scalar(v) => python::str(v),
                     // A key that is a scalar in another element: aws prints
                     // Python's repr of the list or object in the cell.
-                    Some(v) => py_repr(v),
+                    Some(v) => python::repr(v),
                 });
             }
             push_line(buf, &line);
@@ -152,96 +152,6 @@ fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     entries
-}
-
-/// A scalar as Python's `str()` prints it.
-pub(crate) fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::Null => "None".to_string(),
-        Value::Bool(true) => "True".to_string(),
-        Value::Bool(false) => "False".to_string(),
-        Value::Number(n) => number_string(n),
-        Value::String(s) => s.clone(),
-        other => py_repr(other),
-    }
-}
-
-/// Python's `repr()` of a value, for the rare cell that holds a list or an
-/// object. Whether a non-ASCII character is printable is approximated (the
-/// common invisible and control characters are escaped, the rest kept).
-pub(crate) fn py_repr(v: &Value) -> String {
-    let mut s = String::new();
-    repr_into(&mut s, v);
-    s
-}
-
-fn repr_into(s: &mut String, v: &Value) {
-    match v {
-        Value::String(text) => repr_str(s, text),
-        Value::Array(items) => {
-            s.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(", ");
-                }
-                repr_into(s, item);
-            }
-            s.push(']');
-        }
-        Value::Object(map) => {
-            s.push('{');
-            for (i, (k, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(", ");
-                }
-                repr_str(s, k);
-                s.push_str(": ");
-                repr_into(s, item);
-            }
-            s.push('}');
-        }
-        scalar => s.push_str(&scalar_text(scalar)),
-    }
-}
-
-fn repr_str(s: &mut String, text: &str) {
-    let quote = if text.contains('\'') && !text.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    s.push(quote);
-    for c in text.chars() {
-        match c {
-            '\\' => s.push_str("\\\\"),
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\t' => s.push_str("\\t"),
-            c if c == quote => {
-                s.push('\\');
-                s.push(c);
-            }
-            c if py_unprintable(c) => {
-                let cp = u32::from(c);
-                if cp < 0x100 {
-                    s.push_str(&format!("\\x{cp:02x}"));
-                } else if cp < 0x10000 {
-                    s.push_str(&format!("\\u{cp:04x}"));
-                } else {
-                    s.push_str(&format!("\\U{cp:08x}"));
-                }
-            }
-            c => s.push(c),
-        }
-    }
-    s.push(quote);
-}
-
-fn py_unprintable(c: char) -> bool {
-    matches!(u32::from(c),
-        0..=0x1f | 0x7f..=0xa0 | 0xad | 0x1680 | 0x2000..=0x200f | 0x2028..=0x202f
-        | 0x205f..=0x2064 | 0x3000 | 0xd800..=0xf8ff | 0xfeff | 0xfff9..=0xfffb
-        | 0xfffe | 0xffff)
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value};
 
-use super::number::{number_string, py_float_repr};
+use crate::python;
 
 /// Writes `value` as `--output yaml` prints a whole (merged) response.
 pub fn write_yaml<W: Write + ?Sized>(out: &mut W, value: &Value) -> io::Result<()> {
@@ -67,7 +67,7 @@ fn json_scalar(v: &Value) -> String {
     match v {
         Value::Null => "null".to_string(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => number_string(n),
+        Value::Number(n) => python::number_str(n),
         Value::String(s) => {
             let mut o = String::with_capacity(s.len() + 2);
             o.push('"');
@@ -222,7 +222,7 @@ impl Emitter {
             Value::Number(n) => {
                 let text = match n.as_f64() {
                     Some(f) if n.is_f64() => float_text(f),
-                    _ => number_string(n),
+                    _ => python::number_str(n),
                 };
                 self.emit_scalar(&text, true, ctx);
             }
@@ -438,7 +438,7 @@ fn float_text(f: f64) -> String {
     } else if f.is_infinite() {
         if f > 0.0 { ".inf" } else { "-.inf" }.to_string()
     } else {
-        py_float_repr(f)
+        python::float_repr(f)
     }
 }
 

@@ -196,19 +196,11 @@ pub fn build_input(call: &OperationCall, binary: BinaryFormat) -> Result<Value, 
     } else {
         yaml_input::load(&text).ok_or_else(|| param_error(name, "Invalid YAML received."))?
     };
-    let type_name = match &loaded {
-        Value::Object(_) => "",
-        Value::Null => "NoneType",
-        Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_f64() => "float",
-        Value::Number(_) => "int",
-        Value::String(_) => "str",
-        Value::Array(_) => "list",
-    };
+    let class = crate::python::class_name(&loaded);
     let Value::Object(loaded) = encode_blobs(service, input_shape, loaded, binary) else {
         return Err(param_error(
             &format!("--{name}"),
-            format!("Invalid type: expecting map, received <class '{type_name}'>"),
+            format!("Invalid type: expecting map, received {class}"),
         ));
     };
     for (k, v) in loaded {
@@ -368,22 +360,24 @@ fn element_value(
         ShapeKind::String { .. } | ShapeKind::Timestamp => Ok(Value::String(text.into_text())),
         ShapeKind::Integer { .. } | ShapeKind::Long { .. } => {
             let s = text.into_text();
-            shorthand::py_int(&s).map(Value::from).ok_or_else(|| {
-                ElementError::Coerce(format!(
-                    "invalid literal for int() with base 10: {}",
-                    shorthand::py_str_repr(&s)
-                ))
-            })
+            crate::python::int_from_str(&s)
+                .map(Value::from)
+                .ok_or_else(|| {
+                    ElementError::Coerce(format!(
+                        "invalid literal for int() with base 10: {}",
+                        crate::python::str_repr(&s)
+                    ))
+                })
         }
         ShapeKind::Float { .. } | ShapeKind::Double { .. } => {
             let s = text.into_text();
-            shorthand::py_float(&s)
+            crate::python::float_from_str(&s)
                 .and_then(serde_json::Number::from_f64)
                 .map(Value::Number)
                 .ok_or_else(|| {
                     ElementError::Coerce(format!(
                         "could not convert string to float: {}",
-                        shorthand::py_str_repr(&s)
+                        crate::python::str_repr(&s)
                     ))
                 })
         }

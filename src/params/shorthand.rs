@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use super::paramfile::{self, ArgText};
 use crate::model::{Service, ShapeId, ShapeKind};
+use crate::python::{self, PyType};
 
 /// A shorthand value before the model gives it types.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,11 +59,6 @@ fn is_py_ascii_ws(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
 }
 
-/// Python's `str.isspace()` (used by `\s` in patterns and by `rstrip()`).
-fn is_py_space(c: char) -> bool {
-    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
-}
-
 /// The characters a value may start with (`_START_WORD`).
 fn is_start_char(c: char) -> bool {
     let u = c as u32;
@@ -78,7 +74,7 @@ fn is_start_char(c: char) -> bool {
 /// The characters after the first one of a value (`_FIRST_FOLLOW_CHARS`).
 fn is_first_follow(c: char) -> bool {
     let u = c as u32;
-    is_py_space(c)
+    python::is_space(c)
         || u == 0x21
         || (0x23..=0x26).contains(&u)
         || (0x28..=0x2b).contains(&u)
@@ -90,7 +86,7 @@ fn is_first_follow(c: char) -> bool {
 /// The characters after the first one of a later csv item (`_SECOND_FOLLOW_CHARS`).
 fn is_second_follow(c: char) -> bool {
     let u = c as u32;
-    is_py_space(c)
+    python::is_space(c)
         || u == 0x21
         || (0x23..=0x26).contains(&u)
         || (0x28..=0x2b).contains(&u)
@@ -313,7 +309,7 @@ impl Parser {
         let raw = self.take(n);
         let processed = raw
             .replace("\\,", ",")
-            .trim_end_matches(is_py_space)
+            .trim_end_matches(python::is_space)
             .to_string();
         Some(self.maybe_file(processed))
     }
@@ -456,71 +452,6 @@ impl Parser {
     }
 }
 
-/// Python's `int(str)`: surrounding whitespace, a sign, digits with single
-/// `_` between them.
-pub fn py_int(s: &str) -> Option<i64> {
-    let t = s.trim_matches(is_py_space);
-    let (neg, digits) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    if digits.is_empty()
-        || digits.starts_with('_')
-        || digits.ends_with('_')
-        || digits.contains("__")
-        || !digits.chars().all(|c| c.is_ascii_digit() || c == '_')
-    {
-        return None;
-    }
-    let clean: String = digits.chars().filter(|&c| c != '_').collect();
-    let n: i64 = clean.parse().ok()?;
-    Some(if neg { -n } else { n })
-}
-
-/// Python's `float(str)` for finite values.
-pub fn py_float(s: &str) -> Option<f64> {
-    let t = s.trim_matches(is_py_space);
-    if t.is_empty() || t.contains("__") || t.starts_with('_') || t.ends_with('_') {
-        return None;
-    }
-    let lower = t.to_ascii_lowercase();
-    if lower.contains("inf") || lower.contains("nan") {
-        return None;
-    }
-    let clean: String = t.chars().filter(|&c| c != '_').collect();
-    clean.parse::<f64>().ok().filter(|f| f.is_finite())
-}
-
-/// Python's `repr()` of a string: single quotes unless the text holds `'`
-/// and no `"`.
-pub fn py_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
 /// Turns a parsed shorthand value into the JSON value of `shape`, the way
 /// awscli's `BackCompatVisitor` adjusts it: a non-list where the model has a
 /// list becomes a one-element list, integers/floats are converted (failure
@@ -567,30 +498,30 @@ pub fn to_json(
             Ok(Value::Array(vec![raw(v)]))
         }
         (ShapeKind::Integer { .. } | ShapeKind::Long { .. }, v) => match v {
-            SValue::Str(s) => py_int(&s).map(Value::from).ok_or_else(|| {
+            SValue::Str(s) => python::int_from_str(&s).map(Value::from).ok_or_else(|| {
                 CoerceError(format!(
                     "invalid literal for int() with base 10: {}",
-                    py_str_repr(&s)
+                    python::str_repr(&s)
                 ))
             }),
             other => Err(CoerceError(format!(
                 "int() argument must be a string, a bytes-like object or a real number, not '{}'",
-                py_type_name(&other)
+                py_type(&other).name()
             ))),
         },
         (ShapeKind::Float { .. } | ShapeKind::Double { .. }, v) => match v {
-            SValue::Str(s) => py_float(&s)
+            SValue::Str(s) => python::float_from_str(&s)
                 .and_then(serde_json::Number::from_f64)
                 .map(Value::Number)
                 .ok_or_else(|| {
                     CoerceError(format!(
                         "could not convert string to float: {}",
-                        py_str_repr(&s)
+                        python::str_repr(&s)
                     ))
                 }),
             other => Err(CoerceError(format!(
                 "float() argument must be a string or a real number, not '{}'",
-                py_type_name(&other)
+                py_type(&other).name()
             ))),
         },
         (ShapeKind::Boolean, SValue::Str(s)) => Ok(match s.to_lowercase().as_str() {
@@ -614,12 +545,13 @@ pub fn to_json(
     }
 }
 
-fn py_type_name(v: &SValue) -> &'static str {
+/// The Python type of what the shorthand parser built.
+fn py_type(v: &SValue) -> PyType {
     match v {
-        SValue::Str(_) => "str",
-        SValue::Bytes(_) => "bytes",
-        SValue::List(_) => "list",
-        SValue::Map(_) => "dict",
+        SValue::Str(_) => PyType::Str,
+        SValue::Bytes(_) => PyType::Bytes,
+        SValue::List(_) => PyType::List,
+        SValue::Map(_) => PyType::Dict,
     }
 }
 
@@ -883,25 +815,5 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n")
         );
-    }
-
-    #[test]
-    fn python_number_parsing() {
-        assert_eq!(py_int(" 42 "), Some(42));
-        assert_eq!(py_int("+1_000"), Some(1000));
-        assert_eq!(py_int("-3"), Some(-3));
-        assert_eq!(py_int("1__0"), None);
-        assert_eq!(py_int("abc"), None);
-        assert_eq!(py_int(""), None);
-        assert_eq!(py_float("1.5"), Some(1.5));
-        assert_eq!(py_float("1e3"), Some(1000.0));
-        assert_eq!(py_float("nan"), None);
-    }
-
-    #[test]
-    fn python_repr_of_strings() {
-        assert_eq!(py_str_repr("abc"), "'abc'");
-        assert_eq!(py_str_repr("a'b"), "\"a'b\"");
-        assert_eq!(py_str_repr("a'b\""), "'a\\'b\"'");
     }
 }

@@ -11,10 +11,9 @@
 
 use serde_json::Value;
 
-use super::shorthand::py_str_repr;
 use crate::error::Error;
 use crate::model::{Bounds, Service, ShapeId, ShapeKind};
-use crate::output::number::py_float_repr;
+use crate::python;
 
 /// Checks `doc` against the operation input shape `shape`.
 pub fn validate(service: &Service, shape: ShapeId, doc: &Value) -> Result<(), Error> {
@@ -44,57 +43,6 @@ fn display_name(name: &str) -> &str {
     }
 }
 
-/// Python's `str()` of a JSON value.
-pub fn py_str(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => py_repr(other),
-    }
-}
-
-/// Python's `repr()` of a JSON value as `json.loads` would build it.
-pub fn py_repr(v: &Value) -> String {
-    match v {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(n) => py_number(n),
-        Value::String(s) => py_str_repr(s),
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(py_repr).collect::<Vec<_>>().join(", ")
-        ),
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("{}: {}", py_str_repr(k), py_repr(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-fn py_number(n: &serde_json::Number) -> String {
-    if n.is_f64() {
-        py_float_repr(n.as_f64().unwrap_or(0.0))
-    } else {
-        n.to_string()
-    }
-}
-
-/// Python's `type()` of a JSON value.
-fn py_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "<class 'NoneType'>",
-        Value::Bool(_) => "<class 'bool'>",
-        Value::Number(n) if n.is_f64() => "<class 'float'>",
-        Value::Number(_) => "<class 'int'>",
-        Value::String(_) => "<class 'str'>",
-        Value::Array(_) => "<class 'list'>",
-        Value::Object(_) => "<class 'dict'>",
-    }
-}
-
 /// Python's `isinstance(v, int)` (booleans are ints in Python).
 fn is_int(v: &Value) -> bool {
     matches!(v, Value::Bool(_)) || matches!(v, Value::Number(n) if !n.is_f64())
@@ -113,8 +61,8 @@ impl Validator<'_> {
         self.errors.push(format!(
             "Invalid type for parameter {}, value: {}, type: {}, valid types: {valid}",
             display_name(name),
-            py_str(param),
-            py_type(param)
+            python::str(param),
+            python::class_name(param)
         ));
     }
 
@@ -253,7 +201,7 @@ impl Validator<'_> {
             self.errors.push(format!(
                 "Invalid value for parameter {}, value: {}, valid min value: {min}",
                 display_name(name),
-                py_str(param)
+                python::str(param)
             ));
         }
     }
@@ -389,14 +337,5 @@ mod tests {
             ),
             "{lines:?}"
         );
-    }
-
-    #[test]
-    fn python_reprs() {
-        assert_eq!(
-            py_repr(&json!({"a": [1, 2.5, true, null, "x"]})),
-            "{'a': [1, 2.5, True, None, 'x']}"
-        );
-        assert_eq!(py_str(&json!("plain")), "plain");
     }
 }

@@ -144,14 +144,14 @@ fn scalar_json(s: &Scalar) -> Value {
         Scalar::Integer(i) => Value::from(*i),
         Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner())
             .map(Value::Number)
-            .unwrap_or_else(|| Value::String(crate::output::number::py_float_repr(f.into_inner()))),
+            .unwrap_or_else(|| Value::String(crate::python::float_repr(f.into_inner()))),
         Scalar::String(t) => Value::String(t.to_string()),
     }
 }
 
 /// A mapping key as the member name it is compared with (Python's `str()`).
 fn key_text(k: &Value) -> String {
-    crate::params::validate::py_str(k)
+    crate::python::str(k)
 }
 
 #[cfg(test)]

@@ -37,8 +37,8 @@ impl InputError {
     fn type_error(v: &Value, valid: &str) -> Self {
         InputError::new(format!(
             "value: {}, type: {}, valid types: {valid}",
-            short(v),
-            type_name(v)
+            crate::python::str(v),
+            crate::python::class_name(v)
         ))
     }
 }
@@ -86,28 +86,6 @@ impl<T> At<T> for Result<T, InputError> {
             };
             e
         })
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "<class 'NoneType'>",
-        Value::Bool(_) => "<class 'bool'>",
-        Value::Number(n) if n.is_f64() => "<class 'float'>",
-        Value::Number(_) => "<class 'int'>",
-        Value::String(_) => "<class 'str'>",
-        Value::Array(_) => "<class 'list'>",
-        Value::Object(_) => "<class 'dict'>",
-    }
-}
-
-fn short(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        other => other.to_string(),
     }
 }
 

@@ -488,3 +488,43 @@ fn output_skeletons_and_validation_match_aws_v1_for_every_operation() {
     assert!(compared >= 75, "only {compared} compared");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Python's text inside parameter errors (`repr` of strings with quotes,
+/// backslashes and non-printable characters, `str` of lists and dicts,
+/// `True`/`None`, float repr, `int()`'s rules) against a live aws v1 run:
+/// the same botocore and awscli code as v2.
+#[test]
+fn python_text_in_parameter_errors_matches_aws_v1() {
+    let aws = require_aws_v1!();
+    let server = capture();
+    let url = server.url();
+    let cases: &[&[&str]] = &[
+        &["--max-results", "1_.5"],
+        &["--max-results", "x\u{200b}\u{85}"],
+        &["--max-results", "\\x\u{3000}y'"],
+        &["--max-results", "a'b\"\u{e0041}\u{f0000}"],
+        &[
+            "--cli-input-json",
+            r#"{"repositoryNames": "a\\b", "maxResults": [true, null, {"k\u00ad": -0.0, "\ue000": 1.5e300}]}"#,
+        ],
+        &[
+            "--cli-input-json",
+            r#"{"repositoryNames": [["a\u200bb\u00a0c\u2066", 1e16, 1e-05, 100.0, "it's", "q\"'", "\t\u0000\u007f"]]}"#,
+        ],
+    ];
+    for case in cases {
+        let mut args = vec!["ecr", "describe-repositories", "--endpoint-url", &url];
+        args.extend_from_slice(case);
+        let v1 = aws.run(&args);
+        let ours = Run::rcr().args(&args).run();
+        let v1_message = v1.stderr_str().trim().to_string();
+        assert!(!v1_message.is_empty(), "{case:?}: aws v1 {v1}");
+        assert_eq!(ours.exit_code(), 252, "{case:?}: {ours}");
+        assert_eq!(
+            ours.stderr_str(),
+            format!("\nrcr: [ERROR]: An error occurred (ParamValidation): {v1_message}\n"),
+            "{case:?}"
+        );
+    }
+    assert!(take(&server).is_empty(), "nothing is sent");
+}
