@@ -132,9 +132,31 @@ pub fn number_string(n: &Number) -> String {
     }
 }
 
+/// Appends the Python `str()` of a JSON number to `buf` (see
+/// [`number_string`]); integers, by far the most common, without a
+/// temporary string.
+pub fn push_number(buf: &mut String, n: &Number) {
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = if let Some(i) = n.as_i64() {
+        write!(buf, "{i}")
+    } else if let Some(u) = n.as_u64() {
+        write!(buf, "{u}")
+    } else {
+        buf.push_str(&py_float_repr(n.as_f64().unwrap_or(f64::NAN)));
+        Ok(())
+    };
+}
+
 /// Writes a JSON number as Python prints it (see [`number_string`]).
 pub fn write_number<W: Write + ?Sized>(out: &mut W, n: &Number) -> io::Result<()> {
-    out.write_all(number_string(n).as_bytes())
+    if let Some(i) = n.as_i64() {
+        write!(out, "{i}")
+    } else if let Some(u) = n.as_u64() {
+        write!(out, "{u}")
+    } else {
+        out.write_all(py_float_repr(n.as_f64().unwrap_or(f64::NAN)).as_bytes())
+    }
 }
 
 #[cfg(test)]
