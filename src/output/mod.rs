@@ -149,7 +149,9 @@ impl<W: Write> Output<W> {
                     // (A key inside or around another result key is copied,
                     // so that the other one is still found whole.)
                     let nested = |inner: &str, outer: &str| {
-                        inner.strip_prefix(outer).is_some_and(|r| r.starts_with('.'))
+                        inner
+                            .strip_prefix(outer)
+                            .is_some_and(|r| r.starts_with('.'))
                     };
                     let overlaps = paginator
                         .result_keys

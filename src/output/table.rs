@@ -257,7 +257,12 @@ impl<'a, F: FnMut(Section<'a>) -> io::Result<()>> Table<'a, F> {
 
     /// Adds the sections for `value`; false when it is empty (prints
     /// nothing).
-    fn build(&mut self, title: Option<&'a str>, value: &'a Value, indent: usize) -> io::Result<bool> {
+    fn build(
+        &mut self,
+        title: Option<&'a str>,
+        value: &'a Value,
+        indent: usize,
+    ) -> io::Result<bool> {
         if is_falsy(value) {
             return Ok(false);
         }
@@ -361,7 +366,11 @@ impl<'a, F: FnMut(Section<'a>) -> io::Result<()>> Table<'a, F> {
                     }
                 }
             }
-            self.add_row(row.iter().map(|v| v.map(cell).unwrap_or_default()).collect())?;
+            self.add_row(
+                row.iter()
+                    .map(|v| v.map(cell).unwrap_or_default())
+                    .collect(),
+            )?;
             for (&key, &v) in nested.iter().zip(&below) {
                 if let Some(v) = v {
                     self.build(Some(key), v, indent + 1)?;
