@@ -212,8 +212,10 @@ fn cell(v: &Value) -> Cell<'_> {
 
 /// The entries of `map` sorted by key (code point order; keys are unique),
 /// split into those holding scalars and the rest.
-fn sorted_split(map: &Map<String, Value>) -> (Vec<(&str, &Value)>, Vec<(&str, &Value)>) {
-    let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+type Entries<'a> = Vec<(&'a str, &'a Value)>;
+
+fn sorted_split(map: &Map<String, Value>) -> (Entries<'_>, Entries<'_>) {
+    let mut entries: Entries<'_> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
     entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
     entries.into_iter().partition(|(_, v)| is_scalar(v))
 }
@@ -306,7 +308,7 @@ impl<'a, F: FnMut(Section<'a>) -> io::Result<()>> Table<'a, F> {
     fn build_object(&mut self, map: &'a Map<String, Value>, indent: usize) -> io::Result<()> {
         let (scalars, nested) = sorted_split(map);
         if let [(only, v)] = scalars.as_slice() {
-            self.add_row(vec![Cow::Borrowed(*only), cell(*v)])?;
+            self.add_row(vec![Cow::Borrowed(*only), cell(v)])?;
         } else if !scalars.is_empty() {
             self.add_headers(scalars.iter().map(|(k, _)| Cow::Borrowed(*k)).collect())?;
             self.add_row(scalars.iter().map(|&(_, v)| cell(v)).collect())?;

@@ -218,7 +218,7 @@ fn iso8601_micros(secs: i64, micros: u32, zone: &jiff::tz::TimeZone) -> Option<S
     let sign = if offset < 0 { '-' } else { '+' };
     let abs = offset.unsigned_abs();
     let _ = write!(s, "{sign}{:02}:{:02}", abs / 3600, (abs % 3600) / 60);
-    if abs % 60 != 0 {
+    if !abs.is_multiple_of(60) {
         let _ = write!(s, ":{:02}", abs % 60);
     }
     Some(s)
