@@ -172,7 +172,7 @@ def ratio(a, b):
     return f"{r:.3f} (1/{1 / r:.0f})" if 0 < r < 0.5 else f"{r:.2f}"
 
 
-# (case ids, check, description): the targets of issue 7.
+# (case ids, check, description): the targets of issues 7 and 12.
 def targets(res):
     checks = []
 
@@ -198,6 +198,16 @@ def targets(res):
                            f"{rcr['cpu'] / aws['cpu']:.3f}"))
         if rcr:
             checks.append((f"case {case}: rcr peak RSS < 64 MiB", rcr["rss"] < 64, f"{rcr['rss']:.1f} MiB"))
+    # Issue 12: CPU at most 1/15 of aws v1's in json, text and table; peak
+    # RSS at most 32 MiB in json and text, 48 MiB in table.
+    for case, rss_max in (("4j", 32), ("4js", 32), ("4x", 32), ("4t", 48)):
+        rcr, aws = get(case, "rcr"), get(case, "aws")
+        if rcr and aws:
+            checks.append((f"case {case}: rcr CPU <= 1/15 of aws v1 (issue 12)", rcr["cpu"] <= aws["cpu"] / 15,
+                           f"{rcr['cpu'] / aws['cpu']:.3f}"))
+        if rcr:
+            checks.append((f"case {case}: rcr peak RSS <= {rss_max} MiB (issue 12)", rcr["rss"] <= rss_max,
+                           f"{rcr['rss']:.1f} MiB"))
     # Issue 14: `rcr image ls --limit 20` costs at most rcr's describe-images
     # over the same images (CPU), and holds less (peak RSS).
     ls, di = get("5l", "rcr"), get("4js", "rcr")
@@ -208,6 +218,10 @@ def targets(res):
         # hold; within 1 MiB is the same memory (run-to-run noise is ~0.3 MiB).
         checks.append(("case 5l: rcr image ls --limit 20 peak RSS within 1 MiB of rcr describe-images (4js)",
                        ls["rss"] <= di["rss"] + 1, f"{ls['rss']:.1f} MiB vs {di['rss']:.1f} MiB"))
+    lm, dm = get("5lm", "rcr"), get("4j", "rcr")
+    if lm and dm:
+        checks.append(("case 5lm: rcr image ls --limit 20 peak RSS < rcr describe-images (4j, moto)",
+                       lm["rss"] < dm["rss"], f"{lm['rss']:.1f} MiB vs {dm['rss']:.1f} MiB"))
     return checks
 
 
@@ -269,7 +283,7 @@ def report(results_dir, out_md):
             "",
             *lines,
             "",
-            "Targets (issues 7 and 14):",
+            "Targets (issues 7, 12 and 14):",
             "",
             *[f"- {'PASS' if ok else 'FAIL'}: {name} ({value})" for name, ok, value in checks],
             "",

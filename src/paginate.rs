@@ -33,6 +33,12 @@ pub fn search<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     (!cur.is_null()).then_some(cur)
 }
 
+/// Takes the value at a dotted path out of `v` (leaving null there), as
+/// [`search`] would find it.
+pub fn take(v: &mut Value, path: &str) -> Option<Value> {
+    search_mut(v, path).map(Value::take)
+}
+
 fn search_mut<'a>(v: &'a mut Value, path: &str) -> Option<&'a mut Value> {
     let mut cur = v;
     for key in path.split('.') {

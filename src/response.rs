@@ -215,6 +215,10 @@ impl<'de> Visitor<'de> for ShapeVisitor<'_> {
                 while let Some(v) = seq.next_element_seed(item)? {
                     items.push(v);
                 }
+                // A list's capacity at least doubles as it grows (to 4 at the
+                // first item): exact, the one-tag lists of a 10,000-image
+                // listing take 2 MB less.
+                items.shrink_to_fit();
                 items
             }
             ShapeKind::Structure { .. } | ShapeKind::Map { .. } => {

@@ -194,20 +194,25 @@ fn iso8601_micros(secs: i64, micros: u32, zone: &jiff::tz::TimeZone) -> Option<S
         return None;
     }
     let second_of_day = local.rem_euclid(86_400);
-    let mut s = format!(
+    // One buffer for the whole text (a large listing has a timestamp per
+    // item); writing to a String cannot fail.
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(32);
+    let _ = write!(
+        s,
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
         second_of_day / 3600,
         (second_of_day % 3600) / 60,
         second_of_day % 60
     );
     if micros != 0 {
-        s.push_str(&format!(".{micros:06}"));
+        let _ = write!(s, ".{micros:06}");
     }
     let sign = if offset < 0 { '-' } else { '+' };
     let abs = offset.unsigned_abs();
-    s.push_str(&format!("{sign}{:02}:{:02}", abs / 3600, (abs % 3600) / 60));
+    let _ = write!(s, "{sign}{:02}:{:02}", abs / 3600, (abs % 3600) / 60);
     if !abs.is_multiple_of(60) {
-        s.push_str(&format!(":{:02}", abs % 60));
+        let _ = write!(s, ":{:02}", abs % 60);
     }
     Some(s)
 }

@@ -10,94 +10,125 @@ use serde_json::Value;
 
 use super::number::write_number;
 
+/// The text is gathered in a buffer handed to the writer whenever it holds
+/// this much: one call per 64 KiB rather than one per token.
+const FLUSH_AT: usize = 64 * 1024;
+
 /// Writes `value` and a final newline.
 pub fn write_json(out: &mut dyn Write, value: &Value) -> io::Result<()> {
-    write_value(out, value, 0)?;
-    out.write_all(b"\n")
+    let mut json = Json {
+        buf: Vec::with_capacity(FLUSH_AT + 1024),
+        out,
+    };
+    json.value(value, 0)?;
+    json.buf.push(b'\n');
+    json.flush()
 }
 
-fn indent(out: &mut dyn Write, level: usize) -> io::Result<()> {
-    const SPACES: &[u8] = &[b' '; 64];
-    let mut n = level * 4;
-    while n > 0 {
-        let k = n.min(SPACES.len());
-        out.write_all(&SPACES[..k])?;
-        n -= k;
+struct Json<'a> {
+    buf: Vec<u8>,
+    out: &'a mut dyn Write,
+}
+
+impl Json<'_> {
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        Ok(())
     }
-    Ok(())
-}
 
-fn write_value(out: &mut dyn Write, value: &Value, level: usize) -> io::Result<()> {
-    match value {
-        Value::Null => out.write_all(b"null"),
-        Value::Bool(true) => out.write_all(b"true"),
-        Value::Bool(false) => out.write_all(b"false"),
-        Value::Number(n) => write_number(out, n),
-        Value::String(s) => write_string(out, s),
-        Value::Array(items) => {
-            if items.is_empty() {
-                return out.write_all(b"[]");
-            }
-            out.write_all(b"[\n")?;
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.write_all(b",\n")?;
-                }
-                indent(out, level + 1)?;
-                write_value(out, item, level + 1)?;
-            }
-            out.write_all(b"\n")?;
-            indent(out, level)?;
-            out.write_all(b"]")
+    fn maybe_flush(&mut self) -> io::Result<()> {
+        if self.buf.len() >= FLUSH_AT {
+            self.flush()?;
         }
-        Value::Object(map) => {
-            if map.is_empty() {
-                return out.write_all(b"{}");
-            }
-            out.write_all(b"{\n")?;
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.write_all(b",\n")?;
+        Ok(())
+    }
+
+    fn indent(&mut self, level: usize) {
+        self.buf.resize(self.buf.len() + level * 4, b' ');
+    }
+
+    fn value(&mut self, value: &Value, level: usize) -> io::Result<()> {
+        match value {
+            Value::Null => self.buf.extend_from_slice(b"null"),
+            Value::Bool(true) => self.buf.extend_from_slice(b"true"),
+            Value::Bool(false) => self.buf.extend_from_slice(b"false"),
+            // Writing to a Vec cannot fail.
+            Value::Number(n) => write_number(&mut self.buf, n)?,
+            Value::String(s) => push_string(&mut self.buf, s),
+            Value::Array(items) => {
+                if items.is_empty() {
+                    self.buf.extend_from_slice(b"[]");
+                    return Ok(());
                 }
-                indent(out, level + 1)?;
-                write_string(out, k)?;
-                out.write_all(b": ")?;
-                write_value(out, v, level + 1)?;
+                self.buf.extend_from_slice(b"[\n");
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.buf.extend_from_slice(b",\n");
+                    }
+                    self.indent(level + 1);
+                    self.value(item, level + 1)?;
+                    self.maybe_flush()?;
+                }
+                self.buf.push(b'\n');
+                self.indent(level);
+                self.buf.push(b']');
             }
-            out.write_all(b"\n")?;
-            indent(out, level)?;
-            out.write_all(b"}")
+            Value::Object(map) => {
+                if map.is_empty() {
+                    self.buf.extend_from_slice(b"{}");
+                    return Ok(());
+                }
+                self.buf.extend_from_slice(b"{\n");
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        self.buf.extend_from_slice(b",\n");
+                    }
+                    self.indent(level + 1);
+                    push_string(&mut self.buf, k);
+                    self.buf.extend_from_slice(b": ");
+                    self.value(v, level + 1)?;
+                    self.maybe_flush()?;
+                }
+                self.buf.push(b'\n');
+                self.indent(level);
+                self.buf.push(b'}');
+            }
         }
+        Ok(())
     }
 }
 
-pub fn write_string(out: &mut dyn Write, s: &str) -> io::Result<()> {
-    out.write_all(b"\"")?;
+/// Appends `s` as a JSON string: only `"`, `\` and control characters are
+/// escaped, as Python's `json.dumps(ensure_ascii=False)` does.
+fn push_string(buf: &mut Vec<u8>, s: &str) {
+    buf.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let escape: Option<&[u8]> = match b {
-            b'"' => Some(b"\\\""),
-            b'\\' => Some(b"\\\\"),
-            b'\n' => Some(b"\\n"),
-            b'\r' => Some(b"\\r"),
-            b'\t' => Some(b"\\t"),
-            0x08 => Some(b"\\b"),
-            0x0c => Some(b"\\f"),
-            _ => None,
-        };
-        if let Some(esc) = escape {
-            out.write_all(&bytes[start..i])?;
-            out.write_all(esc)?;
-            start = i + 1;
-        } else if b < 0x20 {
-            out.write_all(&bytes[start..i])?;
-            write!(out, "\\u{:04x}", b)?;
-            start = i + 1;
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
         }
+        buf.extend_from_slice(&bytes[start..i]);
+        match b {
+            b'"' => buf.extend_from_slice(b"\\\""),
+            b'\\' => buf.extend_from_slice(b"\\\\"),
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            0x08 => buf.extend_from_slice(b"\\b"),
+            0x0c => buf.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                buf.extend_from_slice(b"\\u00");
+                buf.push(HEX[usize::from(b >> 4)]);
+                buf.push(HEX[usize::from(b & 0xf)]);
+            }
+        }
+        start = i + 1;
     }
-    out.write_all(&bytes[start..])?;
-    out.write_all(b"\"")
+    buf.extend_from_slice(&bytes[start..]);
+    buf.push(b'"');
 }
 
 #[cfg(test)]

@@ -168,9 +168,27 @@ impl<W: Write> Output<W> {
                 } else {
                     Value::Object(Map::new())
                 };
+                let mut page = page;
                 for key in paginator.result_keys {
-                    let v = paginate::search(&page, key).cloned().unwrap_or(Value::Null);
-                    paginate::set_path(&mut current, key, v);
+                    // Moved out of the page, not copied: the page is ours,
+                    // and a result list can be most of the process's memory.
+                    // (A key inside or around another result key is copied,
+                    // so that the other one is still found whole.)
+                    let nested = |inner: &str, outer: &str| {
+                        inner
+                            .strip_prefix(outer)
+                            .is_some_and(|r| r.starts_with('.'))
+                    };
+                    let overlaps = paginator
+                        .result_keys
+                        .iter()
+                        .any(|other| nested(key, other) || nested(other, key));
+                    let v = if overlaps {
+                        paginate::search(&page, key).cloned()
+                    } else {
+                        paginate::take(&mut page, key)
+                    };
+                    paginate::set_path(&mut current, key, v.unwrap_or(Value::Null));
                 }
                 let queried = self.apply_query(&current)?;
                 let value = queried.as_ref().unwrap_or(&current);

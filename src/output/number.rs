@@ -8,9 +8,16 @@ use std::io::{self, Write};
 
 use serde_json::Number;
 
-/// Writes a JSON number as Python prints it.
+/// Writes a JSON number as Python prints it: integers without a temporary
+/// string, floats as [`crate::python::float_repr`].
 pub fn write_number<W: Write + ?Sized>(out: &mut W, n: &Number) -> io::Result<()> {
-    out.write_all(crate::python::number_str(n).as_bytes())
+    if let Some(i) = n.as_i64() {
+        write!(out, "{i}")
+    } else if let Some(u) = n.as_u64() {
+        write!(out, "{u}")
+    } else {
+        out.write_all(crate::python::float_repr(n.as_f64().unwrap_or(f64::NAN)).as_bytes())
+    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@
 //!
 //! An empty result (`null`, `false`, `0`, `""`, `[]`, `{}`) prints nothing.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde_json::{Map, Value};
@@ -40,6 +41,9 @@ use crate::python;
 
 /// The width aws assumes when stdout is not a terminal.
 pub const DEFAULT_TERMINAL_WIDTH: usize = 80;
+
+/// Rendered lines are handed to the writer whenever this much is pending.
+const FLUSH_AT: usize = 64 * 1024;
 
 /// Writes `value` as aws's table titled `title` (the operation name, e.g.
 /// `DescribeImages`), laid out for output that is not a terminal.
@@ -53,30 +57,79 @@ pub fn write_table<W: Write + ?Sized>(out: &mut W, title: &str, value: &Value) -
 ///
 /// Fails with [`io::ErrorKind::InvalidData`] where aws fails too: list rows
 /// of different lengths (`[["a","b"],["c"]]`), with aws's message.
+///
+/// The sections are built twice, one at a time, instead of all held at
+/// once: a first pass measures them (the table's width, as laid out and
+/// with single-row sections turned vertical), a second renders each with
+/// the width the first found. Memory stays that of the largest section.
 pub fn write_table_with_width<W: Write + ?Sized>(
     out: &mut W,
     title: &str,
     value: &Value,
     terminal_width: usize,
 ) -> io::Result<()> {
-    let mut table = Table::default();
-    if !table.build(Some(title), value, 0)? {
+    let mut natural = 0;
+    let mut vertical = 0;
+    let built = build_sections(title, value, |mut s| {
+        natural = natural.max(s.natural_width());
+        s.convert_to_vertical();
+        vertical = vertical.max(s.natural_width());
+        Ok(())
+    })?;
+    if !built {
         return Ok(());
     }
-    out.write_all(table.render(terminal_width).as_bytes())
+    let convert = natural > terminal_width;
+    let width = if convert { vertical } else { natural };
+    let mut buf = String::with_capacity(FLUSH_AT + 4096);
+    push_repeated(&mut buf, '-', width);
+    buf.push('\n');
+    build_sections(title, value, |mut s| {
+        if convert {
+            s.convert_to_vertical();
+        }
+        render_section(&mut buf, &s, width);
+        if buf.len() >= FLUSH_AT {
+            out.write_all(buf.as_bytes())?;
+            buf.clear();
+        }
+        Ok(())
+    })?;
+    out.write_all(buf.as_bytes())
 }
 
+/// Builds the sections of `value` and hands each, once complete, to
+/// `each`; false when the value is empty (prints nothing).
+fn build_sections<'a>(
+    title: &'a str,
+    value: &'a Value,
+    each: impl FnMut(Section<'a>) -> io::Result<()>,
+) -> io::Result<bool> {
+    let mut table = Table {
+        current: None,
+        each,
+    };
+    if !table.build(Some(title), value, 0)? {
+        return Ok(false);
+    }
+    table.finish_section()?;
+    Ok(true)
+}
+
+/// A cell's text: borrowed from the response where it is a string.
+type Cell<'a> = Cow<'a, str>;
+
 #[derive(Default)]
-struct Section {
-    title: Option<String>,
+struct Section<'a> {
+    title: Option<&'a str>,
     indent: usize,
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
+    headers: Vec<Cell<'a>>,
+    rows: Vec<Vec<Cell<'a>>>,
     /// Set by the first header row or row: later ones must match it.
     columns: Option<usize>,
 }
 
-impl Section {
+impl Section<'_> {
     fn set_columns(&mut self, n: usize) -> io::Result<()> {
         match self.columns {
             Some(c) if c != n => Err(io::Error::new(
@@ -102,7 +155,7 @@ impl Section {
     }
 
     fn natural_width(&self) -> usize {
-        let title = self.title.as_deref().map_or(0, display_width);
+        let title = self.title.map_or(0, display_width);
         let columns: usize = self.natural_column_widths().iter().sum();
         title.max(columns) + 2 + 2 * self.indent
     }
@@ -124,9 +177,12 @@ impl Section {
     }
 }
 
-#[derive(Default)]
-struct Table {
-    sections: Vec<Section>,
+/// The section being built, and where the finished ones go. Rows and
+/// headers always go to the last section opened, so a section is complete
+/// as soon as the next one opens.
+struct Table<'a, F: FnMut(Section<'a>) -> io::Result<()>> {
+    current: Option<Section<'a>>,
+    each: F,
 }
 
 fn is_scalar(v: &Value) -> bool {
@@ -146,34 +202,45 @@ fn is_falsy(v: &Value) -> bool {
 }
 
 /// A cell's text: Python's `str()` of the value.
-fn cell(v: &Value) -> String {
-    if is_scalar(v) {
-        python::str(v)
-    } else {
-        python::repr(v)
+fn cell(v: &Value) -> Cell<'_> {
+    match v {
+        Value::String(s) => Cow::Borrowed(s),
+        v if is_scalar(v) => Cow::Owned(python::str(v)),
+        v => Cow::Owned(python::repr(v)),
     }
 }
 
-fn sorted_split(map: &Map<String, Value>) -> (Vec<&String>, Vec<&String>) {
-    let (mut scalars, mut nested): (Vec<&String>, Vec<&String>) =
-        map.keys().partition(|k| map.get(*k).is_some_and(is_scalar));
-    scalars.sort();
-    nested.sort();
-    (scalars, nested)
+/// The entries of `map` sorted by key (code point order; keys are unique),
+/// split into those holding scalars and the rest.
+type Entries<'a> = Vec<(&'a str, &'a Value)>;
+
+fn sorted_split(map: &Map<String, Value>) -> (Entries<'_>, Entries<'_>) {
+    let mut entries: Entries<'_> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    entries.into_iter().partition(|(_, v)| is_scalar(v))
 }
 
-impl Table {
-    fn new_section(&mut self, title: Option<&str>, indent: usize) {
-        self.sections.push(Section {
-            title: title.map(str::to_string),
+impl<'a, F: FnMut(Section<'a>) -> io::Result<()>> Table<'a, F> {
+    fn finish_section(&mut self) -> io::Result<()> {
+        match self.current.take() {
+            Some(done) => (self.each)(done),
+            None => Ok(()),
+        }
+    }
+
+    fn new_section(&mut self, title: Option<&'a str>, indent: usize) -> io::Result<()> {
+        self.finish_section()?;
+        self.current = Some(Section {
+            title,
             indent,
             ..Section::default()
         });
+        Ok(())
     }
 
     // The top-level call always opens a section first, so there is one.
-    fn add_headers(&mut self, headers: Vec<String>) -> io::Result<()> {
-        let Some(section) = self.sections.last_mut() else {
+    fn add_headers(&mut self, headers: Vec<Cell<'a>>) -> io::Result<()> {
+        let Some(section) = self.current.as_mut() else {
             return Ok(());
         };
         section.set_columns(headers.len())?;
@@ -181,8 +248,8 @@ impl Table {
         Ok(())
     }
 
-    fn add_row(&mut self, row: Vec<String>) -> io::Result<()> {
-        let Some(section) = self.sections.last_mut() else {
+    fn add_row(&mut self, row: Vec<Cell<'a>>) -> io::Result<()> {
+        let Some(section) = self.current.as_mut() else {
             return Ok(());
         };
         section.set_columns(row.len())?;
@@ -192,12 +259,17 @@ impl Table {
 
     /// Adds the sections for `value`; false when it is empty (prints
     /// nothing).
-    fn build(&mut self, title: Option<&str>, value: &Value, indent: usize) -> io::Result<bool> {
+    fn build(
+        &mut self,
+        title: Option<&'a str>,
+        value: &'a Value,
+        indent: usize,
+    ) -> io::Result<bool> {
         if is_falsy(value) {
             return Ok(false);
         }
         if let Some(t) = title {
-            self.new_section(Some(t), indent);
+            self.new_section(Some(t), indent)?;
         }
         match value {
             Value::Array(items) => {
@@ -214,14 +286,16 @@ impl Table {
         Ok(true)
     }
 
-    fn build_list(&mut self, items: &[Value]) -> io::Result<()> {
+    fn build_list(&mut self, items: &'a [Value]) -> io::Result<()> {
         for item in items {
             match item {
                 Value::Array(inner) if inner.iter().all(is_scalar) => {
                     self.add_row(inner.iter().map(cell).collect())?;
                 }
                 // aws iterates an object here, which yields its keys.
-                Value::Object(map) => self.add_row(map.keys().cloned().collect())?,
+                Value::Object(map) => {
+                    self.add_row(map.keys().map(|k| Cow::Borrowed(k.as_str())).collect())?;
+                }
                 Value::Array(_) => {
                     self.build(None, item, 0)?;
                 }
@@ -231,36 +305,28 @@ impl Table {
         Ok(())
     }
 
-    fn build_object(&mut self, map: &Map<String, Value>, indent: usize) -> io::Result<()> {
+    fn build_object(&mut self, map: &'a Map<String, Value>, indent: usize) -> io::Result<()> {
         let (scalars, nested) = sorted_split(map);
-        if let [only] = scalars.as_slice() {
-            let v = map.get(*only).map(cell).unwrap_or_default();
-            self.add_row(vec![(*only).clone(), v])?;
+        if let [(only, v)] = scalars.as_slice() {
+            self.add_row(vec![Cow::Borrowed(*only), cell(v)])?;
         } else if !scalars.is_empty() {
-            self.add_headers(scalars.iter().map(|k| (*k).clone()).collect())?;
-            self.add_row(
-                scalars
-                    .iter()
-                    .map(|k| map.get(*k).map(cell).unwrap_or_default())
-                    .collect(),
-            )?;
+            self.add_headers(scalars.iter().map(|(k, _)| Cow::Borrowed(*k)).collect())?;
+            self.add_row(scalars.iter().map(|&(_, v)| cell(v)).collect())?;
         }
-        for key in nested {
-            if let Some(v) = map.get(key) {
-                self.build(Some(key), v, indent + 1)?;
-            }
+        for (key, v) in nested {
+            self.build(Some(key), v, indent + 1)?;
         }
         Ok(())
     }
 
     fn build_object_list(
         &mut self,
-        items: &[Value],
+        items: &'a [Value],
         indent: usize,
-        title: Option<&str>,
+        title: Option<&'a str>,
     ) -> io::Result<()> {
-        let mut headers: Vec<&String> = Vec::new();
-        let mut nested: Vec<&String> = Vec::new();
+        let mut headers: Vec<&'a str> = Vec::new();
+        let mut nested: Vec<&'a str> = Vec::new();
         for map in items.iter().filter_map(Value::as_object) {
             for (k, v) in map {
                 let group = if is_scalar(v) {
@@ -268,62 +334,52 @@ impl Table {
                 } else {
                     &mut nested
                 };
-                if !group.contains(&k) {
+                if !group.contains(&k.as_str()) {
                     group.push(k);
                 }
             }
         }
-        headers.sort();
-        nested.sort();
-        let header_row: Vec<String> = headers.iter().map(|h| (*h).clone()).collect();
+        headers.sort_unstable();
+        nested.sort_unstable();
+        let header_row: Vec<Cell<'a>> = headers.iter().map(|h| Cow::Borrowed(*h)).collect();
         self.add_headers(header_row.clone())?;
-        let empty = Map::new();
+        // Each element's values by header and by nested key, found by one
+        // pass over its entries (no hashing of keys).
+        let mut row: Vec<Option<&'a Value>> = Vec::with_capacity(headers.len());
+        let mut below: Vec<Option<&'a Value>> = Vec::with_capacity(nested.len());
         for (i, item) in items.iter().enumerate() {
             if i > 0 && !nested.is_empty() {
-                self.new_section(title, indent);
+                self.new_section(title, indent)?;
                 self.add_headers(header_row.clone())?;
             }
+            row.clear();
+            row.resize(headers.len(), None);
+            below.clear();
+            below.resize(nested.len(), None);
             // aws fails on a list mixing objects with other values; treat
             // the odd element as an object without members.
-            let map = item.as_object().unwrap_or(&empty);
+            if let Some(map) = item.as_object() {
+                for (k, v) in map {
+                    if let Ok(h) = headers.binary_search(&k.as_str()) {
+                        row[h] = Some(v);
+                    }
+                    if let Ok(n) = nested.binary_search(&k.as_str()) {
+                        below[n] = Some(v);
+                    }
+                }
+            }
             self.add_row(
-                headers
-                    .iter()
-                    .map(|h| map.get(*h).map(cell).unwrap_or_default())
+                row.iter()
+                    .map(|v| v.map(cell).unwrap_or_default())
                     .collect(),
             )?;
-            for key in &nested {
-                if let Some(v) = map.get(*key) {
+            for (&key, &v) in nested.iter().zip(&below) {
+                if let Some(v) = v {
                     self.build(Some(key), v, indent + 1)?;
                 }
             }
         }
         Ok(())
-    }
-
-    fn width(&self) -> usize {
-        self.sections
-            .iter()
-            .map(Section::natural_width)
-            .max()
-            .unwrap_or(0)
-    }
-
-    fn render(&mut self, terminal_width: usize) -> String {
-        let mut width = self.width();
-        if width > terminal_width {
-            for s in &mut self.sections {
-                s.convert_to_vertical();
-            }
-            width = self.width();
-        }
-        let mut out = String::new();
-        out.push_str(&"-".repeat(width));
-        out.push('\n');
-        for s in &self.sections {
-            render_section(&mut out, s, width);
-        }
-        out
     }
 }
 
@@ -364,27 +420,37 @@ fn scale_widths(natural: &[usize], total: usize) -> Vec<usize> {
         .collect()
 }
 
+fn push_repeated(out: &mut String, c: char, n: usize) {
+    out.extend(std::iter::repeat_n(c, n));
+}
+
+/// Appends one line of section `s`: its nesting bars around `body`.
+fn push_line(out: &mut String, indent: usize, body: impl FnOnce(&mut String)) {
+    push_repeated(out, '|', indent);
+    body(out);
+    push_repeated(out, '|', indent);
+    out.push('\n');
+}
+
 fn render_section(out: &mut String, s: &Section, table_width: usize) {
     let width = table_width.saturating_sub(2 * s.indent);
-    let bars = "|".repeat(s.indent);
-    let line = |out: &mut String, body: &str| {
-        out.push_str(&bars);
-        out.push_str(body);
-        out.push_str(&bars);
-        out.push('\n');
-    };
-    let title = s.title.as_deref().filter(|t| !t.is_empty());
+    let title = s.title.filter(|t| !t.is_empty());
     if let Some(title) = title {
-        let mut body = String::from("|");
-        body.push_str(&centered(title, width, width.saturating_sub(2)));
-        body.push('|');
-        line(out, &body);
+        push_line(out, s.indent, |out| {
+            out.push('|');
+            push_centered(out, title, width, width.saturating_sub(2));
+            out.push('|');
+        });
     }
     let columns = s.columns.unwrap_or(0);
     if s.headers.is_empty() && s.rows.is_empty() {
         // A title with nothing under it still gets its rule.
         if title.is_some() {
-            line(out, &format!("+{}+", "-".repeat(width.saturating_sub(2))));
+            push_line(out, s.indent, |out| {
+                out.push('+');
+                push_repeated(out, '-', width.saturating_sub(2));
+                out.push('+');
+            });
         }
         return;
     }
@@ -400,55 +466,80 @@ fn render_section(out: &mut String, s: &Section, table_width: usize) {
         .map(|(i, w)| w.saturating_sub(if i == 0 { 2 } else { 1 }))
         .collect();
     let rule = {
-        let parts: Vec<String> = cells.iter().map(|w| "-".repeat(*w)).collect();
-        format!("+{}+", parts.join("+"))
+        let mut rule = String::from("+");
+        for (i, w) in cells.iter().enumerate() {
+            if i > 0 {
+                rule.push('+');
+            }
+            push_repeated(&mut rule, '-', *w);
+        }
+        rule.push('+');
+        rule
     };
+    let push_rule = |out: &mut String| push_line(out, s.indent, |out| out.push_str(&rule));
     if !s.headers.is_empty() {
-        line(out, &rule);
-        let parts: Vec<String> = s
-            .headers
-            .iter()
-            .zip(scaled.iter().zip(&cells))
-            .map(|(h, (scaled_w, cell_w))| centered(h, *scaled_w, *cell_w))
-            .collect();
-        line(out, &format!("|{}|", parts.join("|")));
+        push_rule(out);
+        push_line(out, s.indent, |out| {
+            out.push('|');
+            for (i, (h, (scaled_w, cell_w))) in
+                s.headers.iter().zip(scaled.iter().zip(&cells)).enumerate()
+            {
+                if i > 0 {
+                    out.push('|');
+                }
+                push_centered(out, h, *scaled_w, *cell_w);
+            }
+            out.push('|');
+        });
     }
     if !s.rows.is_empty() {
-        line(out, &rule);
+        push_rule(out);
         for row in &s.rows {
-            let parts: Vec<String> = row
-                .iter()
-                .zip(&cells)
-                .map(|(text, w)| left_aligned(text, *w))
-                .collect();
-            line(out, &format!("|{}|", parts.join("|")));
+            push_line(out, s.indent, |out| {
+                out.push('|');
+                for (i, (text, w)) in row.iter().zip(&cells).enumerate() {
+                    if i > 0 {
+                        out.push('|');
+                    }
+                    push_left_aligned(out, text, *w);
+                }
+                out.push('|');
+            });
         }
-        line(out, &rule);
+        push_rule(out);
     }
 }
 
 /// `text` in a cell `cell_width` wide, centred the aws way: its middle on
 /// the middle of the `span`-wide column the cell belongs to.
-fn centered(text: &str, span: usize, cell_width: usize) -> String {
+fn push_centered(out: &mut String, text: &str, span: usize, cell_width: usize) {
     let w = display_width(text);
     let left = (span / 2).saturating_sub(1 + w / 2);
     let right = cell_width.saturating_sub(left + w);
-    format!("{}{}{}", " ".repeat(left), text, " ".repeat(right))
+    push_repeated(out, ' ', left);
+    out.push_str(text);
+    push_repeated(out, ' ', right);
 }
 
 /// `text` after two spaces, padded to `cell_width`; a text too wide for
 /// the two spaces loses them instead.
-fn left_aligned(text: &str, cell_width: usize) -> String {
+fn push_left_aligned(out: &mut String, text: &str, cell_width: usize) {
     let w = display_width(text);
     let indent = if w + 2 > cell_width { "" } else { "  " };
     let right = cell_width.saturating_sub(indent.len() + w);
-    format!("{indent}{text}{}", " ".repeat(right))
+    out.push_str(indent);
+    out.push_str(text);
+    push_repeated(out, ' ', right);
 }
 
 /// Columns the aws CLI counts for `text`: two for characters whose East
 /// Asian Width is Wide, Fullwidth or Ambiguous (Unicode 14.0, as in the
 /// Python 3.11 that aws v2 bundles), one for every other character.
 fn display_width(text: &str) -> usize {
+    // No ASCII character is wide.
+    if text.is_ascii() {
+        return text.len();
+    }
     text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 

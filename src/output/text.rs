@@ -23,135 +23,221 @@ use serde_json::{Map, Value};
 
 use crate::python;
 
+/// Lines gather in a buffer handed to the writer whenever it holds this
+/// much, so a large output never sits whole in memory.
+const FLUSH_AT: usize = 64 * 1024;
+
 /// Writes `value` in aws's text format.
 pub fn write_text<W: Write + ?Sized>(out: &mut W, value: &Value) -> io::Result<()> {
-    let mut buf = String::new();
-    format_value(&mut buf, value, None);
-    out.write_all(buf.as_bytes())
+    let mut sink = Sink {
+        buf: String::with_capacity(FLUSH_AT + 1024),
+        out,
+        fields: 0,
+    };
+    sink.value(value, None)?;
+    sink.flush()
 }
 
 fn is_scalar(v: &Value) -> bool {
     !matches!(v, Value::Array(_) | Value::Object(_))
 }
 
-fn format_value(buf: &mut String, value: &Value, name: Option<&str>) {
-    match value {
-        Value::Object(map) => format_object(buf, map, name),
-        Value::Array(items) => format_list(buf, items, name),
-        scalar => {
-            let mut line = Vec::new();
-            if let Some(n) = name {
-                line.push(n.to_uppercase());
-            }
-            line.push(python::str(scalar));
-            push_line(buf, &line);
+/// The text being written: the pending lines and the number of fields of
+/// the current one (a tab goes before every field but the first).
+struct Sink<'a, W: Write + ?Sized> {
+    buf: String,
+    out: &'a mut W,
+    fields: usize,
+}
+
+impl<W: Write + ?Sized> Sink<'_, W> {
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.write_all(self.buf.as_bytes())?;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Starts a line, with `prefix` (an upper-cased name) as its first field.
+    fn start_line(&mut self, prefix: Option<&str>) {
+        self.fields = 0;
+        if let Some(p) = prefix {
+            self.buf.push_str(p);
+            self.fields = 1;
         }
     }
-}
 
-fn push_line(buf: &mut String, fields: &[String]) {
-    buf.push_str(&fields.join("\t"));
-    buf.push('\n');
-}
-
-/// Sorted keys of `map`, split into those holding scalars and the rest.
-fn split_keys(map: &Map<String, Value>) -> (Vec<&String>, Vec<&String>) {
-    let (mut scalars, mut nested): (Vec<&String>, Vec<&String>) =
-        map.keys().partition(|k| map.get(*k).is_some_and(is_scalar));
-    scalars.sort();
-    nested.sort();
-    (scalars, nested)
-}
-
-fn format_object(buf: &mut String, map: &Map<String, Value>, name: Option<&str>) {
-    let (scalars, nested) = split_keys(map);
-    if !scalars.is_empty() {
-        let mut line = Vec::with_capacity(scalars.len() + 1);
+    /// Starts a line with the upper-cased `name` as its first field.
+    fn start_line_named(&mut self, name: Option<&str>) {
+        self.fields = 0;
         if let Some(n) = name {
-            line.push(n.to_uppercase());
+            push_upper(&mut self.buf, n);
+            self.fields = 1;
         }
-        line.extend(scalars.iter().filter_map(|k| map.get(*k)).map(python::str));
-        push_line(buf, &line);
     }
-    for key in nested {
-        if let Some(v) = map.get(key) {
-            format_value(buf, v, Some(key));
+
+    /// Starts the next field of the line.
+    fn field(&mut self) -> &mut String {
+        if self.fields > 0 {
+            self.buf.push('\t');
         }
+        self.fields += 1;
+        &mut self.buf
+    }
+
+    fn end_line(&mut self) -> io::Result<()> {
+        self.buf.push('\n');
+        if self.buf.len() >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, value: &Value, name: Option<&str>) -> io::Result<()> {
+        match value {
+            Value::Object(map) => self.object(map, name),
+            Value::Array(items) => self.list(items, name),
+            scalar => {
+                self.start_line_named(name);
+                push_scalar(self.field(), scalar);
+                self.end_line()
+            }
+        }
+    }
+
+    fn object(&mut self, map: &Map<String, Value>, name: Option<&str>) -> io::Result<()> {
+        let entries = sorted_entries(map);
+        if entries.iter().any(|(_, v)| is_scalar(v)) {
+            self.start_line_named(name);
+            for (_, v) in entries.iter().filter(|(_, v)| is_scalar(v)) {
+                push_scalar(self.field(), v);
+            }
+            self.end_line()?;
+        }
+        for &(key, v) in entries.iter().filter(|(_, v)| !is_scalar(v)) {
+            self.value(v, Some(key))?;
+        }
+        Ok(())
+    }
+
+    fn list(&mut self, items: &[Value], name: Option<&str>) -> io::Result<()> {
+        if items.iter().any(Value::is_object) {
+            return self.object_list(items, name);
+        }
+        match name {
+            Some(n) => {
+                let upper = upper_case(n);
+                for item in items.iter().filter(|v| is_scalar(v)) {
+                    self.start_line(Some(&upper));
+                    push_scalar(self.field(), item);
+                    self.end_line()?;
+                }
+            }
+            None if items.iter().any(is_scalar) => {
+                self.start_line(None);
+                for item in items.iter().filter(|v| is_scalar(v)) {
+                    push_scalar(self.field(), item);
+                }
+                self.end_line()?;
+            }
+            None => {}
+        }
+        for item in items.iter().filter(|v| !is_scalar(v)) {
+            self.value(item, name)?;
+        }
+        Ok(())
+    }
+
+    fn object_list(&mut self, items: &[Value], name: Option<&str>) -> io::Result<()> {
+        // Columns: every key that holds a scalar in at least one element.
+        let mut columns: Vec<&str> = Vec::new();
+        for map in items.iter().filter_map(Value::as_object) {
+            for (k, v) in map {
+                if is_scalar(v) && !columns.contains(&k.as_str()) {
+                    columns.push(k);
+                }
+            }
+        }
+        columns.sort_unstable();
+        let upper = name.map(upper_case);
+        // Each element's cells by column, and its other members; found by
+        // one pass over its entries (no hashing of keys).
+        let mut cells: Vec<Option<&Value>> = Vec::with_capacity(columns.len());
+        let mut nested: Vec<(&str, &Value)> = Vec::new();
+        for item in items {
+            let Some(map) = item.as_object() else {
+                // aws fails with a Python error on a list mixing objects with
+                // other values; print the odd element as it would print alone.
+                self.value(item, name)?;
+                continue;
+            };
+            cells.clear();
+            cells.resize(columns.len(), None);
+            nested.clear();
+            for (k, v) in map {
+                match columns.binary_search(&k.as_str()) {
+                    Ok(i) => cells[i] = Some(v),
+                    Err(_) => nested.push((k.as_str(), v)),
+                }
+            }
+            if !columns.is_empty() {
+                self.start_line(upper.as_deref());
+                for cell in &cells {
+                    let buf = self.field();
+                    match cell {
+                        None => {}
+                        Some(v) if is_scalar(v) => push_scalar(buf, v),
+                        // A key that is a scalar in another element: aws
+                        // prints Python's repr of the list or object in the
+                        // cell.
+                        Some(v) => buf.push_str(&python::repr(v)),
+                    }
+                }
+                self.end_line()?;
+            }
+            // Only lists and objects are left out of the columns.
+            nested.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for &(key, v) in &nested {
+                self.value(v, Some(key))?;
+            }
+        }
+        Ok(())
     }
 }
 
-fn format_list(buf: &mut String, items: &[Value], name: Option<&str>) {
-    if items.iter().any(Value::is_object) {
-        format_object_list(buf, items, name);
-        return;
-    }
-    let scalars: Vec<String> = items
-        .iter()
-        .filter(|v| is_scalar(v))
-        .map(python::str)
-        .collect();
-    match name {
-        Some(n) => {
-            let upper = n.to_uppercase();
-            for s in scalars {
-                push_line(buf, &[upper.clone(), s]);
-            }
-        }
-        None if !scalars.is_empty() => push_line(buf, &scalars),
-        None => {}
-    }
-    for item in items.iter().filter(|v| !is_scalar(v)) {
-        format_value(buf, item, name);
+/// Python's `str.upper()` of a member name (ASCII without a new string).
+fn push_upper(buf: &mut String, name: &str) {
+    if name.is_ascii() {
+        buf.extend(name.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+    } else {
+        buf.push_str(&name.to_uppercase());
     }
 }
 
-fn format_object_list(buf: &mut String, items: &[Value], name: Option<&str>) {
-    // Columns: every key that holds a scalar in at least one element.
-    let mut columns: Vec<&String> = Vec::new();
-    for map in items.iter().filter_map(Value::as_object) {
-        for (k, v) in map {
-            if is_scalar(v) && !columns.contains(&k) {
-                columns.push(k);
-            }
-        }
-    }
-    columns.sort();
-    let upper = name.map(str::to_uppercase);
-    for item in items {
-        let Some(map) = item.as_object() else {
-            // aws fails with a Python error on a list mixing objects with
-            // other values; print the odd element as it would print alone.
-            format_value(buf, item, name);
-            continue;
-        };
-        if !columns.is_empty() {
-            let mut line = Vec::with_capacity(columns.len() + 1);
-            if let Some(u) = &upper {
-                line.push(u.clone());
-            }
-            for col in &columns {
-                line.push(match map.get(*col) {
-                    None => String::new(),
-                    Some(v) if is_scalar(v) => python::str(v),
-                    // A key that is a scalar in another element: aws prints
-                    // Python's repr of the list or object in the cell.
-                    Some(v) => python::repr(v),
-                });
-            }
-            push_line(buf, &line);
-        }
-        for (key, v) in sorted_entries(map) {
-            if !is_scalar(v) && !columns.contains(&key) {
-                format_value(buf, v, Some(key));
-            }
-        }
-    }
+fn upper_case(name: &str) -> String {
+    let mut s = String::with_capacity(name.len());
+    push_upper(&mut s, name);
+    s
 }
 
-fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
-    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(b.0));
+/// The entries of `map` sorted by key (code point order; keys are unique).
+fn sorted_entries(map: &Map<String, Value>) -> Vec<(&str, &Value)> {
+    let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
     entries
+}
+
+/// Appends a scalar as Python's `str()` prints it (integers without a
+/// temporary string: they are most of a listing's numbers).
+pub(crate) fn push_scalar(buf: &mut String, v: &Value) {
+    match v {
+        Value::Number(n) if n.is_i64() || n.is_u64() => {
+            use std::fmt::Write as _;
+            // Writing to a String cannot fail.
+            let _ = write!(buf, "{n}");
+        }
+        Value::String(s) => buf.push_str(s),
+        other => buf.push_str(&python::str(other)),
+    }
 }
 
 #[cfg(test)]
