@@ -122,15 +122,16 @@ fn main() {
             else {
                 return 0;
             };
+            let mut collector = rcr::paginate::Collector::new(&PAGINATOR, out.paging());
             let mut i = 0;
             while pager.request().is_some() {
                 let Ok(page) = pager.accept(pages[i].clone()) else {
                     return 0;
                 };
                 i += 1;
-                let _ = out.page(&PAGINATOR, page, pager.non_aggregate());
+                let _ = collector.print_page(&mut out, page, pager.non_aggregate());
             }
-            let _ = out.end_pages(&PAGINATOR, pager.non_aggregate(), pager.resume_token());
+            let _ = collector.print_end(&mut out, pager.non_aggregate(), pager.resume_token());
             out.into_inner().len()
         });
     }

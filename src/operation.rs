@@ -29,13 +29,14 @@ pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
                     // aws builds its formatter before it walks the pages.
                     format.check()?;
                     let mut pages = paginate::Pages::new(paginator, input, &options)?;
+                    let mut collector = paginate::Collector::new(paginator, out.paging());
                     while let Some(request) = pages.request() {
                         let request = request.clone();
                         let response = client.call(call.operation, &request).await?;
                         let page = pages.accept(response)?;
-                        out.page(paginator, page, pages.non_aggregate())?;
+                        collector.print_page(&mut out, page, pages.non_aggregate())?;
                     }
-                    out.end_pages(paginator, pages.non_aggregate(), pages.resume_token())
+                    collector.print_end(&mut out, pages.non_aggregate(), pages.resume_token())
                 }
                 _ => {
                     let response = client.call(call.operation, &input).await?;

@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::model::Paginator;
+use crate::output::Paging;
 
 /// The paging options of the command line, already parsed.
 #[derive(Debug, Default, Clone)]
@@ -343,6 +344,121 @@ fn inject(input: &mut Value, token: &Map<String, Value>) {
 }
 
 /// botocore's `build_full_result`, one page at a time.
+/// Turns a paginated command's pages into the documents its output prints,
+/// as the output's format wants them ([`Paging`]).
+pub struct Collector {
+    paginator: &'static Paginator,
+    paging: Paging,
+    merger: Merger,
+    pages_seen: usize,
+}
+
+impl Collector {
+    pub fn new(paginator: &'static Paginator, paging: Paging) -> Collector {
+        Collector {
+            paginator,
+            paging,
+            merger: Merger::new(paginator),
+            pages_seen: 0,
+        }
+    }
+
+    /// Takes one page; returns the document to print now when the format
+    /// prints pages as they come. `non_aggregate` is the first page's
+    /// non-aggregate part ([`Pages::non_aggregate`]).
+    pub fn page(&mut self, mut page: Value, non_aggregate: &Value) -> Option<Value> {
+        let index = self.pages_seen;
+        self.pages_seen += 1;
+        match self.paging {
+            Paging::RawPages => Some(page),
+            Paging::Merged => {
+                self.merger.add_page(page);
+                None
+            }
+            Paging::TextPages => {
+                // aws's TextFormatter: the first page with the non-aggregate
+                // keys, each page with its result keys.
+                let mut current = if index == 0 {
+                    non_aggregate.clone()
+                } else {
+                    Value::Object(Map::new())
+                };
+                let keys = self.paginator.result_keys;
+                for key in keys {
+                    // Moved out of the page, not copied: the page is ours,
+                    // and a result list can be most of the process's memory.
+                    // (A key inside or around another result key is copied,
+                    // so that the other one is still found whole.)
+                    let nested = |inner: &str, outer: &str| {
+                        inner
+                            .strip_prefix(outer)
+                            .is_some_and(|r| r.starts_with('.'))
+                    };
+                    let overlaps = keys
+                        .iter()
+                        .any(|other| nested(key, other) || nested(other, key));
+                    let v = if overlaps {
+                        search(&page, key).cloned()
+                    } else {
+                        take(&mut page, key)
+                    };
+                    set_path(&mut current, key, v.unwrap_or(Value::Null));
+                }
+                Some(current)
+            }
+        }
+    }
+
+    /// Ends the listing: the document left to print, if any (the merged
+    /// result; for text, the `NextToken` row when the listing was cut).
+    pub fn finish(self, non_aggregate: &Value, resume_token: Option<&str>) -> Option<Value> {
+        match self.paging {
+            Paging::RawPages => None,
+            Paging::Merged => Some(self.merger.finish(non_aggregate, resume_token)),
+            Paging::TextPages => resume_token.map(|token| {
+                let mut inner = Map::new();
+                inner.insert("NextToken".into(), Value::String(token.into()));
+                let mut outer = Map::new();
+                outer.insert("NextToken".into(), Value::Object(inner));
+                Value::Object(outer)
+            }),
+        }
+    }
+}
+
+impl Collector {
+    /// Takes one page and prints what is due now on `out`.
+    pub fn print_page<W: std::io::Write>(
+        &mut self,
+        out: &mut crate::output::Output<W>,
+        page: Value,
+        non_aggregate: &Value,
+    ) -> Result<(), Error> {
+        match self.page(page, non_aggregate) {
+            Some(document) => out.stream(&document),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends the listing on `out`: the merged result, or what a streamed
+    /// format prints last.
+    pub fn print_end<W: std::io::Write>(
+        self,
+        out: &mut crate::output::Output<W>,
+        non_aggregate: &Value,
+        resume_token: Option<&str>,
+    ) -> Result<(), Error> {
+        let merged = self.paging == Paging::Merged;
+        match self.finish(non_aggregate, resume_token) {
+            Some(document) if merged => out.response(&document),
+            Some(document) => out.stream(&document),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Merges pages under the paginator's result keys, as aws's buffered
+/// formatters print them.
 pub struct Merger {
     result_keys: &'static [&'static str],
     complete: Value,

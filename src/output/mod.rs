@@ -1,12 +1,16 @@
-//! The shared output layer: every command prints through here.
+//! The shared output layer: every command prints through here. It knows
+//! JSON values and its options (`--output`, `--query`), nothing of models
+//! or pages.
 //!
-//! The response (already JSON in the model's member order, timestamps
+//! A document (already JSON in the model's member order, timestamps
 //! formatted) goes through `--query` and then to the formatter the user
-//! chose, through one buffered writer on stdout. Paginated responses arrive
-//! page by page ([`Output::page`]): text and yaml-stream print each page as
-//! it comes, as aws does (the query applied per page); json, table and yaml
-//! merge the pages first, as aws's fully buffered formatters do. A closed pipe
-//! ends the output quietly.
+//! chose, through one buffered writer on stdout. For a paginated command
+//! [`Output::paging`] says how the format wants the pages: text and
+//! yaml-stream print each page as it comes ([`Output::stream`], the query
+//! applied per page, as aws does); json, table and yaml print the merged
+//! result once ([`Output::response`]), as aws's fully buffered formatters
+//! do. `crate::paginate` shapes the pages accordingly. A closed pipe ends
+//! the output quietly.
 
 pub mod json;
 pub mod number;
@@ -21,8 +25,6 @@ use std::io::{self, Write};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::model::Paginator;
-use crate::paginate::{self, Merger};
 pub use query::Query;
 
 /// `--output`.
@@ -82,14 +84,24 @@ impl Format {
     }
 }
 
+/// How a format wants a paginated command's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// All pages merged under the result keys, printed once at the end.
+    Merged,
+    /// aws's text formatter: each page with its result keys (the first with
+    /// the non-aggregate keys too), then a `NextToken` row.
+    TextPages,
+    /// Each page as the service sent it (yaml-stream).
+    RawPages,
+}
+
 /// The printer of one command's output.
 pub struct Output<W: Write> {
     format: Format,
     query: Option<Query>,
     title: String,
     out: W,
-    merger: Option<Merger>,
-    pages_seen: usize,
 }
 
 /// The process's stdout, buffered once for the whole run.
@@ -109,8 +121,6 @@ impl<W: Write> Output<W> {
             query,
             title: title.to_string(),
             out,
-            merger: None,
-            pages_seen: 0,
         }
     }
 
@@ -148,95 +158,28 @@ impl<W: Write> Output<W> {
         written(result)
     }
 
-    /// Takes one page of a paginated command. `non_aggregate` is the first
-    /// page's non-aggregate part ([`paginate::Pages::non_aggregate`]).
-    pub fn page(
-        &mut self,
-        paginator: &'static Paginator,
-        page: Value,
-        non_aggregate: &Value,
-    ) -> Result<(), Error> {
-        let index = self.pages_seen;
-        self.pages_seen += 1;
-        match self.format.check()? {
-            Format::Off | Format::Unknown(_) => Ok(()),
-            Format::Text => {
-                // aws's TextFormatter: the first page with the non-aggregate
-                // keys, each page with its result keys, the query per page.
-                let mut current = if index == 0 {
-                    non_aggregate.clone()
-                } else {
-                    Value::Object(Map::new())
-                };
-                let mut page = page;
-                for key in paginator.result_keys {
-                    // Moved out of the page, not copied: the page is ours,
-                    // and a result list can be most of the process's memory.
-                    // (A key inside or around another result key is copied,
-                    // so that the other one is still found whole.)
-                    let nested = |inner: &str, outer: &str| {
-                        inner
-                            .strip_prefix(outer)
-                            .is_some_and(|r| r.starts_with('.'))
-                    };
-                    let overlaps = paginator
-                        .result_keys
-                        .iter()
-                        .any(|other| nested(key, other) || nested(other, key));
-                    let v = if overlaps {
-                        paginate::search(&page, key).cloned()
-                    } else {
-                        paginate::take(&mut page, key)
-                    };
-                    paginate::set_path(&mut current, key, v.unwrap_or(Value::Null));
-                }
-                let queried = self.apply_query(&current)?;
-                let value = queried.as_ref().unwrap_or(&current);
-                written(text::write_text(&mut self.out, value))
-            }
-            Format::YamlStream => {
-                let queried = self.apply_query(&page)?;
-                let value = queried.as_ref().unwrap_or(&page);
-                written(yaml::write_yaml_stream_item(&mut self.out, value))
-            }
-            Format::Json | Format::Table | Format::Yaml => {
-                self.merger
-                    .get_or_insert_with(|| Merger::new(paginator))
-                    .add_page(page);
-                Ok(())
-            }
+    /// How this output prints a paginated command: pages as they come
+    /// (text, yaml-stream, as aws does) or merged (json, table, yaml, which
+    /// aws buffers). `crate::paginate::Collector` shapes the pages to match.
+    pub fn paging(&self) -> Paging {
+        match self.format {
+            Format::Text => Paging::TextPages,
+            Format::YamlStream => Paging::RawPages,
+            _ => Paging::Merged,
         }
     }
 
-    /// Ends a paginated command: the merged result for the buffered formats,
-    /// the `NextToken` row for text.
-    pub fn end_pages(
-        &mut self,
-        paginator: &'static Paginator,
-        non_aggregate: &Value,
-        resume_token: Option<&str>,
-    ) -> Result<(), Error> {
-        match self.format.check()? {
+    /// Prints one document of a streamed listing (a text page, a yaml-stream
+    /// item), the query applied to it alone.
+    pub fn stream(&mut self, value: &Value) -> Result<(), Error> {
+        let format = self.format.check()?;
+        let queried = self.apply_query(value)?;
+        let value = queried.as_ref().unwrap_or(value);
+        match format {
+            Format::Text => written(text::write_text(&mut self.out, value)),
+            Format::YamlStream => written(yaml::write_yaml_stream_item(&mut self.out, value)),
             Format::Off | Format::Unknown(_) => Ok(()),
-            Format::Text => {
-                if let Some(token) = resume_token {
-                    let mut inner = Map::new();
-                    inner.insert("NextToken".into(), Value::String(token.into()));
-                    let mut outer = Map::new();
-                    outer.insert("NextToken".into(), Value::Object(inner));
-                    let outer = Value::Object(outer);
-                    let queried = self.apply_query(&outer)?;
-                    let value = queried.as_ref().unwrap_or(&outer);
-                    written(text::write_text(&mut self.out, value))?;
-                }
-                Ok(())
-            }
-            Format::YamlStream => Ok(()),
-            Format::Json | Format::Table | Format::Yaml => {
-                let merger = self.merger.take().unwrap_or_else(|| Merger::new(paginator));
-                let merged = merger.finish(non_aggregate, resume_token);
-                self.response(&merged)
-            }
+            Format::Json | Format::Table | Format::Yaml => self.response(value),
         }
     }
 
