@@ -20,6 +20,21 @@ struct Request {
     body: Value,
 }
 
+/// The requests a recording lists (`[{"target", "body"}]`; none when absent).
+fn recorded_requests(requests: &Value) -> Vec<Request> {
+    requests
+        .as_array()
+        .map(|rs| {
+            rs.iter()
+                .map(|r| Request {
+                    target: r["target"].as_str().unwrap_or_default().to_string(),
+                    body: r["body"].clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A capture server answering every request with `{}`.
 fn capture() -> CaptureServer {
     capture_answering(json!({}))
@@ -108,17 +123,7 @@ fn request_bodies_and_errors_match_aws_v1() {
         let got = take(&server);
         let stderr = String::from_utf8_lossy(&out.stderr).replace(&dir, "{dir}");
         let code = out.status.code().unwrap_or(-1);
-        let want: Vec<Request> = case["requests"]
-            .as_array()
-            .map(|rs| {
-                rs.iter()
-                    .map(|r| Request {
-                        target: r["target"].as_str().unwrap_or_default().to_string(),
-                        body: r["body"].clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let want: Vec<Request> = recorded_requests(&case["requests"]);
         let label = args.join(" ");
         if !want.is_empty() {
             if got != want || code != 0 {
@@ -194,17 +199,7 @@ fn aws_v2_reference_runs() {
             "{name} exit code"
         );
         let got = take(&server);
-        let want: Vec<Request> = v2["requests"]
-            .as_array()
-            .map(|rs| {
-                rs.iter()
-                    .map(|r| Request {
-                        target: r["target"].as_str().unwrap_or_default().to_string(),
-                        body: r["body"].clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let want: Vec<Request> = recorded_requests(&v2["requests"]);
         assert_eq!(got, want, "{name} requests");
     }
 }
