@@ -15,6 +15,7 @@ use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeTransmitInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::http::Headers;
 use aws_smithy_types::config_bag::ConfigBag;
 use serde_json::Value;
 
@@ -153,6 +154,15 @@ fn redact_xml(text: &str, tag: &str) -> String {
     out
 }
 
+/// Headers as botocore logs them (`'name': 'value', ...`), secrets redacted.
+fn header_list(headers: &Headers) -> String {
+    headers
+        .iter()
+        .map(|(k, v)| format!("'{k}': '{}'", redact_header(k, v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Logs each request as sent (after signing) and each response. A
 /// successful response's body is read from the slot the capture
 /// interceptor fills (the SDK itself only sees `{}`).
@@ -171,11 +181,6 @@ impl Intercept for DebugInterceptor {
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let request = context.request();
-        let headers: Vec<String> = request
-            .headers()
-            .iter()
-            .map(|(k, v)| format!("'{k}': '{}'", redact_header(k, v)))
-            .collect();
         let body = request
             .body()
             .bytes()
@@ -187,7 +192,7 @@ impl Intercept for DebugInterceptor {
                 "Sending http request: <AWSPreparedRequest stream_output=False, method={}, url={}, headers={{{}}}>",
                 request.method(),
                 request.uri(),
-                headers.join(", ")
+                header_list(request.headers())
             ),
         );
         log("rcr.endpoint", &format!("Request body: {body}"));
@@ -201,16 +206,11 @@ impl Intercept for DebugInterceptor {
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let response = context.response();
-        let headers: Vec<String> = response
-            .headers()
-            .iter()
-            .map(|(k, v)| format!("'{k}': '{}'", redact_header(k, v)))
-            .collect();
         log(
             "rcr.parsers",
             &format!(
                 "Response headers: {{{}}} (status {})",
-                headers.join(", "),
+                header_list(response.headers()),
                 response.status().as_u16()
             ),
         );

@@ -378,19 +378,22 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect()
         };
-        let with = |env: &[(&str, &str)]| {
+        // The identity with the environment `env` and, when given, a profile
+        // the host maps to.
+        let identity = |mapped: Option<&str>, env: &[(&str, &str)]| {
             let env: BTreeMap<String, String> = env
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
             identity_from(
                 "AWS_ENDPOINT_URL_ECR",
-                None,
+                mapped,
                 |k| env.get(k).cloned(),
                 profiles,
                 &files,
             )
         };
+        let with = |env: &[(&str, &str)]| identity(None, env);
         let dev = with(&[("AWS_PROFILE", "dev")]);
         let ops = with(&[("AWS_PROFILE", "ops")]);
         assert_ne!(dev, ops);
@@ -426,19 +429,7 @@ mod tests {
             ])
         );
         // A mapped profile is the profile whatever the environment says.
-        let mapped = |env: &[(&str, &str)]| {
-            let env: BTreeMap<String, String> = env
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            identity_from(
-                "AWS_ENDPOINT_URL_ECR",
-                Some("ops"),
-                |k| env.get(k).cloned(),
-                profiles,
-                &files,
-            )
-        };
+        let mapped = |env: &[(&str, &str)]| identity(Some("ops"), env);
         assert_eq!(mapped(&[("AWS_ACCESS_KEY_ID", "AKIDENV")]), ops);
         assert_eq!(mapped(&[("AWS_PROFILE", "dev")]), ops);
         // A source_profile loop ends.

@@ -15,7 +15,7 @@ use clap::{Arg, ArgAction, Command};
 
 use crate::cli::Globals;
 use crate::cli::globals::GLOBAL_OPTIONS;
-use crate::custom::help::{Node, Page};
+use crate::custom::help::{Page, PageBuilder};
 use crate::custom::{Customization, Scope};
 use crate::error::Error;
 
@@ -225,49 +225,15 @@ pub fn all_pages() -> Vec<Page> {
         .collect()
 }
 
-#[derive(Default)]
-struct Nodes(Vec<Node>);
-
-impl Nodes {
-    fn heading(&mut self, h: &str) {
-        self.0.push(Node::Heading(h.to_string()));
-    }
-    fn para(&mut self, indent: usize, text: &str) {
-        self.0.push(Node::Para {
-            indent,
-            text: text.to_string(),
-        });
-    }
-    fn bullet(&mut self, text: &str) {
-        self.0.push(Node::Bullet {
-            indent: 0,
-            text: text.to_string(),
-        });
-    }
-    fn verbatim(&mut self, text: &str) {
-        self.0.push(Node::Verbatim {
-            indent: 2,
-            text: text.to_string(),
-        });
-    }
-    fn option(&mut self, name: &str, text: &str) {
-        self.para(0, name);
-        self.para(3, text);
-    }
-    fn global_options(&mut self) {
-        self.heading("GLOBAL OPTIONS");
-        for opt in GLOBAL_OPTIONS {
-            self.option(
-                &format!("--{} ({})", opt.name, opt.value.unwrap_or("boolean")),
-                opt.help,
-            );
-        }
-    }
+/// An option's entry: its name, then what it does.
+fn option(n: &mut PageBuilder, name: &str, text: &str) {
+    n.para(0, name);
+    n.para(3, text);
 }
 
 /// The help page of one topic.
 pub fn help_page(topic: Topic) -> Page {
-    let mut n = Nodes::default();
+    let mut n = PageBuilder::default();
     let (name, summary) = match topic {
         Topic::Group => {
             group_page(&mut n);
@@ -294,13 +260,13 @@ pub fn help_page(topic: Topic) -> Page {
     Page {
         name,
         summary: summary.to_string(),
-        nodes: n.0,
+        nodes: n.nodes,
     }
 }
 
-fn group_page(n: &mut Nodes) {
+fn group_page(n: &mut PageBuilder) {
     n.heading("NAME");
-    n.para(0, &format!("{NAME} -"));
+    n.para(0, format!("{NAME} -"));
     n.heading("DESCRIPTION");
     n.para(
         0,
@@ -311,16 +277,16 @@ fn group_page(n: &mut Nodes) {
         "The helper's own settings are in $XDG_CONFIG_HOME/rcr/credential-helper.toml (~/.config/rcr/credential-helper.toml): [aliases] maps other hosts (mirrors, pull-through proxies) to an ECR registry, and [profiles] maps a registry host, or an account id for all of its registries, to the AWS profile whose credentials are used for it, as --profile would use them.",
     );
     n.heading("SYNOPSIS");
-    n.verbatim(&format!("rcr {NAME} <subcommand> [parameters]"));
+    n.verbatim(2, format!("rcr {NAME} <subcommand> [parameters]"));
     n.heading("AVAILABLE COMMANDS");
     for c in [CONFIGURE, DOCTOR, "help"] {
-        n.bullet(c);
+        n.bullet(0, c);
     }
 }
 
-fn configure_page(n: &mut Nodes) {
+fn configure_page(n: &mut PageBuilder) {
     n.heading("NAME");
-    n.para(0, &format!("{CONFIGURE} -"));
+    n.para(0, format!("{CONFIGURE} -"));
     n.heading("DESCRIPTION");
     n.para(
         0,
@@ -335,23 +301,27 @@ fn configure_page(n: &mut Nodes) {
         "Without --registry and --account, the registry of the configured credentials' account in the configured region is used: its host is the proxyEndpoint of an ECR GetAuthorizationToken call made with the global options (--profile, --region, --endpoint-url).",
     );
     n.heading("SYNOPSIS");
-    n.verbatim(&format!(
+    n.verbatim(2, format!(
         "{CONFIGURE}\n[--registry <host>]...\n[--account <id> --region <region>...]...\n[--podman]\n[--docker-config <dir>]"
     ));
     n.heading("OPTIONS");
-    n.option(
+    option(
+        n,
         "--registry (string)",
         "A registry host: a private ECR registry (123456789012.dkr.ecr.eu-west-1.amazonaws.com), public.ecr.aws, or a host of the [aliases] table. May be repeated.",
     );
-    n.option(
+    option(
+        n,
         "--account (string)",
         "A 12-digit account id: its registry in each --region that follows it (--account 123456789012 --region eu-west-1 --region us-east-1); without one, in the --region given before any --account, else the configured region. May be repeated.",
     );
-    n.option(
+    option(
+        n,
         "--podman (boolean)",
         "Also write the containers auth file that podman, skopeo and buildah read.",
     );
-    n.option(
+    option(
+        n,
         "--docker-config (string)",
         "Docker's config directory, as docker --config takes it.",
     );
@@ -361,7 +331,7 @@ fn configure_page(n: &mut Nodes) {
         0,
         "To route two accounts' registries to rcr for Docker and podman:",
     );
-    n.verbatim(&format!(
+    n.verbatim(2, format!(
         "rcr {NAME} {CONFIGURE} --account 123456789012 --region eu-west-1 --account 210987654321 --region us-east-1 --registry public.ecr.aws --podman"
     ));
     n.heading("OUTPUT");
@@ -371,9 +341,9 @@ fn configure_page(n: &mut Nodes) {
     );
 }
 
-fn doctor_page(n: &mut Nodes) {
+fn doctor_page(n: &mut PageBuilder) {
     n.heading("NAME");
-    n.para(0, &format!("{DOCTOR} -"));
+    n.para(0, format!("{DOCTOR} -"));
     n.heading("DESCRIPTION");
     n.para(
         0,
@@ -388,17 +358,19 @@ fn doctor_page(n: &mut Nodes) {
         "Without hosts, the registries that Docker's config and the containers auth file route to rcr are checked. Each network step has a time limit of a few seconds, so doctor ends quickly without a network. The exit status is 0 when every check passes, 1 otherwise. Nothing is written: a token doctor fetches is not cached.",
     );
     n.heading("SYNOPSIS");
-    n.verbatim(&format!("{DOCTOR}\n[<host> ...]"));
+    n.verbatim(2, format!("{DOCTOR}\n[<host> ...]"));
     n.heading("OPTIONS");
-    n.option(
+    option(
+        n,
         "host (string)",
         "A registry host as a client would pass it (private ECR, public.ecr.aws, or an alias).",
     );
     n.global_options();
     n.heading("EXAMPLES");
-    n.verbatim(&format!(
-        "rcr {NAME} {DOCTOR} 123456789012.dkr.ecr.eu-west-1.amazonaws.com"
-    ));
+    n.verbatim(
+        2,
+        format!("rcr {NAME} {DOCTOR} 123456789012.dkr.ecr.eu-west-1.amazonaws.com"),
+    );
     n.heading("OUTPUT");
     n.para(
         0,

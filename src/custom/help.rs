@@ -96,7 +96,7 @@ pub fn page_for(words: &[&str]) -> Result<Page, Error> {
 
 /// The page of one help topic.
 pub fn page(topic: &HelpTopic) -> Page {
-    let mut b = Builder::default();
+    let mut b = PageBuilder::default();
     let (name, summary) = match topic {
         HelpTopic::Root => {
             root(&mut b);
@@ -176,28 +176,30 @@ pub fn render_text(page: &Page, width: usize) -> String {
     out
 }
 
+/// Collects a page's nodes; the customizations' own pages (`rcr image`,
+/// the credential helper) are built with it too.
 #[derive(Default)]
-struct Builder {
-    nodes: Vec<Node>,
+pub struct PageBuilder {
+    pub nodes: Vec<Node>,
 }
 
-impl Builder {
-    fn heading(&mut self, h: &str) {
+impl PageBuilder {
+    pub fn heading(&mut self, h: &str) {
         self.nodes.push(Node::Heading(h.to_string()));
     }
-    fn para(&mut self, indent: usize, text: impl Into<String>) {
+    pub fn para(&mut self, indent: usize, text: impl Into<String>) {
         self.nodes.push(Node::Para {
             indent,
             text: text.into(),
         });
     }
-    fn bullet(&mut self, indent: usize, text: impl Into<String>) {
+    pub fn bullet(&mut self, indent: usize, text: impl Into<String>) {
         self.nodes.push(Node::Bullet {
             indent,
             text: text.into(),
         });
     }
-    fn verbatim(&mut self, indent: usize, text: impl Into<String>) {
+    pub fn verbatim(&mut self, indent: usize, text: impl Into<String>) {
         self.nodes.push(Node::Verbatim {
             indent,
             text: text.into(),
@@ -222,7 +224,7 @@ impl Builder {
         self.para(0, format!("{name} -"));
     }
 
-    fn global_options(&mut self) {
+    pub fn global_options(&mut self) {
         self.heading("GLOBAL OPTIONS");
         for opt in GLOBAL_OPTIONS {
             self.para(
@@ -242,7 +244,7 @@ impl Builder {
     }
 }
 
-fn root(b: &mut Builder) {
+fn root(b: &mut PageBuilder) {
     b.name("rcr");
     b.heading("DESCRIPTION");
     b.para(
@@ -262,7 +264,7 @@ fn root(b: &mut Builder) {
     b.commands("AVAILABLE SERVICES", names);
 }
 
-fn service_page(b: &mut Builder, s: &Service) {
+fn service_page(b: &mut PageBuilder, s: &Service) {
     b.name(s.cli_name);
     b.heading("DESCRIPTION");
     b.doc(0, s.doc);
@@ -274,7 +276,7 @@ fn service_page(b: &mut Builder, s: &Service) {
     b.commands("AVAILABLE COMMANDS", names);
 }
 
-fn operation_page(b: &mut Builder, s: &Service, op: &Operation) {
+fn operation_page(b: &mut PageBuilder, s: &Service, op: &Operation) {
     b.name(op.cli_name);
     b.heading("DESCRIPTION");
     if op.deprecated {
@@ -300,7 +302,7 @@ fn operation_page(b: &mut Builder, s: &Service, op: &Operation) {
     }
 }
 
-fn login_page(b: &mut Builder, s: &Service) {
+fn login_page(b: &mut PageBuilder, s: &Service) {
     b.name(LOGIN);
     b.heading("DESCRIPTION");
     let registry = if s.cli_name == "ecr-public" {
@@ -336,7 +338,7 @@ fn login_page(b: &mut Builder, s: &Service) {
     b.para(0, "The password, as plain text.");
 }
 
-fn wait_page(b: &mut Builder, s: &Service) {
+fn wait_page(b: &mut PageBuilder, s: &Service) {
     b.name("wait");
     b.heading("DESCRIPTION");
     b.para(
@@ -351,7 +353,7 @@ fn wait_page(b: &mut Builder, s: &Service) {
     );
 }
 
-fn waiter_page(b: &mut Builder, s: &Service, w: &Waiter) {
+fn waiter_page(b: &mut PageBuilder, s: &Service, w: &Waiter) {
     b.name(w.cli_name);
     b.heading("DESCRIPTION");
     b.para(0, waiter_description(s, w));
@@ -435,7 +437,7 @@ pub fn documented_members(s: &Service, op: &Operation) -> impl Iterator<Item = &
 }
 
 /// SYNOPSIS and OPTIONS of an operation (or of a waiter polling it).
-fn synopsis_and_options(b: &mut Builder, s: &Service, op: &Operation, command: &str) {
+fn synopsis_and_options(b: &mut PageBuilder, s: &Service, op: &Operation, command: &str) {
     let members: Vec<&Member> = documented_members(s, op).collect();
     let mut lines = vec![format!("  {command}")];
     for m in &members {
@@ -527,7 +529,7 @@ fn synopsis_and_options(b: &mut Builder, s: &Service, op: &Operation, command: &
 }
 
 /// Enum values and nested members of a shape, below its documentation.
-fn shape_details(b: &mut Builder, s: &Service, id: ShapeId, indent: usize, depth: usize) {
+fn shape_details(b: &mut PageBuilder, s: &Service, id: ShapeId, indent: usize, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -559,7 +561,7 @@ fn shape_details(b: &mut Builder, s: &Service, id: ShapeId, indent: usize, depth
 
 /// `name -> (type)`, its documentation and its own members.
 fn member_tree(
-    b: &mut Builder,
+    b: &mut PageBuilder,
     s: &Service,
     name: &str,
     id: ShapeId,
