@@ -225,12 +225,6 @@ pub fn all_pages() -> Vec<Page> {
         .collect()
 }
 
-/// An option's entry: its name, then what it does.
-fn option(n: &mut PageBuilder, name: &str, text: &str) {
-    n.para(0, name);
-    n.para(3, text);
-}
-
 /// The help page of one topic.
 pub fn help_page(topic: Topic) -> Page {
     let mut n = PageBuilder::default();
@@ -265,8 +259,7 @@ pub fn help_page(topic: Topic) -> Page {
 }
 
 fn group_page(n: &mut PageBuilder) {
-    n.heading("NAME");
-    n.para(0, format!("{NAME} -"));
+    n.name(NAME);
     n.heading("DESCRIPTION");
     n.para(
         0,
@@ -285,8 +278,7 @@ fn group_page(n: &mut PageBuilder) {
 }
 
 fn configure_page(n: &mut PageBuilder) {
-    n.heading("NAME");
-    n.para(0, format!("{CONFIGURE} -"));
+    n.name(CONFIGURE);
     n.heading("DESCRIPTION");
     n.para(
         0,
@@ -305,23 +297,17 @@ fn configure_page(n: &mut PageBuilder) {
         "{CONFIGURE}\n[--registry <host>]...\n[--account <id> --region <region>...]...\n[--podman]\n[--docker-config <dir>]"
     ));
     n.heading("OPTIONS");
-    option(
-        n,
-        "--registry (string)",
+    n.option("--registry (string)",
         "A registry host: a private ECR registry (123456789012.dkr.ecr.eu-west-1.amazonaws.com), public.ecr.aws, or a host of the [aliases] table. May be repeated.",
     );
-    option(
-        n,
-        "--account (string)",
+    n.option("--account (string)",
         "A 12-digit account id: its registry in each --region that follows it (--account 123456789012 --region eu-west-1 --region us-east-1); without one, in the --region given before any --account, else the configured region. May be repeated.",
     );
-    option(
-        n,
+    n.option(
         "--podman (boolean)",
         "Also write the containers auth file that podman, skopeo and buildah read.",
     );
-    option(
-        n,
+    n.option(
         "--docker-config (string)",
         "Docker's config directory, as docker --config takes it.",
     );
@@ -342,8 +328,7 @@ fn configure_page(n: &mut PageBuilder) {
 }
 
 fn doctor_page(n: &mut PageBuilder) {
-    n.heading("NAME");
-    n.para(0, format!("{DOCTOR} -"));
+    n.name(DOCTOR);
     n.heading("DESCRIPTION");
     n.para(
         0,
@@ -360,8 +345,7 @@ fn doctor_page(n: &mut PageBuilder) {
     n.heading("SYNOPSIS");
     n.verbatim(2, format!("{DOCTOR}\n[<host> ...]"));
     n.heading("OPTIONS");
-    option(
-        n,
+    n.option(
         "host (string)",
         "A registry host as a client would pass it (private ECR, public.ecr.aws, or an alias).",
     );
@@ -381,14 +365,11 @@ fn doctor_page(n: &mut PageBuilder) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn strings(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::cli::owned_words;
 
     #[test]
     fn pairs_accounts_with_the_regions_after_them() {
-        let args = strings(&[
+        let args = owned_words(&[
             "--region=eu-north-1",
             "credential-helper",
             "configure",
@@ -410,7 +391,7 @@ mod tests {
             vec![
                 (
                     "111111111111".to_string(),
-                    strings(&["eu-west-1", "us-east-1"])
+                    owned_words(&["eu-west-1", "us-east-1"])
                 ),
                 ("222222222222".to_string(), vec![]),
             ]
@@ -419,7 +400,7 @@ mod tests {
 
     #[test]
     fn parses_both_commands() {
-        let args = strings(&[
+        let args = owned_words(&[
             "credential-helper",
             "configure",
             "--registry",
@@ -441,13 +422,13 @@ mod tests {
         };
         assert_eq!(c.registries, ["public.ecr.aws"]);
         assert!(c.podman);
-        let args = strings(&["credential-helper", "doctor", "a", "--debug", "b"]);
+        let args = owned_words(&["credential-helper", "doctor", "a", "--debug", "b"]);
         let Ok(call) = parse(&args) else {
             panic!("doctor parses");
         };
         assert!(call.globals.debug);
         assert!(matches!(call.action, Action::Doctor { hosts } if hosts == ["a", "b"]));
-        let args = strings(&["credential-helper", "fix"]);
+        let args = owned_words(&["credential-helper", "fix"]);
         assert!(parse(&args).is_err());
     }
 }

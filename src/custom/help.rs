@@ -219,19 +219,24 @@ impl PageBuilder {
         }
     }
 
-    fn name(&mut self, name: &str) {
+    pub fn name(&mut self, name: &str) {
         self.heading("NAME");
         self.para(0, format!("{name} -"));
+    }
+
+    /// An option's entry: its name, then what it does, indented below.
+    pub fn option(&mut self, name: impl Into<String>, text: impl Into<String>) {
+        self.para(0, name);
+        self.para(3, text);
     }
 
     pub fn global_options(&mut self) {
         self.heading("GLOBAL OPTIONS");
         for opt in GLOBAL_OPTIONS {
-            self.para(
-                0,
+            self.option(
                 format!("--{} ({})", opt.name, opt.value.unwrap_or("boolean")),
+                opt.help,
             );
-            self.para(3, opt.help);
         }
     }
 
@@ -499,31 +504,26 @@ fn synopsis_and_options(b: &mut PageBuilder, s: &Service, op: &Operation, comman
             b.verbatim(3, json_syntax(s, m.shape, 0, 0));
         }
     }
-    b.para(0, "--cli-input-json | --cli-input-yaml (string)");
-    b.para(
-        3,
+    b.option(
+        "--cli-input-json | --cli-input-yaml (string)",
         "Reads arguments from the JSON string provided (or YAML with --cli-input-yaml). The JSON string follows the format provided by --generate-cli-skeleton. If other arguments are provided on the command line, those values will override the JSON-provided values. The value may be file://path to read it from a file.",
     );
     if op.paginator.is_some() {
-        b.para(0, "--starting-token (string)");
-        b.para(
-            3,
+        b.option(
+            "--starting-token (string)",
             "A token to specify where to start paginating. This is the NextToken from a previously truncated response.",
         );
-        b.para(0, "--page-size (integer)");
-        b.para(
-            3,
+        b.option(
+            "--page-size (integer)",
             "The size of each page to get in the AWS service call. This does not affect the number of items returned in the command's output.",
         );
-        b.para(0, "--max-items (integer)");
-        b.para(
-            3,
+        b.option(
+            "--max-items (integer)",
             "The total number of items to return in the command's output. If more are available, a NextToken is printed; pass it to --starting-token in a later command to resume.",
         );
     }
-    b.para(0, "--generate-cli-skeleton (string)");
-    b.para(
-        3,
+    b.option(
+        "--generate-cli-skeleton (string)",
         "Prints a JSON skeleton to standard output without sending an API request. Without a value or with input, prints a sample input JSON that can be used as an argument for --cli-input-json; yaml-input prints a sample input YAML for --cli-input-yaml; output prints a sample output JSON for the command.",
     );
 }

@@ -49,8 +49,7 @@ fn example(p: &mut PageBuilder, what: &str, command: &str) {
 }
 
 fn group(p: &mut PageBuilder) {
-    p.heading("NAME");
-    p.para(0, format!("{NAME} -"));
+    p.name(NAME);
     p.heading("DESCRIPTION");
     p.para(
         0,
@@ -68,8 +67,7 @@ fn group(p: &mut PageBuilder) {
 }
 
 fn subcommand_page(p: &mut PageBuilder, sub: &str) {
-    p.heading("NAME");
-    p.para(0, format!("{sub} -"));
+    p.name(sub);
     p.heading("DESCRIPTION");
     for text in description(sub) {
         p.para(0, *text);

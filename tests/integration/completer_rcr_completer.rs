@@ -355,13 +355,7 @@ fn table_of_lines_against_moto() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    common::assert_no_failures(&failures, cases.len(), "cases failed", "\n");
     eprintln!("{} completion cases passed", cases.len());
 }
 

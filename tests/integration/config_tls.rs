@@ -9,7 +9,18 @@
 
 use serde_json::json;
 
-use crate::common::{CaptureServer, Home, TestCertificates};
+use crate::common::{CaptureServer, Home, Output, TestCertificates};
+
+/// How aws answers a certificate it does not trust: 255, `SSL validation
+/// failed`.
+fn assert_ssl_refused(r: &Output) {
+    assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
+    assert!(
+        r.stderr_str().contains("SSL validation failed"),
+        "{}",
+        r.stderr_str()
+    );
+}
 
 #[test]
 fn certificate_verification() {
@@ -95,12 +106,7 @@ fn self_signed_ca_certificate_given_as_bundle_is_trusted() {
 
     // The system's roots still refuse it, and so does a bundle without it.
     let r = home.list_images(&url).env("AWS_MAX_ATTEMPTS", "1").run();
-    assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
-    assert!(
-        r.stderr_str().contains("SSL validation failed"),
-        "{}",
-        r.stderr_str()
-    );
+    assert_ssl_refused(&r);
     let other = TestCertificates::self_signed();
     let other = other.ca_path();
     let r = home
@@ -108,12 +114,7 @@ fn self_signed_ca_certificate_given_as_bundle_is_trusted() {
         .env("AWS_MAX_ATTEMPTS", "1")
         .args(["--ca-bundle", other.to_str().expect("utf-8")])
         .run();
-    assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
-    assert!(
-        r.stderr_str().contains("SSL validation failed"),
-        "{}",
-        r.stderr_str()
-    );
+    assert_ssl_refused(&r);
 
     // Trusted for 127.0.0.1 only: the name must still match.
     let localhost = url.replace("127.0.0.1", "localhost");
@@ -122,12 +123,7 @@ fn self_signed_ca_certificate_given_as_bundle_is_trusted() {
         .env("AWS_MAX_ATTEMPTS", "1")
         .args(["--ca-bundle", cert])
         .run();
-    assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
-    assert!(
-        r.stderr_str().contains("SSL validation failed"),
-        "{}",
-        r.stderr_str()
-    );
+    assert_ssl_refused(&r);
     assert_eq!(count(), 2);
 }
 

@@ -12,6 +12,7 @@ use std::process::Output;
 
 use serde_json::{Value, json};
 
+use crate::common;
 use crate::common::{CaptureServer, Run, TempDir};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,13 +150,7 @@ fn request_bodies_and_errors_match_aws_v1() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ from aws v1:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    common::assert_no_failures(&failures, cases.len(), "cases differ from aws v1", "\n");
 }
 
 /// The recorded aws v2 runs about blobs (`--cli-binary-format`) and the
