@@ -7,6 +7,7 @@
 //! The capture server (tests/common) records the `X-Amz-Target` and JSON
 //! body of each request and answers `{}`.
 
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Output;
 
@@ -58,7 +59,7 @@ fn take(server: &CaptureServer) -> Vec<Request> {
         .collect()
 }
 
-fn rcr(home: &Path, endpoint: Option<&str>, args: &[String]) -> Output {
+fn rcr<S: AsRef<OsStr>>(home: &Path, endpoint: Option<&str>, args: &[S]) -> Output {
     let mut run = Run::rcr();
     if let Some(url) = endpoint {
         run.arg("--endpoint-url").arg(url);
@@ -290,17 +291,15 @@ fn cli_input_yaml_with_flags_overriding() {
         "repositoryName: from-yaml\nimageTagMutability: IMMUTABLE\ntags:\n- Key: a\n  Value: b\nimageScanningConfiguration:\n  scanOnPush: yes\n",
     )
     .expect("write");
-    let args: Vec<String> = [
+    let yaml_arg = format!("file://{}", yaml_file.display());
+    let args = [
         "ecr",
         "create-repository",
         "--cli-input-yaml",
-        &format!("file://{}", yaml_file.display()),
+        &yaml_arg,
         "--repository-name",
         "flag-wins",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ];
     // YAML 1.2: `yes` is a string, so validation rejects it as botocore would.
     let out = rcr(home.path(), Some(&server.url()), &args);
     assert_eq!(out.status.code(), Some(252));
@@ -341,10 +340,7 @@ fn cli_input_yaml_with_flags_overriding() {
             "Error parsing parameter '--cli-input-yaml': Invalid type: expecting map, received <class 'list'>",
         ),
     ] {
-        let args: Vec<String> = ["ecr", "describe-repositories", "--cli-input-yaml", text]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let args = ["ecr", "describe-repositories", "--cli-input-yaml", text];
         let out = rcr(home.path(), Some(&server.url()), &args);
         assert_eq!(out.status.code(), Some(252));
         assert!(
