@@ -35,6 +35,7 @@ pub mod sdk;
 pub mod session;
 pub mod timestamp;
 pub mod version;
+pub mod xdg;
 
 use error::Error;
 

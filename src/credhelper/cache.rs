@@ -47,12 +47,7 @@ pub fn enabled() -> bool {
 
 /// The cache directory, if a cache or home directory is known.
 pub fn dir() -> Option<PathBuf> {
-    let base = match std::env::var_os("XDG_CACHE_HOME") {
-        // The XDG spec says a relative value is to be ignored.
-        Some(d) if Path::new(&d).is_absolute() => PathBuf::from(d),
-        _ => PathBuf::from(std::env::var_os("HOME")?).join(".cache"),
-    };
-    Some(base.join("rcr").join("credential-helper"))
+    crate::xdg::cache_dir("credential-helper")
 }
 
 pub fn now() -> i64 {

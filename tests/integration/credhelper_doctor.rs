@@ -44,6 +44,12 @@ fn line<'a>(out: &'a str, check: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {check} line in:\n{out}"))
 }
 
+/// Asserts that the doctor's `check` line says `said`.
+#[track_caller]
+fn assert_line(text: &str, check: &str, said: &str, out: &Output) {
+    assert!(line(text, check).contains(said), "{out}");
+}
+
 #[test]
 fn a_healthy_setup_passes_every_check() {
     let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
@@ -57,15 +63,14 @@ fn a_healthy_setup_passes_every_check() {
     assert!(line(&text, "docker").starts_with(&format!("ok    {REGISTRY}: docker: ")));
     assert!(line(&text, "registry").contains("account 123456789012, region eu-west-1"));
     assert!(line(&text, "profile").contains("default chain, environment keys (AKIDEXAMPLE)"));
-    assert!(
-        line(&text, "credentials").contains("access key id AKIDEXAMPLE from EnvironmentVariable"),
-        "{out}"
+    assert_line(
+        &text,
+        "credentials",
+        "access key id AKIDEXAMPLE from EnvironmentVariable",
+        &out,
     );
     assert!(line(&text, "token").starts_with("ok "), "{out}");
-    assert!(
-        line(&text, "token").contains("(user AWS, valid for 1"),
-        "{out}"
-    );
+    assert_line(&text, "token", "(user AWS, valid for 1", &out);
     assert!(line(&text, "cache").contains("no cached token"));
     // Doctor caches nothing; after a pull (a `get`) it shows the entry.
     assert!(cache_files(&run).is_empty());
@@ -111,15 +116,17 @@ fn a_mapped_profile_is_named_and_used() {
     let out = timed(&run);
     out.assert_exit(0);
     let text = out.stdout_str();
-    assert!(
-        line(&text, "profile").contains(
-            "profile team, as --profile team (from [profiles] \"123456789012\" = \"team\" (line 2)"
-        ),
-        "{out}"
+    assert_line(
+        &text,
+        "profile",
+        "profile team, as --profile team (from [profiles] \"123456789012\" = \"team\" (line 2)",
+        &out,
     );
-    assert!(
-        line(&text, "credentials").contains("profile team: access key id AKIDTEAM"),
-        "{out}"
+    assert_line(
+        &text,
+        "credentials",
+        "profile team: access key id AKIDTEAM",
+        &out,
     );
     assert_eq!(scopes(&server), ["AKIDTEAM/eu-west-1/ecr"]);
 
@@ -132,14 +139,13 @@ fn a_mapped_profile_is_named_and_used() {
         line(&text, "helper config").starts_with("FAIL  config:"),
         "{out}"
     );
-    assert!(
-        line(&text, "helper config").contains("the profile gone is not defined"),
-        "{out}"
+    assert_line(
+        &text,
+        "helper config",
+        "the profile gone is not defined",
+        &out,
     );
-    assert!(
-        line(&text, "helper config").contains("=> fix: define the profile"),
-        "{out}"
-    );
+    assert_line(&text, "helper config", "=> fix: define the profile", &out);
 }
 
 #[test]
@@ -311,13 +317,12 @@ fn profile_and_endpoint_options_stand_for_the_helpers_environment() {
     let out = timed(&run);
     out.assert_exit(0);
     let text = out.stdout_str();
-    assert!(
-        line(&text, "profile").contains("the default chain, profile team (AWS_PROFILE)"),
-        "{out}"
+    assert_line(
+        &text,
+        "profile",
+        "the default chain, profile team (AWS_PROFILE)",
+        &out,
     );
-    assert!(
-        line(&text, "credentials").contains("access key id AKIDTEAM"),
-        "{out}"
-    );
+    assert_line(&text, "credentials", "access key id AKIDTEAM", &out);
     assert_eq!(scopes(&server), ["AKIDTEAM/eu-west-1/ecr"]);
 }
