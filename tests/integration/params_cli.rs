@@ -74,6 +74,14 @@ fn rcr<S: AsRef<OsStr>>(home: &Path, endpoint: Option<&str>, args: &[S]) -> Outp
         .expect("run rcr")
 }
 
+/// Asserts a usage error (252) whose message contains `message`.
+#[track_caller]
+fn assert_usage_error(out: &Output, message: &str) {
+    assert_eq!(out.status.code(), Some(252));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(message), "{stderr}");
+}
+
 fn fixture(path: &str) -> Value {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     serde_json::from_str(&std::fs::read_to_string(p).expect("fixture")).expect("fixture JSON")
@@ -253,10 +261,10 @@ fn skeletons_need_no_configuration_or_network() {
             "output",
         ]),
     );
-    assert_eq!(out.status.code(), Some(252));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(
-        "the following arguments are required: --repository-name, --image-tag-mutability"
-    ));
+    assert_usage_error(
+        &out,
+        "the following arguments are required: --repository-name, --image-tag-mutability",
+    );
     let out = rcr(
         home.path(),
         None,
@@ -302,13 +310,9 @@ fn cli_input_yaml_with_flags_overriding() {
     ];
     // YAML 1.2: `yes` is a string, so validation rejects it as botocore would.
     let out = rcr(home.path(), Some(&server.url()), &args);
-    assert_eq!(out.status.code(), Some(252));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains(
-            "Invalid type for parameter imageScanningConfiguration.scanOnPush, value: yes, type: <class 'str'>, valid types: <class 'bool'>"
-        ),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_usage_error(
+        &out,
+        "Invalid type for parameter imageScanningConfiguration.scanOnPush, value: yes, type: <class 'str'>, valid types: <class 'bool'>",
     );
     assert!(take(&server).is_empty());
 
@@ -342,12 +346,7 @@ fn cli_input_yaml_with_flags_overriding() {
     ] {
         let args = ["ecr", "describe-repositories", "--cli-input-yaml", text];
         let out = rcr(home.path(), Some(&server.url()), &args);
-        assert_eq!(out.status.code(), Some(252));
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains(message),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_usage_error(&out, message);
     }
     let out = rcr(
         home.path(),
@@ -362,11 +361,7 @@ fn cli_input_yaml_with_flags_overriding() {
         ]
         .map(String::from),
     );
-    assert_eq!(out.status.code(), Some(252));
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("Only one --cli-input- parameter may be specified.")
-    );
+    assert_usage_error(&out, "Only one --cli-input- parameter may be specified.");
     let out = rcr(
         home.path(),
         Some(&server.url()),
