@@ -269,8 +269,7 @@ fn group_page(n: &mut PageBuilder) {
         0,
         "The helper's own settings are in $XDG_CONFIG_HOME/rcr/credential-helper.toml (~/.config/rcr/credential-helper.toml): [aliases] maps other hosts (mirrors, pull-through proxies) to an ECR registry, and [profiles] maps a registry host, or an account id for all of its registries, to the AWS profile whose credentials are used for it, as --profile would use them.",
     );
-    n.heading("SYNOPSIS");
-    n.verbatim(2, format!("rcr {NAME} <subcommand> [parameters]"));
+    n.synopsis(format!("rcr {NAME} <subcommand> [parameters]"));
     n.heading("AVAILABLE COMMANDS");
     for c in [CONFIGURE, DOCTOR, "help"] {
         n.bullet(0, c);
@@ -292,8 +291,7 @@ fn configure_page(n: &mut PageBuilder) {
         0,
         "Without --registry and --account, the registry of the configured credentials' account in the configured region is used: its host is the proxyEndpoint of an ECR GetAuthorizationToken call made with the global options (--profile, --region, --endpoint-url).",
     );
-    n.heading("SYNOPSIS");
-    n.verbatim(2, format!(
+    n.synopsis(format!(
         "{CONFIGURE}\n[--registry <host>]...\n[--account <id> --region <region>...]...\n[--podman]\n[--docker-config <dir>]"
     ));
     n.heading("OPTIONS");
@@ -342,8 +340,7 @@ fn doctor_page(n: &mut PageBuilder) {
         0,
         "Without hosts, the registries that Docker's config and the containers auth file route to rcr are checked. Each network step has a time limit of a few seconds, so doctor ends quickly without a network. The exit status is 0 when every check passes, 1 otherwise. Nothing is written: a token doctor fetches is not cached.",
     );
-    n.heading("SYNOPSIS");
-    n.verbatim(2, format!("{DOCTOR}\n[<host> ...]"));
+    n.synopsis(format!("{DOCTOR}\n[<host> ...]"));
     n.heading("OPTIONS");
     n.option(
         "host (string)",

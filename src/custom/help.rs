@@ -224,6 +224,12 @@ impl PageBuilder {
         self.para(0, format!("{name} -"));
     }
 
+    /// The SYNOPSIS section: the command's form, verbatim.
+    pub fn synopsis(&mut self, form: impl Into<String>) {
+        self.heading("SYNOPSIS");
+        self.verbatim(2, form);
+    }
+
     /// An option's entry: its name, then what it does, indented below.
     pub fn option(&mut self, name: impl Into<String>, text: impl Into<String>) {
         self.para(0, name);
@@ -256,8 +262,7 @@ fn root(b: &mut PageBuilder) {
         0,
         "rcr is a fast drop-in replacement for the AWS Command Line Interface's ecr and ecr-public commands: the same options, output and exit codes.",
     );
-    b.heading("SYNOPSIS");
-    b.verbatim(2, "rcr [options] <command> <subcommand> [parameters]");
+    b.synopsis("rcr [options] <command> <subcommand> [parameters]");
     b.para(
         0,
         "Use rcr command help for information on a specific command. Use rcr help topics to view a list of available help topics. The synopsis for each command shows its parameters and their usage. Optional parameters are shown in square brackets.",
@@ -273,8 +278,7 @@ fn service_page(b: &mut PageBuilder, s: &Service) {
     b.name(s.cli_name);
     b.heading("DESCRIPTION");
     b.doc(0, s.doc);
-    b.heading("SYNOPSIS");
-    b.verbatim(2, format!("rcr {} <subcommand> [parameters]", s.cli_name));
+    b.synopsis(format!("rcr {} <subcommand> [parameters]", s.cli_name));
     let mut names: Vec<&str> = s.operations.iter().map(|o| o.cli_name).collect();
     names.extend(super::for_service(s).map(|c| c.name));
     names.push("help");
@@ -322,8 +326,7 @@ fn login_page(b: &mut PageBuilder, s: &Service) {
             s.service_id
         ),
     );
-    b.heading("SYNOPSIS");
-    b.verbatim(2, LOGIN);
+    b.synopsis(LOGIN);
     b.heading("OPTIONS");
     b.para(0, "None");
     b.global_options();
@@ -350,8 +353,7 @@ fn wait_page(b: &mut PageBuilder, s: &Service) {
         0,
         "Wait until a particular condition is satisfied. Each subcommand polls an API until the listed requirement is met.",
     );
-    b.heading("SYNOPSIS");
-    b.verbatim(2, "wait <waiter> [parameters]");
+    b.synopsis("wait <waiter> [parameters]");
     b.commands(
         "AVAILABLE COMMANDS",
         s.waiters.iter().map(|w| w.cli_name).collect(),
@@ -471,8 +473,7 @@ fn synopsis_and_options(b: &mut PageBuilder, s: &Service, op: &Operation, comman
             None => format!("[--{}]", g.name),
         });
     }
-    b.heading("SYNOPSIS");
-    b.verbatim(2, lines.join("\n"));
+    b.synopsis(lines.join("\n"));
 
     b.heading("OPTIONS");
     for m in members {

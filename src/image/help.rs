@@ -55,8 +55,7 @@ fn group(p: &mut PageBuilder) {
         0,
         "Commands for the ECR chores that aws leaves to shell loops: newest-first listing with filters, retagging without pulling, index-aware cleanup in batches, and a CI gate on scan findings. They are rcr's own (aws has no image command); they use the same profiles, regions, endpoints, retries, --output formats, --query and exit codes as every ecr command.",
     );
-    p.heading("SYNOPSIS");
-    p.verbatim(2, format!("rcr {NAME} <subcommand> [parameters]"));
+    p.synopsis(format!("rcr {NAME} <subcommand> [parameters]"));
     p.heading("AVAILABLE COMMANDS");
     for (name, about) in SUBCOMMANDS {
         p.bullet(0, format!("{name}: {about}"));
@@ -104,8 +103,7 @@ fn subcommand_page(p: &mut PageBuilder, sub: &str) {
             (None, _) => {}
         }
     }
-    p.heading("SYNOPSIS");
-    p.verbatim(2, synopsis.join("\n"));
+    p.synopsis(synopsis.join("\n"));
     p.heading("OPTIONS");
     for (flag, help) in options {
         p.para(0, flag);
