@@ -36,6 +36,15 @@ fn timed(run: &Run) -> Output {
     out
 }
 
+/// Runs the doctor within the time limit, checks its exit code, and returns
+/// the run and what it printed.
+fn doctor(run: &Run, code: i32) -> (Output, String) {
+    let out = timed(run);
+    out.assert_exit(code);
+    let text = out.stdout_str();
+    (out, text)
+}
+
 /// The line of `check` (the text after the subject), failing if absent.
 #[track_caller]
 fn line<'a>(out: &'a str, check: &str) -> &'a str {
@@ -54,9 +63,7 @@ fn assert_line(text: &str, check: &str, said: &str, out: &Output) {
 fn a_healthy_setup_passes_every_check() {
     let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
     let run = healthy(&server);
-    let out = timed(&run);
-    out.assert_exit(0);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 0);
     assert!(!text.contains("FAIL"), "{out}");
     assert!(line(&text, "on PATH").starts_with("ok    docker-credential-rcr: on PATH:"));
     assert!(line(&text, "on PATH").contains("is this rcr"));
@@ -113,9 +120,7 @@ fn a_mapped_profile_is_named_and_used() {
     let mut run = healthy(&server);
     run.write_credentials("[team]\naws_access_key_id = AKIDTEAM\naws_secret_access_key = s\n");
     write_helper_config(&run, "[profiles]\n\"123456789012\" = \"team\"\n");
-    let out = timed(&run);
-    out.assert_exit(0);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 0);
     assert_line(
         &text,
         "profile",
@@ -132,9 +137,7 @@ fn a_mapped_profile_is_named_and_used() {
 
     // An entry naming a profile nobody defined fails the config check.
     write_helper_config(&run, "[profiles]\n\"123456789012\" = \"gone\"\n");
-    let out = timed(&run);
-    out.assert_exit(1);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 1);
     assert!(
         line(&text, "helper config").starts_with("FAIL  config:"),
         "{out}"
@@ -214,9 +217,7 @@ fn a_host_not_routed_fails() {
         "home/.docker/config.json",
         "{\"credHelpers\": {\"gcr.io\": \"gcloud\"}, \"credsStore\": \"desktop\"}",
     );
-    let out = timed(&run);
-    out.assert_exit(1);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 1);
     let l = line(&text, "docker");
     assert!(
         l.contains("credsStore sends it to docker-credential-desktop"),
@@ -280,9 +281,7 @@ fn an_unreachable_endpoint_fails_quickly() {
     let server = CaptureServer::empty();
     let mut run = healthy(&server);
     run.env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{closed}"));
-    let out = timed(&run);
-    out.assert_exit(1);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 1);
     assert!(line(&text, "credentials").starts_with("ok "), "{out}");
     let l = line(&text, "token");
     assert!(l.starts_with("FAIL "), "{out}");
@@ -295,9 +294,7 @@ fn an_unreachable_endpoint_fails_quickly() {
         "AWS_ENDPOINT_URL",
         format!("http://{}", silent.local_addr().expect("addr")),
     );
-    let out = timed(&run);
-    out.assert_exit(1);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 1);
     let l = line(&text, "token");
     assert!(l.starts_with("FAIL "), "{out}");
     assert!(l.contains("within") || l.contains("timeout"), "{out}");
@@ -314,9 +311,7 @@ fn profile_and_endpoint_options_stand_for_the_helpers_environment() {
         .write_credentials("[team]\naws_access_key_id = AKIDTEAM\naws_secret_access_key = s\n")
         .args(["--profile", "team", "--endpoint-url"])
         .arg(server.url());
-    let out = timed(&run);
-    out.assert_exit(0);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 0);
     assert_line(
         &text,
         "profile",
