@@ -8,14 +8,8 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::{
-    AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef,
-    BeforeTransmitInterceptorContextRef,
-};
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::http::Headers;
 use serde_json::Value;
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
@@ -153,85 +147,53 @@ fn redact_xml(text: &str, tag: &str) -> String {
     out
 }
 
-/// Logs each request as sent (after signing) and each response. A
-/// successful response's body is read from the slot the capture
-/// interceptor fills (the SDK itself only sees `{}`).
-#[derive(Debug)]
-pub struct DebugInterceptor(pub crate::sdk::capture::BodySlot);
+/// Headers as botocore logs them (`'name': 'value', ...`), secrets redacted.
+fn header_list(headers: &Headers) -> String {
+    headers
+        .iter()
+        .map(|(k, v)| format!("'{k}': '{}'", redact_header(k, v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
-impl Intercept for DebugInterceptor {
-    fn name(&self) -> &'static str {
-        "DebugInterceptor"
-    }
+/// Logs a request as sent (after signing); for the SDK client's observer
+/// (`crate::sdk`) under `--debug`.
+pub fn log_request(request: &HttpRequest) {
+    let body = request
+        .body()
+        .bytes()
+        .map(redact_body)
+        .unwrap_or_else(|| "(streaming)".into());
+    log(
+        "rcr.endpoint",
+        &format!(
+            "Sending http request: <AWSPreparedRequest stream_output=False, method={}, url={}, headers={{{}}}>",
+            request.method(),
+            request.uri(),
+            header_list(request.headers())
+        ),
+    );
+    log("rcr.endpoint", &format!("Request body: {body}"));
+}
 
-    fn read_before_transmit(
-        &self,
-        context: &BeforeTransmitInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let request = context.request();
-        let headers: Vec<String> = request
-            .headers()
-            .iter()
-            .map(|(k, v)| format!("'{k}': '{}'", redact_header(k, v)))
-            .collect();
-        let body = request
-            .body()
-            .bytes()
-            .map(redact_body)
-            .unwrap_or_else(|| "(streaming)".into());
-        log(
-            "rcr.endpoint",
-            &format!(
-                "Sending http request: <AWSPreparedRequest stream_output=False, method={}, url={}, headers={{{}}}>",
-                request.method(),
-                request.uri(),
-                headers.join(", ")
-            ),
-        );
-        log("rcr.endpoint", &format!("Request body: {body}"));
-        Ok(())
-    }
+/// Logs a response's status and headers.
+pub fn log_response_head(response: &HttpResponse) {
+    log(
+        "rcr.parsers",
+        &format!(
+            "Response headers: {{{}}} (status {})",
+            header_list(response.headers()),
+            response.status().as_u16()
+        ),
+    );
+}
 
-    fn read_before_deserialization(
-        &self,
-        context: &BeforeDeserializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let response = context.response();
-        let headers: Vec<String> = response
-            .headers()
-            .iter()
-            .map(|(k, v)| format!("'{k}': '{}'", redact_header(k, v)))
-            .collect();
-        log(
-            "rcr.parsers",
-            &format!(
-                "Response headers: {{{}}} (status {})",
-                headers.join(", "),
-                response.status().as_u16()
-            ),
-        );
-        Ok(())
-    }
-
-    fn read_after_deserialization(
-        &self,
-        context: &AfterDeserializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let captured = self.0.peek();
-        if let Some(bytes) = captured.as_deref().or(context.response().body().bytes()) {
-            log(
-                "rcr.parsers",
-                &format!("Response body: {}", redact_body(bytes)),
-            );
-        }
-        Ok(())
-    }
+/// Logs a response's body, secrets redacted.
+pub fn log_response_body(body: &[u8]) {
+    log(
+        "rcr.parsers",
+        &format!("Response body: {}", redact_body(body)),
+    );
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ pub mod session;
 pub mod settings;
 pub mod timestamp;
 pub mod version;
+pub mod xdg;
 
 use error::Error;
 

@@ -164,14 +164,11 @@ pub fn positionals(args: &[String]) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn strings(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::cli::owned_words;
 
     #[test]
     fn skips_global_options_anywhere() {
-        let args = strings(&[
+        let args = owned_words(&[
             "--region",
             "us-east-1",
             "ecr",
@@ -181,7 +178,7 @@ mod tests {
             "x",
         ]);
         assert_eq!(positionals(&args), vec!["ecr", "describe-images"]);
-        let args = strings(&["--output=json", "ecr-public", "describe-registries"]);
+        let args = owned_words(&["--output=json", "ecr-public", "describe-registries"]);
         assert_eq!(
             positionals(&args),
             vec!["ecr-public", "describe-registries"]

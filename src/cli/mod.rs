@@ -66,6 +66,11 @@ pub enum MemberValue {
     Words(Vec<String>),
 }
 
+/// Words as the owned strings a command line is made of.
+pub fn owned_words(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| w.to_string()).collect()
+}
+
 /// `--version` with no command.
 pub fn asks_version(args: &[String], words: &[&str]) -> bool {
     words.is_empty() && args.iter().any(|a| a == "--version")

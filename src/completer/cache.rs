@@ -19,12 +19,7 @@ const DEFAULT_LIFETIME_SECS: u64 = 60;
 
 /// The cache directory, if a cache or home directory is known.
 pub fn dir() -> Option<PathBuf> {
-    let base = match std::env::var_os("XDG_CACHE_HOME") {
-        // The XDG spec says a relative value is to be ignored.
-        Some(d) if Path::new(&d).is_absolute() => PathBuf::from(d),
-        _ => PathBuf::from(std::env::var_os("HOME")?).join(".cache"),
-    };
-    Some(base.join("rcr").join("completions"))
+    crate::xdg::cache_dir("completions")
 }
 
 /// How long an entry is good for, in seconds; 0 when the cache is off.

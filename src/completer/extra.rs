@@ -12,7 +12,7 @@
 
 use clap::{Arg, Command};
 
-use super::tree::{Nargs, Opt};
+use super::tree::{Opt, nargs_of};
 
 /// What a value is, so the completer knows what to offer for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,16 +70,9 @@ pub fn options(command: &Command) -> Vec<Opt> {
         .get_arguments()
         .filter_map(|arg| {
             let name = arg.get_long()?.to_string();
-            let takes_values = arg.get_action().takes_values();
-            let nargs = match arg.get_num_args() {
-                _ if !takes_values => Nargs::Zero,
-                Some(r) if r.min_values() == 0 => Nargs::Optional,
-                Some(r) if r.max_values() > 1 => Nargs::Many,
-                _ => Nargs::One,
-            };
             Some(Opt {
                 name,
-                nargs,
+                nargs: nargs_of(arg),
                 global: false,
                 member: None,
                 kind: Some(kind_of(arg)),

@@ -38,6 +38,7 @@ use std::process::ExitCode;
 
 use serde_json::{Map, Value};
 
+use crate::cli;
 use crate::generated;
 use crate::model::{Member, Operation, ResourceCompletion, Service, ShapeKind};
 use crate::sdk;
@@ -175,16 +176,12 @@ fn starting_with(typed: &str, candidates: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-fn owned(values: &[&str]) -> Vec<String> {
-    values.iter().map(|v| v.to_string()).collect()
-}
-
 /// The values of an option: choices of global options; for an operation,
 /// its member's resource completion, enum members, tags and digests.
 fn option_values(parsed: &Parsed, opt: &Opt, typed: &str) -> Vec<String> {
     let choices = values::global_choices(&opt.name);
     if !choices.is_empty() {
-        return starting_with(typed, owned(choices));
+        return starting_with(typed, cli::owned_words(choices));
     }
     if let Some(kind) = opt.kind {
         return kind_values(parsed, kind, typed);
@@ -204,7 +201,7 @@ fn option_values(parsed: &Parsed, opt: &Opt, typed: &str) -> Vec<String> {
     }
     let enums = values::enum_values(service, member);
     if !enums.is_empty() {
-        return starting_with(typed, owned(enums));
+        return starting_with(typed, cli::owned_words(enums));
     }
     image_values(parsed, service, member, typed)
 }
@@ -315,7 +312,7 @@ fn kind_values(parsed: &Parsed, kind: ValueKind, typed: &str) -> Vec<String> {
     let repository = parsed.positionals.first().map(String::as_str);
     let found = match kind {
         ValueKind::Text => Vec::new(),
-        ValueKind::Choice(choices) => owned(choices),
+        ValueKind::Choice(choices) => cli::owned_words(choices),
         ValueKind::Repository => remote::values(
             &target,
             &repository_listing("repositories[].repositoryName"),

@@ -201,23 +201,25 @@ fn operation_options(service: &'static Service, op: &'static Operation) -> Vec<O
         .filter_map(|arg| {
             let name = arg.get_long()?.to_string();
             let member = members.iter().find(|m| m.cli_name == name);
-            let takes_values = arg.get_action().takes_values();
-            let range = arg.get_num_args();
-            let nargs = match range {
-                _ if !takes_values => Nargs::Zero,
-                Some(r) if r.min_values() == 0 => Nargs::Optional,
-                Some(r) if r.max_values() > 1 => Nargs::Many,
-                _ => Nargs::One,
-            };
             Some(Opt {
                 name,
-                nargs,
+                nargs: nargs_of(arg),
                 global: false,
                 member,
                 kind: None,
             })
         })
         .collect()
+}
+
+/// How many values a clap option takes, in the completer's terms.
+pub(super) fn nargs_of(arg: &clap::Arg) -> Nargs {
+    match arg.get_num_args() {
+        _ if !arg.get_action().takes_values() => Nargs::Zero,
+        Some(r) if r.min_values() == 0 => Nargs::Optional,
+        Some(r) if r.max_values() > 1 => Nargs::Many,
+        _ => Nargs::One,
+    }
 }
 
 #[cfg(test)]

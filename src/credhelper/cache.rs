@@ -47,12 +47,7 @@ pub fn enabled() -> bool {
 
 /// The cache directory, if a cache or home directory is known.
 pub fn dir() -> Option<PathBuf> {
-    let base = match std::env::var_os("XDG_CACHE_HOME") {
-        // The XDG spec says a relative value is to be ignored.
-        Some(d) if Path::new(&d).is_absolute() => PathBuf::from(d),
-        _ => PathBuf::from(std::env::var_os("HOME")?).join(".cache"),
-    };
-    Some(base.join("rcr").join("credential-helper"))
+    crate::xdg::cache_dir("credential-helper")
 }
 
 pub fn now() -> i64 {
@@ -378,19 +373,22 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect()
         };
-        let with = |env: &[(&str, &str)]| {
+        // The identity with the environment `env` and, when given, a profile
+        // the host maps to.
+        let identity = |mapped: Option<&str>, env: &[(&str, &str)]| {
             let env: BTreeMap<String, String> = env
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
             identity_from(
                 "AWS_ENDPOINT_URL_ECR",
-                None,
+                mapped,
                 |k| env.get(k).cloned(),
                 profiles,
                 &files,
             )
         };
+        let with = |env: &[(&str, &str)]| identity(None, env);
         let dev = with(&[("AWS_PROFILE", "dev")]);
         let ops = with(&[("AWS_PROFILE", "ops")]);
         assert_ne!(dev, ops);
@@ -426,19 +424,7 @@ mod tests {
             ])
         );
         // A mapped profile is the profile whatever the environment says.
-        let mapped = |env: &[(&str, &str)]| {
-            let env: BTreeMap<String, String> = env
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            identity_from(
-                "AWS_ENDPOINT_URL_ECR",
-                Some("ops"),
-                |k| env.get(k).cloned(),
-                profiles,
-                &files,
-            )
-        };
+        let mapped = |env: &[(&str, &str)]| identity(Some("ops"), env);
         assert_eq!(mapped(&[("AWS_ACCESS_KEY_ID", "AKIDENV")]), ops);
         assert_eq!(mapped(&[("AWS_PROFILE", "dev")]), ops);
         // A source_profile loop ends.

@@ -15,7 +15,7 @@ use clap::{Arg, ArgAction, Command};
 
 use crate::cli::Globals;
 use crate::cli::globals::GLOBAL_OPTIONS;
-use crate::custom::help::{Node, Page};
+use crate::custom::help::{Page, PageBuilder};
 use crate::custom::{Customization, Scope};
 use crate::error::Error;
 
@@ -225,49 +225,9 @@ pub fn all_pages() -> Vec<Page> {
         .collect()
 }
 
-#[derive(Default)]
-struct Nodes(Vec<Node>);
-
-impl Nodes {
-    fn heading(&mut self, h: &str) {
-        self.0.push(Node::Heading(h.to_string()));
-    }
-    fn para(&mut self, indent: usize, text: &str) {
-        self.0.push(Node::Para {
-            indent,
-            text: text.to_string(),
-        });
-    }
-    fn bullet(&mut self, text: &str) {
-        self.0.push(Node::Bullet {
-            indent: 0,
-            text: text.to_string(),
-        });
-    }
-    fn verbatim(&mut self, text: &str) {
-        self.0.push(Node::Verbatim {
-            indent: 2,
-            text: text.to_string(),
-        });
-    }
-    fn option(&mut self, name: &str, text: &str) {
-        self.para(0, name);
-        self.para(3, text);
-    }
-    fn global_options(&mut self) {
-        self.heading("GLOBAL OPTIONS");
-        for opt in GLOBAL_OPTIONS {
-            self.option(
-                &format!("--{} ({})", opt.name, opt.value.unwrap_or("boolean")),
-                opt.help,
-            );
-        }
-    }
-}
-
 /// The help page of one topic.
 pub fn help_page(topic: Topic) -> Page {
-    let mut n = Nodes::default();
+    let mut n = PageBuilder::default();
     let (name, summary) = match topic {
         Topic::Group => {
             group_page(&mut n);
@@ -294,13 +254,12 @@ pub fn help_page(topic: Topic) -> Page {
     Page {
         name,
         summary: summary.to_string(),
-        nodes: n.0,
+        nodes: n.nodes,
     }
 }
 
-fn group_page(n: &mut Nodes) {
-    n.heading("NAME");
-    n.para(0, &format!("{NAME} -"));
+fn group_page(n: &mut PageBuilder) {
+    n.name(NAME);
     n.heading("DESCRIPTION");
     n.para(
         0,
@@ -310,17 +269,15 @@ fn group_page(n: &mut Nodes) {
         0,
         "The helper's own settings are in $XDG_CONFIG_HOME/rcr/credential-helper.toml (~/.config/rcr/credential-helper.toml): [aliases] maps other hosts (mirrors, pull-through proxies) to an ECR registry, and [profiles] maps a registry host, or an account id for all of its registries, to the AWS profile whose credentials are used for it, as --profile would use them.",
     );
-    n.heading("SYNOPSIS");
-    n.verbatim(&format!("rcr {NAME} <subcommand> [parameters]"));
+    n.synopsis(format!("rcr {NAME} <subcommand> [parameters]"));
     n.heading("AVAILABLE COMMANDS");
     for c in [CONFIGURE, DOCTOR, "help"] {
-        n.bullet(c);
+        n.bullet(0, c);
     }
 }
 
-fn configure_page(n: &mut Nodes) {
-    n.heading("NAME");
-    n.para(0, &format!("{CONFIGURE} -"));
+fn configure_page(n: &mut PageBuilder) {
+    n.name(CONFIGURE);
     n.heading("DESCRIPTION");
     n.para(
         0,
@@ -334,17 +291,14 @@ fn configure_page(n: &mut Nodes) {
         0,
         "Without --registry and --account, the registry of the configured credentials' account in the configured region is used: its host is the proxyEndpoint of an ECR GetAuthorizationToken call made with the global options (--profile, --region, --endpoint-url).",
     );
-    n.heading("SYNOPSIS");
-    n.verbatim(&format!(
+    n.synopsis(format!(
         "{CONFIGURE}\n[--registry <host>]...\n[--account <id> --region <region>...]...\n[--podman]\n[--docker-config <dir>]"
     ));
     n.heading("OPTIONS");
-    n.option(
-        "--registry (string)",
+    n.option("--registry (string)",
         "A registry host: a private ECR registry (123456789012.dkr.ecr.eu-west-1.amazonaws.com), public.ecr.aws, or a host of the [aliases] table. May be repeated.",
     );
-    n.option(
-        "--account (string)",
+    n.option("--account (string)",
         "A 12-digit account id: its registry in each --region that follows it (--account 123456789012 --region eu-west-1 --region us-east-1); without one, in the --region given before any --account, else the configured region. May be repeated.",
     );
     n.option(
@@ -361,7 +315,7 @@ fn configure_page(n: &mut Nodes) {
         0,
         "To route two accounts' registries to rcr for Docker and podman:",
     );
-    n.verbatim(&format!(
+    n.verbatim(2, format!(
         "rcr {NAME} {CONFIGURE} --account 123456789012 --region eu-west-1 --account 210987654321 --region us-east-1 --registry public.ecr.aws --podman"
     ));
     n.heading("OUTPUT");
@@ -371,9 +325,8 @@ fn configure_page(n: &mut Nodes) {
     );
 }
 
-fn doctor_page(n: &mut Nodes) {
-    n.heading("NAME");
-    n.para(0, &format!("{DOCTOR} -"));
+fn doctor_page(n: &mut PageBuilder) {
+    n.name(DOCTOR);
     n.heading("DESCRIPTION");
     n.para(
         0,
@@ -387,8 +340,7 @@ fn doctor_page(n: &mut Nodes) {
         0,
         "Without hosts, the registries that Docker's config and the containers auth file route to rcr are checked. Each network step has a time limit of a few seconds, so doctor ends quickly without a network. The exit status is 0 when every check passes, 1 otherwise. Nothing is written: a token doctor fetches is not cached.",
     );
-    n.heading("SYNOPSIS");
-    n.verbatim(&format!("{DOCTOR}\n[<host> ...]"));
+    n.synopsis(format!("{DOCTOR}\n[<host> ...]"));
     n.heading("OPTIONS");
     n.option(
         "host (string)",
@@ -396,9 +348,10 @@ fn doctor_page(n: &mut Nodes) {
     );
     n.global_options();
     n.heading("EXAMPLES");
-    n.verbatim(&format!(
-        "rcr {NAME} {DOCTOR} 123456789012.dkr.ecr.eu-west-1.amazonaws.com"
-    ));
+    n.verbatim(
+        2,
+        format!("rcr {NAME} {DOCTOR} 123456789012.dkr.ecr.eu-west-1.amazonaws.com"),
+    );
     n.heading("OUTPUT");
     n.para(
         0,
@@ -409,14 +362,11 @@ fn doctor_page(n: &mut Nodes) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn strings(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::cli::owned_words;
 
     #[test]
     fn pairs_accounts_with_the_regions_after_them() {
-        let args = strings(&[
+        let args = owned_words(&[
             "--region=eu-north-1",
             "credential-helper",
             "configure",
@@ -438,7 +388,7 @@ mod tests {
             vec![
                 (
                     "111111111111".to_string(),
-                    strings(&["eu-west-1", "us-east-1"])
+                    owned_words(&["eu-west-1", "us-east-1"])
                 ),
                 ("222222222222".to_string(), vec![]),
             ]
@@ -447,7 +397,7 @@ mod tests {
 
     #[test]
     fn parses_both_commands() {
-        let args = strings(&[
+        let args = owned_words(&[
             "credential-helper",
             "configure",
             "--registry",
@@ -469,13 +419,13 @@ mod tests {
         };
         assert_eq!(c.registries, ["public.ecr.aws"]);
         assert!(c.podman);
-        let args = strings(&["credential-helper", "doctor", "a", "--debug", "b"]);
+        let args = owned_words(&["credential-helper", "doctor", "a", "--debug", "b"]);
         let Ok(call) = parse(&args) else {
             panic!("doctor parses");
         };
         assert!(call.globals.debug);
         assert!(matches!(call.action, Action::Doctor { hosts } if hosts == ["a", "b"]));
-        let args = strings(&["credential-helper", "fix"]);
+        let args = owned_words(&["credential-helper", "fix"]);
         assert!(parse(&args).is_err());
     }
 }

@@ -19,12 +19,7 @@ use std::path::PathBuf;
 
 /// The file's path, if a config directory is known.
 pub fn path() -> Option<PathBuf> {
-    let base = match std::env::var_os("XDG_CONFIG_HOME") {
-        // The XDG spec says a relative value is to be ignored.
-        Some(d) if PathBuf::from(&d).is_absolute() => PathBuf::from(d),
-        _ => PathBuf::from(std::env::var_os("HOME")?).join(".config"),
-    };
-    Some(base.join("rcr").join("credential-helper.toml"))
+    crate::xdg::config_path("credential-helper.toml")
 }
 
 /// The file's text: empty when it does not exist (or no home is known), an

@@ -425,6 +425,23 @@ fn check_routing(
         Route::Store(s) => format!("credsStore sends it to docker-credential-{s}"),
         Route::Nothing => "nothing routes it to a credential helper".to_string(),
     };
+    // What a client's own file says: Ok when it routes the host to rcr,
+    // otherwise where it goes and the command that fixes it.
+    let own_route = |route: &Route, file: &ClientFile, podman: bool| {
+        if route.is_rcr() {
+            (
+                Status::Ok,
+                format!("{} routes it to rcr", file.path.display()),
+                None,
+            )
+        } else {
+            (
+                Status::Fail,
+                format!("{}: {}", file.path.display(), describe(route)),
+                fix(podman),
+            )
+        }
+    };
     let mut routed = false;
     let mut used = false;
     let docker_route = match docker {
@@ -436,24 +453,9 @@ fn check_routing(
         (Ok(file), Some(Ok(Some(doc)))) => {
             used = true;
             let route = client_config::route(doc, host);
-            if route.is_rcr() {
-                routed = true;
-                checks.push(
-                    host,
-                    "docker",
-                    Status::Ok,
-                    format!("{} routes it to rcr", file.path.display()),
-                    None,
-                );
-            } else {
-                checks.push(
-                    host,
-                    "docker",
-                    Status::Fail,
-                    format!("{}: {}", file.path.display(), describe(&route)),
-                    fix(false),
-                );
-            }
+            routed |= route.is_rcr();
+            let (status, detail, fix) = own_route(&route, file, false);
+            checks.push(host, "docker", status, detail, fix);
             Some(route)
         }
         (Ok(file), _) => {
@@ -475,32 +477,22 @@ fn check_routing(
         (Ok(file), Some(Ok(Some(doc)))) => {
             used = true;
             let route = client_config::route(doc, host);
-            if route.is_rcr() {
-                routed = true;
-                checks.push(
-                    host,
-                    "podman",
+            routed |= route.is_rcr();
+            let (status, detail, fix) = if route == Route::Nothing
+                && docker_route.as_ref().is_some_and(Route::is_rcr)
+            {
+                (
                     Status::Ok,
-                    format!("{} routes it to rcr", file.path.display()),
+                    format!(
+                        "{} names no helper for it; containers/image then reads Docker's config, which routes it to rcr",
+                        file.path.display()
+                    ),
                     None,
-                );
-            } else if route == Route::Nothing && docker_route.as_ref().is_some_and(Route::is_rcr) {
-                checks.push(
-                    host,
-                    "podman",
-                    Status::Ok,
-                    format!("{} names no helper for it; containers/image then reads Docker's config, which routes it to rcr", file.path.display()),
-                    None,
-                );
+                )
             } else {
-                checks.push(
-                    host,
-                    "podman",
-                    Status::Fail,
-                    format!("{}: {}", file.path.display(), describe(&route)),
-                    fix(true),
-                );
-            }
+                own_route(&route, file, true)
+            };
+            checks.push(host, "podman", status, detail, fix);
         }
         (Ok(file), _) => {
             let via_docker = docker_route.as_ref().is_some_and(Route::is_rcr);

@@ -126,21 +126,18 @@ pub fn version() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn args(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::cli::owned_words;
 
     #[test]
     fn parses_verbs() {
-        assert_eq!(Verb::parse(&args(&["get"])), Ok(Verb::Get));
-        assert_eq!(Verb::parse(&args(&["version"])), Ok(Verb::Version));
+        assert_eq!(Verb::parse(&owned_words(&["get"])), Ok(Verb::Get));
+        assert_eq!(Verb::parse(&owned_words(&["version"])), Ok(Verb::Version));
         assert_eq!(
-            Verb::parse(&args(&["fetch"])),
+            Verb::parse(&owned_words(&["fetch"])),
             Err("Unknown credential action `fetch`".to_string())
         );
-        assert!(Verb::parse(&args(&[])).is_err_and(|e| e.starts_with("Usage: ")));
-        assert!(Verb::parse(&args(&["get", "x"])).is_err_and(|e| e.starts_with("Usage: ")));
+        assert!(Verb::parse(&owned_words(&[])).is_err_and(|e| e.starts_with("Usage: ")));
+        assert!(Verb::parse(&owned_words(&["get", "x"])).is_err_and(|e| e.starts_with("Usage: ")));
         assert!(!Verb::List.reads_input());
         assert!(Verb::Erase.reads_input());
     }

@@ -96,7 +96,7 @@ pub fn page_for(words: &[&str]) -> Result<Page, Error> {
 
 /// The page of one help topic.
 pub fn page(topic: &HelpTopic) -> Page {
-    let mut b = Builder::default();
+    let mut b = PageBuilder::default();
     let (name, summary) = match topic {
         HelpTopic::Root => {
             root(&mut b);
@@ -176,28 +176,30 @@ pub fn render_text(page: &Page, width: usize) -> String {
     out
 }
 
+/// Collects a page's nodes; the customizations' own pages (`rcr image`,
+/// the credential helper) are built with it too.
 #[derive(Default)]
-struct Builder {
-    nodes: Vec<Node>,
+pub struct PageBuilder {
+    pub nodes: Vec<Node>,
 }
 
-impl Builder {
-    fn heading(&mut self, h: &str) {
+impl PageBuilder {
+    pub fn heading(&mut self, h: &str) {
         self.nodes.push(Node::Heading(h.to_string()));
     }
-    fn para(&mut self, indent: usize, text: impl Into<String>) {
+    pub fn para(&mut self, indent: usize, text: impl Into<String>) {
         self.nodes.push(Node::Para {
             indent,
             text: text.into(),
         });
     }
-    fn bullet(&mut self, indent: usize, text: impl Into<String>) {
+    pub fn bullet(&mut self, indent: usize, text: impl Into<String>) {
         self.nodes.push(Node::Bullet {
             indent,
             text: text.into(),
         });
     }
-    fn verbatim(&mut self, indent: usize, text: impl Into<String>) {
+    pub fn verbatim(&mut self, indent: usize, text: impl Into<String>) {
         self.nodes.push(Node::Verbatim {
             indent,
             text: text.into(),
@@ -217,19 +219,30 @@ impl Builder {
         }
     }
 
-    fn name(&mut self, name: &str) {
+    pub fn name(&mut self, name: &str) {
         self.heading("NAME");
         self.para(0, format!("{name} -"));
     }
 
-    fn global_options(&mut self) {
+    /// The SYNOPSIS section: the command's form, verbatim.
+    pub fn synopsis(&mut self, form: impl Into<String>) {
+        self.heading("SYNOPSIS");
+        self.verbatim(2, form);
+    }
+
+    /// An option's entry: its name, then what it does, indented below.
+    pub fn option(&mut self, name: impl Into<String>, text: impl Into<String>) {
+        self.para(0, name);
+        self.para(3, text);
+    }
+
+    pub fn global_options(&mut self) {
         self.heading("GLOBAL OPTIONS");
         for opt in GLOBAL_OPTIONS {
-            self.para(
-                0,
+            self.option(
                 format!("--{} ({})", opt.name, opt.value.unwrap_or("boolean")),
+                opt.help,
             );
-            self.para(3, opt.help);
         }
     }
 
@@ -242,15 +255,14 @@ impl Builder {
     }
 }
 
-fn root(b: &mut Builder) {
+fn root(b: &mut PageBuilder) {
     b.name("rcr");
     b.heading("DESCRIPTION");
     b.para(
         0,
         "rcr is a fast drop-in replacement for the AWS Command Line Interface's ecr and ecr-public commands: the same options, output and exit codes.",
     );
-    b.heading("SYNOPSIS");
-    b.verbatim(2, "rcr [options] <command> <subcommand> [parameters]");
+    b.synopsis("rcr [options] <command> <subcommand> [parameters]");
     b.para(
         0,
         "Use rcr command help for information on a specific command. Use rcr help topics to view a list of available help topics. The synopsis for each command shows its parameters and their usage. Optional parameters are shown in square brackets.",
@@ -262,19 +274,18 @@ fn root(b: &mut Builder) {
     b.commands("AVAILABLE SERVICES", names);
 }
 
-fn service_page(b: &mut Builder, s: &Service) {
+fn service_page(b: &mut PageBuilder, s: &Service) {
     b.name(s.cli_name);
     b.heading("DESCRIPTION");
     b.doc(0, s.doc);
-    b.heading("SYNOPSIS");
-    b.verbatim(2, format!("rcr {} <subcommand> [parameters]", s.cli_name));
+    b.synopsis(format!("rcr {} <subcommand> [parameters]", s.cli_name));
     let mut names: Vec<&str> = s.operations.iter().map(|o| o.cli_name).collect();
     names.extend(super::for_service(s).map(|c| c.name));
     names.push("help");
     b.commands("AVAILABLE COMMANDS", names);
 }
 
-fn operation_page(b: &mut Builder, s: &Service, op: &Operation) {
+fn operation_page(b: &mut PageBuilder, s: &Service, op: &Operation) {
     b.name(op.cli_name);
     b.heading("DESCRIPTION");
     if op.deprecated {
@@ -300,7 +311,7 @@ fn operation_page(b: &mut Builder, s: &Service, op: &Operation) {
     }
 }
 
-fn login_page(b: &mut Builder, s: &Service) {
+fn login_page(b: &mut PageBuilder, s: &Service) {
     b.name(LOGIN);
     b.heading("DESCRIPTION");
     let registry = if s.cli_name == "ecr-public" {
@@ -315,8 +326,7 @@ fn login_page(b: &mut Builder, s: &Service) {
             s.service_id
         ),
     );
-    b.heading("SYNOPSIS");
-    b.verbatim(2, LOGIN);
+    b.synopsis(LOGIN);
     b.heading("OPTIONS");
     b.para(0, "None");
     b.global_options();
@@ -336,22 +346,21 @@ fn login_page(b: &mut Builder, s: &Service) {
     b.para(0, "The password, as plain text.");
 }
 
-fn wait_page(b: &mut Builder, s: &Service) {
+fn wait_page(b: &mut PageBuilder, s: &Service) {
     b.name("wait");
     b.heading("DESCRIPTION");
     b.para(
         0,
         "Wait until a particular condition is satisfied. Each subcommand polls an API until the listed requirement is met.",
     );
-    b.heading("SYNOPSIS");
-    b.verbatim(2, "wait <waiter> [parameters]");
+    b.synopsis("wait <waiter> [parameters]");
     b.commands(
         "AVAILABLE COMMANDS",
         s.waiters.iter().map(|w| w.cli_name).collect(),
     );
 }
 
-fn waiter_page(b: &mut Builder, s: &Service, w: &Waiter) {
+fn waiter_page(b: &mut PageBuilder, s: &Service, w: &Waiter) {
     b.name(w.cli_name);
     b.heading("DESCRIPTION");
     b.para(0, waiter_description(s, w));
@@ -435,7 +444,7 @@ pub fn documented_members(s: &Service, op: &Operation) -> impl Iterator<Item = &
 }
 
 /// SYNOPSIS and OPTIONS of an operation (or of a waiter polling it).
-fn synopsis_and_options(b: &mut Builder, s: &Service, op: &Operation, command: &str) {
+fn synopsis_and_options(b: &mut PageBuilder, s: &Service, op: &Operation, command: &str) {
     let members: Vec<&Member> = documented_members(s, op).collect();
     let mut lines = vec![format!("  {command}")];
     for m in &members {
@@ -464,8 +473,7 @@ fn synopsis_and_options(b: &mut Builder, s: &Service, op: &Operation, command: &
             None => format!("[--{}]", g.name),
         });
     }
-    b.heading("SYNOPSIS");
-    b.verbatim(2, lines.join("\n"));
+    b.synopsis(lines.join("\n"));
 
     b.heading("OPTIONS");
     for m in members {
@@ -497,37 +505,32 @@ fn synopsis_and_options(b: &mut Builder, s: &Service, op: &Operation, command: &
             b.verbatim(3, json_syntax(s, m.shape, 0, 0));
         }
     }
-    b.para(0, "--cli-input-json | --cli-input-yaml (string)");
-    b.para(
-        3,
+    b.option(
+        "--cli-input-json | --cli-input-yaml (string)",
         "Reads arguments from the JSON string provided (or YAML with --cli-input-yaml). The JSON string follows the format provided by --generate-cli-skeleton. If other arguments are provided on the command line, those values will override the JSON-provided values. The value may be file://path to read it from a file.",
     );
     if op.paginator.is_some() {
-        b.para(0, "--starting-token (string)");
-        b.para(
-            3,
+        b.option(
+            "--starting-token (string)",
             "A token to specify where to start paginating. This is the NextToken from a previously truncated response.",
         );
-        b.para(0, "--page-size (integer)");
-        b.para(
-            3,
+        b.option(
+            "--page-size (integer)",
             "The size of each page to get in the AWS service call. This does not affect the number of items returned in the command's output.",
         );
-        b.para(0, "--max-items (integer)");
-        b.para(
-            3,
+        b.option(
+            "--max-items (integer)",
             "The total number of items to return in the command's output. If more are available, a NextToken is printed; pass it to --starting-token in a later command to resume.",
         );
     }
-    b.para(0, "--generate-cli-skeleton (string)");
-    b.para(
-        3,
+    b.option(
+        "--generate-cli-skeleton (string)",
         "Prints a JSON skeleton to standard output without sending an API request. Without a value or with input, prints a sample input JSON that can be used as an argument for --cli-input-json; yaml-input prints a sample input YAML for --cli-input-yaml; output prints a sample output JSON for the command.",
     );
 }
 
 /// Enum values and nested members of a shape, below its documentation.
-fn shape_details(b: &mut Builder, s: &Service, id: ShapeId, indent: usize, depth: usize) {
+fn shape_details(b: &mut PageBuilder, s: &Service, id: ShapeId, indent: usize, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -559,7 +562,7 @@ fn shape_details(b: &mut Builder, s: &Service, id: ShapeId, indent: usize, depth
 
 /// `name -> (type)`, its documentation and its own members.
 fn member_tree(
-    b: &mut Builder,
+    b: &mut PageBuilder,
     s: &Service,
     name: &str,
     id: ShapeId,

@@ -5,8 +5,7 @@
 //! prose and the CI examples are here.
 
 use super::cli::{self, NAME, SUBCOMMANDS};
-use crate::cli::globals::GLOBAL_OPTIONS;
-use crate::custom::help::{Node, Page};
+use crate::custom::help::{Page, PageBuilder};
 
 /// Every page: `image` and each subcommand.
 #[allow(dead_code)] // Used by `custom::help::all_pages` (man pages, tests).
@@ -18,7 +17,7 @@ pub fn all_pages() -> Vec<Page> {
 
 /// The page of `image` (`None`) or of one subcommand.
 pub fn page(subcommand: Option<&str>) -> Page {
-    let mut p = Pager::default();
+    let mut p = PageBuilder::default();
     let (name, summary) = match subcommand.and_then(|s| SUBCOMMANDS.iter().find(|(n, _)| *n == s)) {
         None => {
             group(&mut p);
@@ -43,71 +42,31 @@ pub fn page(subcommand: Option<&str>) -> Page {
     }
 }
 
-#[derive(Default)]
-struct Pager {
-    nodes: Vec<Node>,
+/// An example: what it does, then the command.
+fn example(p: &mut PageBuilder, what: &str, command: &str) {
+    p.para(0, what);
+    p.verbatim(2, command);
 }
 
-impl Pager {
-    fn heading(&mut self, h: &str) {
-        self.nodes.push(Node::Heading(h.to_string()));
-    }
-    fn para(&mut self, indent: usize, text: impl Into<String>) {
-        self.nodes.push(Node::Para {
-            indent,
-            text: text.into(),
-        });
-    }
-    fn bullet(&mut self, text: impl Into<String>) {
-        self.nodes.push(Node::Bullet {
-            indent: 0,
-            text: text.into(),
-        });
-    }
-    fn verbatim(&mut self, text: impl Into<String>) {
-        self.nodes.push(Node::Verbatim {
-            indent: 2,
-            text: text.into(),
-        });
-    }
-    fn example(&mut self, what: &str, command: &str) {
-        self.para(0, what);
-        self.verbatim(command);
-    }
-    fn global_options(&mut self) {
-        self.heading("GLOBAL OPTIONS");
-        for opt in GLOBAL_OPTIONS {
-            self.para(
-                0,
-                format!("--{} ({})", opt.name, opt.value.unwrap_or("boolean")),
-            );
-            self.para(3, opt.help);
-        }
-    }
-}
-
-fn group(p: &mut Pager) {
-    p.heading("NAME");
-    p.para(0, format!("{NAME} -"));
+fn group(p: &mut PageBuilder) {
+    p.name(NAME);
     p.heading("DESCRIPTION");
     p.para(
         0,
         "Commands for the ECR chores that aws leaves to shell loops: newest-first listing with filters, retagging without pulling, index-aware cleanup in batches, and a CI gate on scan findings. They are rcr's own (aws has no image command); they use the same profiles, regions, endpoints, retries, --output formats, --query and exit codes as every ecr command.",
     );
-    p.heading("SYNOPSIS");
-    p.verbatim(format!("rcr {NAME} <subcommand> [parameters]"));
+    p.synopsis(format!("rcr {NAME} <subcommand> [parameters]"));
     p.heading("AVAILABLE COMMANDS");
     for (name, about) in SUBCOMMANDS {
-        p.bullet(format!("{name}: {about}"));
+        p.bullet(0, format!("{name}: {about}"));
     }
-    p.bullet("help");
+    p.bullet(0, "help");
     p.heading("EXAMPLES");
     examples(p, None);
 }
 
-fn subcommand_page(p: &mut Pager, sub: &str) {
-    p.heading("NAME");
-    p.para(0, format!("{sub} -"));
+fn subcommand_page(p: &mut PageBuilder, sub: &str) {
+    p.name(sub);
     p.heading("DESCRIPTION");
     for text in description(sub) {
         p.para(0, *text);
@@ -144,8 +103,7 @@ fn subcommand_page(p: &mut Pager, sub: &str) {
             (None, _) => {}
         }
     }
-    p.heading("SYNOPSIS");
-    p.verbatim(synopsis.join("\n"));
+    p.synopsis(synopsis.join("\n"));
     p.heading("OPTIONS");
     for (flag, help) in options {
         p.para(0, flag);
@@ -160,7 +118,7 @@ fn subcommand_page(p: &mut Pager, sub: &str) {
     }
     p.heading("EXIT STATUS");
     for text in exit_status(sub) {
-        p.bullet(*text);
+        p.bullet(0, *text);
     }
 }
 
@@ -187,34 +145,39 @@ fn description(sub: &str) -> &'static [&'static str] {
     }
 }
 
-fn examples(p: &mut Pager, sub: Option<&str>) {
+fn examples(p: &mut PageBuilder, sub: Option<&str>) {
     let all = sub.is_none();
     if all || sub == Some("ls") {
-        p.example(
+        example(
+            p,
             "The digest of the newest image tagged release-*, for a deploy job:",
             "rcr image ls shop/cart --tag 'release-*' --limit 1 --query 'imageDetails[0].imageDigest' --output text",
         );
         if !all {
-            p.example(
+            example(
+                p,
                 "The ten largest untagged images pushed more than 30 days ago:",
                 "rcr image ls shop/cart --untagged --older-than 30d --sort size --limit 10 --output table",
             );
         }
     }
     if all || sub == Some("retag") {
-        p.example(
+        example(
+            p,
             "Promote the image a pipeline built to the tags a deployment follows:",
             "rcr image retag shop/cart \"git-$CI_COMMIT_SHA\" prod \"prod-$(date +%Y%m%d)\"",
         );
     }
     if all || sub == Some("gc") {
-        p.example(
+        example(
+            p,
             "Nightly cleanup: keep the 20 newest images and anything tagged prod-*, delete the rest once older than 14 days (print the plan first, then apply):",
             "rcr image gc shop/cart --older-than 14d --keep 20 --keep-tag 'prod-*' --output table\nrcr image gc shop/cart --older-than 14d --keep 20 --keep-tag 'prod-*' --apply",
         );
     }
     if all || sub == Some("scan-gate") {
-        p.example(
+        example(
+            p,
             "Fail the pipeline on HIGH or CRITICAL findings of the image just pushed, with one accepted risk:",
             "rcr image scan-gate shop/cart \"$CI_COMMIT_SHA\" --fail-on HIGH --ignore CVE-2023-4911 --timeout 600",
         );

@@ -278,28 +278,41 @@ mod tests {
 
     #[test]
     fn orders() {
-        assert_eq!(
-            ranked(SortKey::Pushed, false, None),
-            ["sha256:d", "sha256:c", "sha256:b", "sha256:a"]
-        );
-        assert_eq!(
-            ranked(SortKey::Pushed, true, None),
-            ["sha256:a", "sha256:b", "sha256:c", "sha256:d"]
-        );
-        assert_eq!(
-            ranked(SortKey::Size, false, None),
-            ["sha256:d", "sha256:a", "sha256:c", "sha256:b"]
-        );
-        // `latest` < `v2` < `v3`; untagged last.
-        assert_eq!(
-            ranked(SortKey::Tag, false, None),
-            ["sha256:a", "sha256:b", "sha256:c", "sha256:d"]
-        );
-        // Never pulled: by push time.
-        assert_eq!(
-            ranked(SortKey::Pulled, false, None),
-            ["sha256:d", "sha256:c", "sha256:b", "sha256:a"]
-        );
+        for (key, reverse, want) in [
+            (
+                SortKey::Pushed,
+                false,
+                ["sha256:d", "sha256:c", "sha256:b", "sha256:a"],
+            ),
+            (
+                SortKey::Pushed,
+                true,
+                ["sha256:a", "sha256:b", "sha256:c", "sha256:d"],
+            ),
+            (
+                SortKey::Size,
+                false,
+                ["sha256:d", "sha256:a", "sha256:c", "sha256:b"],
+            ),
+            // `latest` < `v2` < `v3`; untagged last.
+            (
+                SortKey::Tag,
+                false,
+                ["sha256:a", "sha256:b", "sha256:c", "sha256:d"],
+            ),
+            // Never pulled: by push time.
+            (
+                SortKey::Pulled,
+                false,
+                ["sha256:d", "sha256:c", "sha256:b", "sha256:a"],
+            ),
+        ] {
+            assert_eq!(
+                ranked(key, reverse, None),
+                want,
+                "{key:?} reverse {reverse}"
+            );
+        }
     }
 
     #[test]

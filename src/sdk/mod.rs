@@ -19,7 +19,8 @@ use std::sync::{Arc, Mutex};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef,
+    BeforeTransmitInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -91,11 +92,14 @@ impl ClientOptions {
 impl ServiceClient {
     pub fn new(service: &'static Service, config: &SdkConfig, options: ClientOptions) -> Self {
         let attempts = Arc::new(Attempts::default());
-        let counter = AttemptCounter(attempts.clone());
         let current_input = splice::CurrentInput::default();
         let splice = splice::SpliceInput(current_input.clone());
         let body = capture::BodySlot::default();
         let capture = capture::CaptureInterceptor(body.clone());
+        let observer = CallObserver {
+            attempts: attempts.clone(),
+            debug_body: crate::debug::enabled().then(|| body.clone()),
+        };
         let max_attempts = config.retry_config().map(|r| r.max_attempts()).unwrap_or(3);
         // --no-sign-request: no credentials provider, so send unsigned.
         let unsigned = config.credentials_provider().is_none();
@@ -103,14 +107,11 @@ impl ServiceClient {
         macro_rules! configure {
             ($builder:expr) => {{
                 let mut b = $builder
-                    .interceptor(counter)
+                    .interceptor(observer)
                     .interceptor(splice)
                     .interceptor(capture);
                 if unsigned {
                     b = b.allow_no_auth();
-                }
-                if crate::debug::enabled() {
-                    b = b.interceptor(crate::debug::DebugInterceptor(body.clone()));
                 }
                 b
             }};
@@ -263,13 +264,19 @@ struct Attempts {
     url: Mutex<String>,
 }
 
-/// Counts the attempts of the current call and keeps the last URL and status.
+/// Watches each attempt of the current call: counts the attempts and keeps
+/// the last URL and status; with `--debug` (a body slot given) it also logs
+/// each request and response, a successful response's body read from the
+/// slot the capture interceptor fills (the SDK itself only sees `{}`).
 #[derive(Debug)]
-struct AttemptCounter(Arc<Attempts>);
+struct CallObserver {
+    attempts: Arc<Attempts>,
+    debug_body: Option<capture::BodySlot>,
+}
 
-impl Intercept for AttemptCounter {
+impl Intercept for CallObserver {
     fn name(&self) -> &'static str {
-        "AttemptCounter"
+        "CallObserver"
     }
 
     fn read_before_attempt(
@@ -278,7 +285,7 @@ impl Intercept for AttemptCounter {
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.count.fetch_add(1, Ordering::Relaxed);
+        self.attempts.count.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -288,8 +295,11 @@ impl Intercept for AttemptCounter {
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if let Ok(mut url) = self.0.url.lock() {
+        if let Ok(mut url) = self.attempts.url.lock() {
             *url = context.request().uri().to_string();
+        }
+        if self.debug_body.is_some() {
+            crate::debug::log_request(context.request());
         }
         Ok(())
     }
@@ -300,10 +310,28 @@ impl Intercept for AttemptCounter {
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.status.store(
+        self.attempts.status.store(
             u32::from(context.response().status().as_u16()),
             Ordering::Relaxed,
         );
+        if self.debug_body.is_some() {
+            crate::debug::log_response_head(context.response());
+        }
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(slot) = &self.debug_body {
+            let captured = slot.peek();
+            if let Some(bytes) = captured.as_deref().or(context.response().body().bytes()) {
+                crate::debug::log_response_body(bytes);
+            }
+        }
         Ok(())
     }
 }

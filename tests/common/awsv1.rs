@@ -11,6 +11,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::run::{Output, Run};
+use super::tempdir::TempDir;
 
 pub struct AwsV1 {
     bin: PathBuf,
@@ -25,6 +26,26 @@ impl AwsV1 {
     /// Same without the region, for no-region tests (remove
     /// `AWS_DEFAULT_REGION` too).
     pub const CONFIG_NO_REGION: &'static str = "[default]\ncli_timestamp_format = iso8601\n";
+
+    /// A botocore data directory holding rcr's models, for `AWS_DATA_PATH`:
+    /// v1's vendored botocore may be a few releases older, and with this it
+    /// knows every operation rcr knows, with the same shapes.
+    pub fn data_path() -> TempDir {
+        let root = TempDir::new("aws-data");
+        for (service, version) in [("ecr", "2015-09-21"), ("ecr-public", "2020-10-30")] {
+            let dir = root.join(service).join(version);
+            std::fs::create_dir_all(&dir).expect("create the aws data dir");
+            let models = super::repo_root().join("models").join(service);
+            for entry in std::fs::read_dir(&models).expect("models dir") {
+                let path = entry.expect("models entry").path();
+                if path.extension().is_some_and(|e| e == "json") {
+                    std::fs::copy(&path, dir.join(path.file_name().expect("file name")))
+                        .expect("copy a model");
+                }
+            }
+        }
+        root
+    }
 
     /// The venv's `aws`; fails the test if it is missing (whatever
     /// `RCR_SKIP_MOTO` says: use `new_or_skip` / `require_aws_v1!` to honour it).

@@ -52,4 +52,18 @@ impl Home {
             .args(args);
         run
     }
+
+    /// `rcr ecr list-images --repository-name shop/cart --endpoint-url
+    /// <endpoint>` with this HOME: the plain call the settings tests vary
+    /// the environment and the profile around.
+    pub fn list_images(&self, endpoint: &str) -> Run {
+        self.rcr(&[
+            "ecr",
+            "list-images",
+            "--repository-name",
+            "shop/cart",
+            "--endpoint-url",
+            endpoint,
+        ])
+    }
 }

@@ -62,6 +62,39 @@ pub const SKIP_MOTO_ENV: &str = "RCR_SKIP_MOTO";
 /// Env var overriding the location of the Python test venv.
 pub const VENV_ENV: &str = "RCR_TEST_VENV";
 
+/// Fails, listing them, when any of the `total` compared cases failed:
+/// `<n> of <total> <what>:` and the failures, `separator` between them.
+#[track_caller]
+pub fn assert_no_failures(failures: &[String], total: usize, what: &str, separator: &str) {
+    assert!(
+        failures.is_empty(),
+        "{} of {total} {what}:{separator}{}",
+        failures.len(),
+        failures.join(separator)
+    );
+}
+
+/// The arguments `ecr <operation> --repository-name <repository>
+/// --endpoint-url <url>` followed by `extra`: the call most tests make of a
+/// local server.
+pub fn repository_call<'a>(
+    operation: &'a str,
+    repository: &'a str,
+    url: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "ecr",
+        operation,
+        "--repository-name",
+        repository,
+        "--endpoint-url",
+        url,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// The repository root (the `rcr` package's manifest directory).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 
 use super::http::{HttpResponse, aws_json_call, http_request};
 use super::proc;
-use super::run::SIGKILL;
 use super::tempdir::TempDir;
 
 /// How long moto may take to answer its first request.
@@ -195,11 +194,6 @@ impl MotoServer {
 
 impl Drop for MotoServer {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            // Group kill: moto's werkzeug server may have helper processes.
-            proc::signal_group(child.id(), SIGKILL);
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        proc::kill_and_reap(&mut self.child);
     }
 }

@@ -4,7 +4,7 @@
 //! so the test support stays free of extra crates.
 
 use std::os::unix::process::CommandExt;
-use std::process::Command;
+use std::process::{Child, Command};
 
 unsafe extern "C" {
     fn kill(pid: i32, sig: i32) -> i32;
@@ -54,4 +54,15 @@ pub fn signal_group(pgid: u32, sig: i32) -> bool {
     }
     // SAFETY: as above; the negative pid addresses the process group.
     unsafe { kill(-pgid, sig) == 0 }
+}
+
+/// Kills a child started by [`isolate`] together with its process group
+/// (moto's werkzeug server, for one, may have helper processes) and reaps
+/// it; for the Drop of whatever owns the child.
+pub fn kill_and_reap(child: &mut Option<Child>) {
+    if let Some(mut child) = child.take() {
+        signal_group(child.id(), SIGKILL_NUM);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 }

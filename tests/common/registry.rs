@@ -13,7 +13,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::proc;
-use super::run::SIGKILL;
 use super::tempdir::TempDir;
 
 /// A `docker-registry` process accepting `user` / `password`; killed (with
@@ -101,11 +100,7 @@ impl Registry {
 
 impl Drop for Registry {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            proc::signal_group(child.id(), SIGKILL);
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        proc::kill_and_reap(&mut self.child);
     }
 }
 

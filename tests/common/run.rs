@@ -415,11 +415,7 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            proc::signal_group(child.id(), SIGKILL);
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        proc::kill_and_reap(&mut self.child);
     }
 }
 

@@ -355,13 +355,7 @@ fn table_of_lines_against_moto() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    common::assert_no_failures(&failures, cases.len(), "cases failed", "\n");
     eprintln!("{} completion cases passed", cases.len());
 }
 
@@ -877,117 +871,87 @@ fn complete_in_shell(tmux: &Tmux, home: &TempDir, tabs_to_list: usize) {
     );
 }
 
-#[test]
-fn bash_completes_repository_names() {
+/// Starts `program` in tmux, with a fresh home that `configure` fills with
+/// the shell's start-up files (it returns the shell's command line), and runs
+/// the completion checks.
+fn completes_in(
+    name: &str,
+    program: &str,
+    tabs_to_list: usize,
+    configure: impl FnOnce(&TempDir) -> String,
+) {
     require_program("tmux");
-    require_program("bash");
+    require_program(program);
     let Some(moto) = seeded_moto() else {
         return;
     };
     let bin = Bin::new();
-    let home = TempDir::new("completer-bash");
-    let rc = home.write(
-        "bashrc",
-        format!("PS1='$ '\nsource {}\n", script("rcr.bash").display()),
-    );
-    let tmux = Tmux::new("bash");
+    let home = TempDir::new(&format!("completer-{name}"));
+    let command = configure(&home);
+    let tmux = Tmux::new(name);
     tmux.start(&format!(
-        "env -i {} bash --noprofile --rcfile {} -i",
-        shell_env(&bin, &home, &moto),
-        rc.display()
+        "env -i {} {command}",
+        shell_env(&bin, &home, &moto)
     ));
-    complete_in_shell(&tmux, &home, 2);
+    complete_in_shell(&tmux, &home, tabs_to_list);
+}
+
+#[test]
+fn bash_completes_repository_names() {
+    completes_in("bash", "bash", 2, |home| {
+        let rc = home.write(
+            "bashrc",
+            format!("PS1='$ '\nsource {}\n", script("rcr.bash").display()),
+        );
+        format!("bash --noprofile --rcfile {} -i", rc.display())
+    });
 }
 
 #[test]
 fn bash_completes_with_complete_dash_c_as_for_aws() {
-    require_program("tmux");
-    require_program("bash");
-    let Some(moto) = seeded_moto() else {
-        return;
-    };
-    let bin = Bin::new();
-    let home = TempDir::new("completer-bash-c");
-    let rc = home.write("bashrc", "PS1='$ '\ncomplete -C rcr_completer rcr\n");
-    let tmux = Tmux::new("bash-c");
-    tmux.start(&format!(
-        "env -i {} bash --noprofile --rcfile {} -i",
-        shell_env(&bin, &home, &moto),
-        rc.display()
-    ));
-    complete_in_shell(&tmux, &home, 2);
+    completes_in("bash-c", "bash", 2, |home| {
+        let rc = home.write("bashrc", "PS1='$ '\ncomplete -C rcr_completer rcr\n");
+        format!("bash --noprofile --rcfile {} -i", rc.display())
+    });
 }
 
 #[test]
 fn zsh_completes_repository_names() {
-    require_program("tmux");
-    require_program("zsh");
-    let Some(moto) = seeded_moto() else {
-        return;
-    };
-    let bin = Bin::new();
-    let home = TempDir::new("completer-zsh");
-    home.write(
-        ".zshrc",
-        format!(
-            "PS1='$ '\nfpath=({} $fpath)\nautoload -Uz compinit && compinit -u -D\n",
-            script("").display()
-        ),
-    );
-    let tmux = Tmux::new("zsh");
-    tmux.start(&format!(
-        "env -i {} ZDOTDIR={} zsh -i",
-        shell_env(&bin, &home, &moto),
-        home.path().display()
-    ));
-    complete_in_shell(&tmux, &home, 1);
+    completes_in("zsh", "zsh", 1, |home| {
+        home.write(
+            ".zshrc",
+            format!(
+                "PS1='$ '\nfpath=({} $fpath)\nautoload -Uz compinit && compinit -u -D\n",
+                script("").display()
+            ),
+        );
+        format!("ZDOTDIR={} zsh -i", home.path().display())
+    });
 }
 
 #[test]
 fn fish_completes_repository_names() {
-    require_program("tmux");
-    require_program("fish");
-    let Some(moto) = seeded_moto() else {
-        return;
-    };
-    let bin = Bin::new();
-    let home = TempDir::new("completer-fish");
-    home.write(
-        "config/fish/config.fish",
-        format!(
-            "function fish_prompt; echo '$ '; end\nfunction fish_greeting; end\nsource {}\n",
-            script("rcr.fish").display()
-        ),
-    );
-    let tmux = Tmux::new("fish");
-    tmux.start(&format!(
-        "env -i {} XDG_CONFIG_HOME={} fish -i",
-        shell_env(&bin, &home, &moto),
-        home.join("config").display()
-    ));
-    complete_in_shell(&tmux, &home, 1);
+    completes_in("fish", "fish", 1, |home| {
+        home.write(
+            "config/fish/config.fish",
+            format!(
+                "function fish_prompt; echo '$ '; end\nfunction fish_greeting; end\nsource {}\n",
+                script("rcr.fish").display()
+            ),
+        );
+        format!("XDG_CONFIG_HOME={} fish -i", home.join("config").display())
+    });
 }
 
 #[test]
 fn elvish_completes_repository_names() {
-    require_program("tmux");
-    require_program("elvish");
-    let Some(moto) = seeded_moto() else {
-        return;
-    };
-    let bin = Bin::new();
-    let home = TempDir::new("completer-elvish");
-    let module = std::fs::read_to_string(script("rcr.elv")).expect("completions/rcr.elv");
-    home.write("config/elvish/lib/rcr.elv", module);
-    home.write(
-        "config/elvish/rc.elv",
-        "set edit:prompt = { put '$ ' }\nset edit:rprompt = { }\nuse rcr\n",
-    );
-    let tmux = Tmux::new("elvish");
-    tmux.start(&format!(
-        "env -i {} XDG_CONFIG_HOME={} elvish",
-        shell_env(&bin, &home, &moto),
-        home.join("config").display()
-    ));
-    complete_in_shell(&tmux, &home, 1);
+    completes_in("elvish", "elvish", 1, |home| {
+        let module = std::fs::read_to_string(script("rcr.elv")).expect("completions/rcr.elv");
+        home.write("config/elvish/lib/rcr.elv", module);
+        home.write(
+            "config/elvish/rc.elv",
+            "set edit:prompt = { put '$ ' }\nset edit:rprompt = { }\nuse rcr\n",
+        );
+        format!("XDG_CONFIG_HOME={} elvish", home.join("config").display())
+    });
 }

@@ -28,21 +28,29 @@ fn with_endpoint<'a>(base: &[&'a str], url: &'a str) -> Vec<&'a str> {
     v
 }
 
+/// Runs PUT against a server that answers every request with a 400 `code`
+/// error, checks aws's exit code 254 and its `stderr`, and returns the
+/// server for the requests it took.
+fn put_fails_with(code: &str, message: &str, stderr: &str) -> CaptureServer {
+    let server = CaptureServer::start(json!({"*": {
+        "__status": 400,
+        "__type": code,
+        "message": message,
+    }}));
+    let home = Home::new("", "");
+    let r = home.rcr(&with_endpoint(PUT, &server.url())).run();
+    assert_eq!(r.exit_code(), 254);
+    assert_eq!(r.stderr_str(), stderr);
+    server
+}
+
 #[test]
 fn limit_exceeded_is_retried_like_aws() {
     // The reference err-limit.json: 3 requests, then 254.
-    let server = CaptureServer::start(json!({"*": {
-        "__status": 400,
-        "__type": "LimitExceededException",
-        "message": "The operation did not succeed because it would cause a service limit to be exceeded.",
-    }}));
-    let home = Home::new("", "");
-    let url = server.url();
-    let r = home.rcr(&with_endpoint(PUT, &url)).run();
-    assert_eq!(r.exit_code(), 254);
-    assert_eq!(
-        r.stderr_str(),
-        "\nrcr: [ERROR]: An error occurred (LimitExceededException) when calling the PutImage operation (reached max retries: 2): The operation did not succeed because it would cause a service limit to be exceeded.\n"
+    let server = put_fails_with(
+        "LimitExceededException",
+        "The operation did not succeed because it would cause a service limit to be exceeded.",
+        "\nrcr: [ERROR]: An error occurred (LimitExceededException) when calling the PutImage operation (reached max retries: 2): The operation did not succeed because it would cause a service limit to be exceeded.\n",
     );
     assert_eq!(server.creds(), vec!["AKIDEXAMPLE/us-east-1/ecr"; 3]);
 }
@@ -96,18 +104,10 @@ fn a_retry_that_succeeds_prints_the_result() {
 
 #[test]
 fn client_errors_are_not_retried() {
-    let server = CaptureServer::start(json!({"*": {
-        "__status": 400,
-        "__type": "RepositoryNotFoundException",
-        "message": "gone",
-    }}));
-    let home = Home::new("", "");
-    let url = server.url();
-    let r = home.rcr(&with_endpoint(PUT, &url)).run();
-    assert_eq!(r.exit_code(), 254);
-    assert_eq!(
-        r.stderr_str(),
-        "\nrcr: [ERROR]: An error occurred (RepositoryNotFoundException) when calling the PutImage operation: gone\n"
+    let server = put_fails_with(
+        "RepositoryNotFoundException",
+        "gone",
+        "\nrcr: [ERROR]: An error occurred (RepositoryNotFoundException) when calling the PutImage operation: gone\n",
     );
     assert_eq!(server.requests().len(), 1);
 }

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::common::{CaptureServer, Home, Output};
+use crate::common::{CaptureServer, Home, Output, repository_call};
 
 /// Runs rcr under `script` so that its stdout is a terminal.
 fn on_terminal(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -21,14 +21,7 @@ fn pager_choice() {
     let server = CaptureServer::start(json!({"*": {"imageIds": []}}));
     let home = Home::new("[default]\ncli_pager = cat > profile-pager.out\n", "");
     let url = server.url();
-    let args = [
-        "ecr",
-        "list-images",
-        "--repository-name",
-        "shop/cart",
-        "--endpoint-url",
-        &url,
-    ];
+    let args = repository_call("list-images", "shop/cart", &url, &[]);
     let dir = home.dir.to_str().expect("utf-8").to_string();
     let out = |name: &str| std::fs::read_to_string(home.path(name)).unwrap_or_default();
 

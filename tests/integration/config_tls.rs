@@ -9,7 +9,18 @@
 
 use serde_json::json;
 
-use crate::common::{CaptureServer, Home, TestCertificates};
+use crate::common::{CaptureServer, Home, Output, TestCertificates};
+
+/// How aws answers a certificate it does not trust: 255, `SSL validation
+/// failed`.
+fn assert_ssl_refused(r: &Output) {
+    assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
+    assert!(
+        r.stderr_str().contains("SSL validation failed"),
+        "{}",
+        r.stderr_str()
+    );
+}
 
 #[test]
 fn certificate_verification() {
@@ -19,18 +30,10 @@ fn certificate_verification() {
     let url = server.url();
     let ca = certificates.ca_path();
     let ca = ca.to_str().expect("utf-8 path");
-    let list = [
-        "ecr",
-        "list-images",
-        "--repository-name",
-        "shop/cart",
-        "--endpoint-url",
-        &url,
-    ];
     let count = || server.requests().len();
 
     // Default: the system's roots do not know the test CA.
-    let r = home.rcr(&list).env("AWS_MAX_ATTEMPTS", "1").run();
+    let r = home.list_images(&url).env("AWS_MAX_ATTEMPTS", "1").run();
     assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
     assert!(
         r.stderr_str().starts_with(&format!(
@@ -42,20 +45,20 @@ fn certificate_verification() {
     assert_eq!(count(), 0);
 
     // --ca-bundle, AWS_CA_BUNDLE and the profile's ca_bundle trust it.
-    let r = home.rcr(&list).args(["--ca-bundle", ca]).run();
+    let r = home.list_images(&url).args(["--ca-bundle", ca]).run();
     assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
     assert_eq!(count(), 1);
-    let r = home.rcr(&list).env("AWS_CA_BUNDLE", ca).run();
+    let r = home.list_images(&url).env("AWS_CA_BUNDLE", ca).run();
     assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
     assert_eq!(count(), 2);
     home.write_config(&format!("[default]\nca_bundle = {ca}\n"));
-    let r = home.rcr(&list).run();
+    let r = home.list_images(&url).run();
     assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
     assert_eq!(count(), 3);
     home.write_config("");
 
     // --no-verify-ssl: no verification at all.
-    let r = home.rcr(&list).arg("--no-verify-ssl").run();
+    let r = home.list_images(&url).arg("--no-verify-ssl").run();
     assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
     assert_eq!(count(), 4);
     let req = server.requests()[3].clone();
@@ -67,7 +70,7 @@ fn certificate_verification() {
         "-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n",
     );
     let r = home
-        .rcr(&list)
+        .list_images(&url)
         .args(["--ca-bundle", bad.to_str().expect("utf-8")])
         .run();
     assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
@@ -91,82 +94,47 @@ fn self_signed_ca_certificate_given_as_bundle_is_trusted() {
     let server = CaptureServer::start_tls(json!({"*": {}}), certificates.server_config());
     let url = server.url();
     let cert = cert.to_str().expect("utf-8 path");
-    let list = [
-        "ecr",
-        "list-images",
-        "--repository-name",
-        "shop/cart",
-        "--endpoint-url",
-        &url,
-    ];
     let count = || server.requests().len();
 
-    let r = home.rcr(&list).args(["--ca-bundle", cert]).run();
+    let r = home.list_images(&url).args(["--ca-bundle", cert]).run();
     assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
     assert_eq!(r.stdout_str(), "", "an empty response prints nothing");
     assert_eq!(count(), 1);
-    let r = home.rcr(&list).env("AWS_CA_BUNDLE", cert).run();
+    let r = home.list_images(&url).env("AWS_CA_BUNDLE", cert).run();
     assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
     assert_eq!(count(), 2);
 
     // The system's roots still refuse it, and so does a bundle without it.
-    let r = home.rcr(&list).env("AWS_MAX_ATTEMPTS", "1").run();
-    assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
-    assert!(
-        r.stderr_str().contains("SSL validation failed"),
-        "{}",
-        r.stderr_str()
-    );
+    let r = home.list_images(&url).env("AWS_MAX_ATTEMPTS", "1").run();
+    assert_ssl_refused(&r);
     let other = TestCertificates::self_signed();
     let other = other.ca_path();
     let r = home
-        .rcr(&list)
+        .list_images(&url)
         .env("AWS_MAX_ATTEMPTS", "1")
         .args(["--ca-bundle", other.to_str().expect("utf-8")])
         .run();
-    assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
-    assert!(
-        r.stderr_str().contains("SSL validation failed"),
-        "{}",
-        r.stderr_str()
-    );
+    assert_ssl_refused(&r);
 
     // Trusted for 127.0.0.1 only: the name must still match.
     let localhost = url.replace("127.0.0.1", "localhost");
     let r = home
-        .rcr(&[
-            "ecr",
-            "list-images",
-            "--repository-name",
-            "shop/cart",
-            "--endpoint-url",
-            &localhost,
-        ])
+        .list_images(&localhost)
         .env("AWS_MAX_ATTEMPTS", "1")
         .args(["--ca-bundle", cert])
         .run();
-    assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
-    assert!(
-        r.stderr_str().contains("SSL validation failed"),
-        "{}",
-        r.stderr_str()
-    );
+    assert_ssl_refused(&r);
     assert_eq!(count(), 2);
 }
 
 #[test]
 fn blank_ca_bundle_is_a_configuration_error() {
     let home = Home::new("", "");
-    let list = [
-        "ecr",
-        "list-images",
-        "--repository-name",
-        "shop/cart",
-        "--endpoint-url",
-        "https://127.0.0.1:9",
-    ];
     for value in ["", "   "] {
-        let r = home.rcr(&list).env("AWS_CA_BUNDLE", value).run();
+        let r = home
+            .list_images("https://127.0.0.1:9")
+            .env("AWS_CA_BUNDLE", value)
+            .run();
         assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
         assert_eq!(
             r.stderr_str(),
@@ -176,7 +144,7 @@ fn blank_ca_bundle_is_a_configuration_error() {
         );
     }
     home.write_config("[default]\nca_bundle =\n");
-    let r = home.rcr(&list).run();
+    let r = home.list_images("https://127.0.0.1:9").run();
     assert_eq!(r.exit_code(), 255, "{}", r.stderr_str());
     assert!(
         r.stderr_str().contains("Invalid CA bundle: ''"),

@@ -73,24 +73,16 @@ fn keeps_every_other_entry_and_names_stale_logins() {
     );
 
     let stdout = out.stdout_str();
-    assert!(
-        stdout.contains(&format!("credHelpers {EU}: added")),
-        "{out}"
-    );
-    assert!(
-        stdout.contains(&format!("credHelpers {US}: now rcr (was ecr-login)")),
-        "{out}"
-    );
-    assert!(
-        stdout.contains(&format!("still holds a stored login for https://{EU}")),
-        "{out}"
-    );
-    assert!(
-        stdout.contains(&format!("remove it with `docker logout {EU}`")),
-        "{out}"
-    );
+    for said in [
+        format!("credHelpers {EU}: added"),
+        format!("credHelpers {US}: now rcr (was ecr-login)"),
+        format!("still holds a stored login for https://{EU}"),
+        format!("remove it with `docker logout {EU}`"),
+        "config.json: written".to_string(),
+    ] {
+        assert!(stdout.contains(&said), "{said}: {out}");
+    }
     assert!(!stdout.contains("ghcr.io"), "{out}");
-    assert!(stdout.contains("config.json: written"), "{out}");
     assert!(
         !stdout.contains("not on PATH"),
         "the helper is on PATH: {out}"

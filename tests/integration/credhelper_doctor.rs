@@ -36,6 +36,15 @@ fn timed(run: &Run) -> Output {
     out
 }
 
+/// Runs the doctor within the time limit, checks its exit code, and returns
+/// the run and what it printed.
+fn doctor(run: &Run, code: i32) -> (Output, String) {
+    let out = timed(run);
+    out.assert_exit(code);
+    let text = out.stdout_str();
+    (out, text)
+}
+
 /// The line of `check` (the text after the subject), failing if absent.
 #[track_caller]
 fn line<'a>(out: &'a str, check: &str) -> &'a str {
@@ -44,28 +53,31 @@ fn line<'a>(out: &'a str, check: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {check} line in:\n{out}"))
 }
 
+/// Asserts that the doctor's `check` line says `said`.
+#[track_caller]
+fn assert_line(text: &str, check: &str, said: &str, out: &Output) {
+    assert!(line(text, check).contains(said), "{out}");
+}
+
 #[test]
 fn a_healthy_setup_passes_every_check() {
     let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
     let run = healthy(&server);
-    let out = timed(&run);
-    out.assert_exit(0);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 0);
     assert!(!text.contains("FAIL"), "{out}");
     assert!(line(&text, "on PATH").starts_with("ok    docker-credential-rcr: on PATH:"));
     assert!(line(&text, "on PATH").contains("is this rcr"));
     assert!(line(&text, "docker").starts_with(&format!("ok    {REGISTRY}: docker: ")));
     assert!(line(&text, "registry").contains("account 123456789012, region eu-west-1"));
     assert!(line(&text, "profile").contains("default chain, environment keys (AKIDEXAMPLE)"));
-    assert!(
-        line(&text, "credentials").contains("access key id AKIDEXAMPLE from EnvironmentVariable"),
-        "{out}"
+    assert_line(
+        &text,
+        "credentials",
+        "access key id AKIDEXAMPLE from EnvironmentVariable",
+        &out,
     );
     assert!(line(&text, "token").starts_with("ok "), "{out}");
-    assert!(
-        line(&text, "token").contains("(user AWS, valid for 1"),
-        "{out}"
-    );
+    assert_line(&text, "token", "(user AWS, valid for 1", &out);
     assert!(line(&text, "cache").contains("no cached token"));
     // Doctor caches nothing; after a pull (a `get`) it shows the entry.
     assert!(cache_files(&run).is_empty());
@@ -108,38 +120,35 @@ fn a_mapped_profile_is_named_and_used() {
     let mut run = healthy(&server);
     run.write_credentials("[team]\naws_access_key_id = AKIDTEAM\naws_secret_access_key = s\n");
     write_helper_config(&run, "[profiles]\n\"123456789012\" = \"team\"\n");
-    let out = timed(&run);
-    out.assert_exit(0);
-    let text = out.stdout_str();
-    assert!(
-        line(&text, "profile").contains(
-            "profile team, as --profile team (from [profiles] \"123456789012\" = \"team\" (line 2)"
-        ),
-        "{out}"
+    let (out, text) = doctor(&run, 0);
+    assert_line(
+        &text,
+        "profile",
+        "profile team, as --profile team (from [profiles] \"123456789012\" = \"team\" (line 2)",
+        &out,
     );
-    assert!(
-        line(&text, "credentials").contains("profile team: access key id AKIDTEAM"),
-        "{out}"
+    assert_line(
+        &text,
+        "credentials",
+        "profile team: access key id AKIDTEAM",
+        &out,
     );
     assert_eq!(scopes(&server), ["AKIDTEAM/eu-west-1/ecr"]);
 
     // An entry naming a profile nobody defined fails the config check.
     write_helper_config(&run, "[profiles]\n\"123456789012\" = \"gone\"\n");
-    let out = timed(&run);
-    out.assert_exit(1);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 1);
     assert!(
         line(&text, "helper config").starts_with("FAIL  config:"),
         "{out}"
     );
-    assert!(
-        line(&text, "helper config").contains("the profile gone is not defined"),
-        "{out}"
+    assert_line(
+        &text,
+        "helper config",
+        "the profile gone is not defined",
+        &out,
     );
-    assert!(
-        line(&text, "helper config").contains("=> fix: define the profile"),
-        "{out}"
-    );
+    assert_line(&text, "helper config", "=> fix: define the profile", &out);
 }
 
 #[test]
@@ -208,9 +217,7 @@ fn a_host_not_routed_fails() {
         "home/.docker/config.json",
         "{\"credHelpers\": {\"gcr.io\": \"gcloud\"}, \"credsStore\": \"desktop\"}",
     );
-    let out = timed(&run);
-    out.assert_exit(1);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 1);
     let l = line(&text, "docker");
     assert!(
         l.contains("credsStore sends it to docker-credential-desktop"),
@@ -274,9 +281,7 @@ fn an_unreachable_endpoint_fails_quickly() {
     let server = CaptureServer::empty();
     let mut run = healthy(&server);
     run.env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{closed}"));
-    let out = timed(&run);
-    out.assert_exit(1);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 1);
     assert!(line(&text, "credentials").starts_with("ok "), "{out}");
     let l = line(&text, "token");
     assert!(l.starts_with("FAIL "), "{out}");
@@ -289,9 +294,7 @@ fn an_unreachable_endpoint_fails_quickly() {
         "AWS_ENDPOINT_URL",
         format!("http://{}", silent.local_addr().expect("addr")),
     );
-    let out = timed(&run);
-    out.assert_exit(1);
-    let text = out.stdout_str();
+    let (out, text) = doctor(&run, 1);
     let l = line(&text, "token");
     assert!(l.starts_with("FAIL "), "{out}");
     assert!(l.contains("within") || l.contains("timeout"), "{out}");
@@ -308,16 +311,13 @@ fn profile_and_endpoint_options_stand_for_the_helpers_environment() {
         .write_credentials("[team]\naws_access_key_id = AKIDTEAM\naws_secret_access_key = s\n")
         .args(["--profile", "team", "--endpoint-url"])
         .arg(server.url());
-    let out = timed(&run);
-    out.assert_exit(0);
-    let text = out.stdout_str();
-    assert!(
-        line(&text, "profile").contains("the default chain, profile team (AWS_PROFILE)"),
-        "{out}"
+    let (out, text) = doctor(&run, 0);
+    assert_line(
+        &text,
+        "profile",
+        "the default chain, profile team (AWS_PROFILE)",
+        &out,
     );
-    assert!(
-        line(&text, "credentials").contains("access key id AKIDTEAM"),
-        "{out}"
-    );
+    assert_line(&text, "credentials", "access key id AKIDTEAM", &out);
     assert_eq!(scopes(&server), ["AKIDTEAM/eu-west-1/ecr"]);
 }

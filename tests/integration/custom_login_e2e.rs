@@ -31,6 +31,20 @@ fn skopeo(authfile: &Path) -> Run {
     run
 }
 
+/// `skopeo login` to `registry` as AWS, the password read from stdin.
+fn skopeo_login(authfile: &Path, registry: &str) -> Run {
+    let mut run = skopeo(authfile);
+    run.args([
+        "login",
+        "--tls-verify=false",
+        "--username",
+        "AWS",
+        "--password-stdin",
+        registry,
+    ]);
+    run
+}
+
 #[test]
 fn get_login_password_pipes_into_a_container_client_login() {
     common::require_program("skopeo", "skopeo");
@@ -88,15 +102,7 @@ fn get_login_password_pipes_into_a_container_client_login() {
         .spawn()
         .unwrap();
     let rcr_stdout = rcr_child.stdout.take().unwrap();
-    let login = skopeo(&authfile)
-        .args([
-            "login",
-            "--tls-verify=false",
-            "--username",
-            "AWS",
-            "--password-stdin",
-            &registry,
-        ])
+    let login = skopeo_login(&authfile, &registry)
         .std_command()
         .stdin(rcr_stdout)
         .output()
@@ -119,16 +125,7 @@ fn get_login_password_pipes_into_a_container_client_login() {
     // A wrong password is refused, so the login above proved the password.
     let wrong = work.join("wrong.json");
     std::fs::write(&wrong, "{}").unwrap();
-    let (_, _, ok) = sh(skopeo(&wrong)
-        .args([
-            "login",
-            "--tls-verify=false",
-            "--username",
-            "AWS",
-            "--password-stdin",
-            &registry,
-        ])
-        .stdin("not-the-password\n"));
+    let (_, _, ok) = sh(skopeo_login(&wrong, &registry).stdin("not-the-password\n"));
     assert!(!ok, "a login with a wrong password succeeded");
     let (_, _, ok) = list(&wrong);
     assert!(!ok, "list-tags without a login succeeded");

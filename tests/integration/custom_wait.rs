@@ -85,17 +85,30 @@ fn success_after_in_progress() {
     }
 }
 
+/// Runs the ImageScanComplete wait, checks that it fails with 255 and aws's
+/// message `Waiter ImageScanComplete failed: <reason>` after `requests`
+/// polls, and returns what it printed on stdout.
+fn scan_wait_fails(server: &CaptureServer, delay: &str, reason: &str, requests: usize) -> String {
+    let (out, err, code) = wait_scan(server, delay).run().utf8();
+    assert_eq!(
+        err,
+        format!("\nrcr: [ERROR]: Waiter ImageScanComplete failed: {reason}\n")
+    );
+    assert_eq!(code, 255);
+    assert_eq!(server.requests().len(), requests);
+    out
+}
+
 #[test]
 fn terminal_failure_state() {
     let server = server(SCAN, vec![scan("IN_PROGRESS"), scan("FAILED")]);
-    let (out, err, code) = wait_scan(&server, "0.01").run().utf8();
-    assert_eq!(out, "");
-    assert_eq!(
-        err,
-        "\nrcr: [ERROR]: Waiter ImageScanComplete failed: Waiter encountered a terminal failure state: For expression \"imageScanStatus.status\" we matched expected path: \"FAILED\"\n"
+    let out = scan_wait_fails(
+        &server,
+        "0.01",
+        "Waiter encountered a terminal failure state: For expression \"imageScanStatus.status\" we matched expected path: \"FAILED\"",
+        2,
     );
-    assert_eq!(code, 255);
-    assert_eq!(server.requests().len(), 2);
+    assert_eq!(out, "");
 }
 
 #[test]
@@ -107,26 +120,19 @@ fn unmatched_service_error_ends_the_wait() {
             "The repository does not exist",
         )],
     );
-    let (_, err, code) = wait_scan(&server, "0.01").run().utf8();
-    assert_eq!(
-        err,
-        "\nrcr: [ERROR]: Waiter ImageScanComplete failed: An error occurred (RepositoryNotFoundException): The repository does not exist\n"
+    scan_wait_fails(
+        &server,
+        "0.01",
+        "An error occurred (RepositoryNotFoundException): The repository does not exist",
+        1,
     );
-    assert_eq!(code, 255);
-    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]
 fn max_attempts_from_the_model() {
     // ImageScanComplete: 60 attempts.
     let server = server(SCAN, vec![scan("IN_PROGRESS")]);
-    let (_, err, code) = wait_scan(&server, "0").run().utf8();
-    assert_eq!(
-        err,
-        "\nrcr: [ERROR]: Waiter ImageScanComplete failed: Max attempts exceeded\n"
-    );
-    assert_eq!(code, 255);
-    assert_eq!(server.requests().len(), 60);
+    scan_wait_fails(&server, "0", "Max attempts exceeded", 60);
 }
 
 #[test]

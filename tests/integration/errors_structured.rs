@@ -9,7 +9,7 @@
 //! Every case runs the real binary against a capture server on 127.0.0.1
 //! and checks stderr byte for byte and the exit code.
 
-use crate::common::{self, CaptureServer, Output, Run};
+use crate::common::{self, CaptureServer, Output, Run, repository_call};
 use serde_json::json;
 
 const KMS_LINE: &str = "rcr: [ERROR]: An error occurred (KmsException) when calling the CreateRepository operation: The KMS key is disabled.";
@@ -530,18 +530,10 @@ fn jmespath_errors_match_python_jmespath() {
     ];
     let mut compared = 0;
     for expr in expressions {
-        let args = [
-            "ecr",
-            "list-images",
-            "--repository-name",
-            "shop/cart",
-            "--endpoint-url",
-            &server.url(),
-            "--query",
-            expr,
-        ];
-        let v1 = aws.run(args);
-        let ours = Run::rcr().args(args).run();
+        let url = server.url();
+        let args = repository_call("list-images", "shop/cart", &url, &["--query", expr]);
+        let v1 = aws.run(&args);
+        let ours = Run::rcr().args(&args).run();
         assert_eq!(v1.exit_code(), 255, "{expr}: aws v1 {v1}");
         let v1_message = v1.stderr_str().trim().to_string();
         assert_eq!(ours.exit_code(), 255, "{expr}: {ours}");

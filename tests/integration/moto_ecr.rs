@@ -3,6 +3,7 @@
 //! deletes, asserting what rcr prints and what moto then holds; and read
 //! commands compared byte for byte with the aws CLI v1 on the same state.
 
+use crate::common;
 use crate::common::{AwsV1, MotoServer, Output, Run};
 use serde_json::{Value, json};
 
@@ -312,11 +313,5 @@ fn read_commands_print_like_aws_v1() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    common::assert_no_failures(&failures, cases.len(), "differ", "\n");
 }

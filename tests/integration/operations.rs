@@ -85,7 +85,7 @@ fn every_operation_sends_and_prints_like_aws_v1() {
     let Some(aws) = AwsV1::new_or_skip() else {
         return;
     };
-    let data_path = aws_data_path();
+    let data_path = AwsV1::data_path();
     let mut compared = 0;
     let mut failures = Vec::new();
     for service in ["ecr", "ecr-public"] {
@@ -116,7 +116,7 @@ fn every_operation_sends_and_prints_like_aws_v1() {
             server.clear_requests();
             let theirs = aws
                 .command()
-                .env("AWS_DATA_PATH", &data_path)
+                .env("AWS_DATA_PATH", data_path.path())
                 .args(common_args)
                 .run();
             let their_requests = server.requests();
@@ -166,34 +166,7 @@ fn every_operation_sends_and_prints_like_aws_v1() {
     }
     eprintln!("compared {compared} operations with aws v1");
     assert_eq!(compared, ECR_OPERATIONS + ECR_PUBLIC_OPERATIONS);
-    assert!(
-        failures.is_empty(),
-        "{} of {compared} operations differ:\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
-}
-
-/// A botocore data directory holding rcr's models, so that aws v1 (whose
-/// vendored botocore may be a few releases older) knows every operation
-/// rcr knows, with the same shapes.
-fn aws_data_path() -> std::path::PathBuf {
-    let root = std::env::temp_dir().join(format!("rcr-aws-data-{}", std::process::id()));
-    for (service, version) in [("ecr", "2015-09-21"), ("ecr-public", "2020-10-30")] {
-        let dir = root.join(service).join(version);
-        std::fs::create_dir_all(&dir).expect("create the aws data dir");
-        let models = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("models")
-            .join(service);
-        for entry in std::fs::read_dir(&models).expect("models dir") {
-            let path = entry.expect("models entry").path();
-            if path.extension().is_some_and(|e| e == "json") {
-                std::fs::copy(&path, dir.join(path.file_name().expect("file name")))
-                    .expect("copy a model");
-            }
-        }
-    }
-    root
+    common::assert_no_failures(&failures, compared, "operations differ", "\n\n");
 }
 
 /// The aws CLI's command name of an operation (`ListTagsForResource` →

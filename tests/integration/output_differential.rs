@@ -236,16 +236,14 @@ fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
+/// `ecr list-images --repository-name repo` and `extra`.
+fn list_repo(extra: &[&str]) -> Vec<String> {
+    strings(&[&["ecr", "list-images", "--repository-name", "repo"], extra].concat())
+}
+
 #[test]
 fn output_comes_from_env_then_profile() {
-    let args = strings(&[
-        "ecr",
-        "list-images",
-        "--repository-name",
-        "repo",
-        "--query",
-        "imageIds[].imageTag",
-    ]);
+    let args = list_repo(&["--query", "imageIds[].imageTag"]);
     let none = Value::Null;
     let profile = "[default]\noutput = text\n";
     let run = run_rcr(&args, &none, &list_pages(), profile);
@@ -269,14 +267,7 @@ fn output_comes_from_env_then_profile() {
 
 #[test]
 fn bad_query_is_252_before_any_request() {
-    let args = strings(&[
-        "ecr",
-        "list-images",
-        "--repository-name",
-        "repo",
-        "--query",
-        "foo[",
-    ]);
+    let args = list_repo(&["--query", "foo["]);
     let run = run_rcr(&args, &Value::Null, &list_pages(), "");
     assert_eq!(run.code, 252);
     assert_eq!(
@@ -288,22 +279,18 @@ fn bad_query_is_252_before_any_request() {
 
 #[test]
 fn paging_conflicts_and_manual_tokens() {
-    let base = strings(&["ecr", "list-images", "--repository-name", "repo"]);
-    let mut args = base.clone();
-    args.extend(strings(&["--no-paginate", "--max-items", "1"]));
+    let args = list_repo(&["--no-paginate", "--max-items", "1"]);
     let run = run_rcr(&args, &Value::Null, &list_pages(), "");
     assert_eq!(run.code, 255);
     assert!(run.stderr.contains(
         "Error during pagination: Cannot specify --no-paginate along with pagination arguments: --max-items"
     ));
     // A hand-given token turns paging off: one call, the service's token shown.
-    let mut args = base.clone();
-    args.extend(strings(&["--max-results", "1", "--query", "nextToken"]));
+    let args = list_repo(&["--max-results", "1", "--query", "nextToken"]);
     let run = run_rcr(&args, &Value::Null, &list_pages(), "");
     assert_eq!(run.stdout, "\"p2\"\n");
     assert_eq!(run.requests.len(), 1);
-    let mut args = base;
-    args.extend(strings(&["--page-size", "x"]));
+    let args = list_repo(&["--page-size", "x"]);
     let run = run_rcr(&args, &Value::Null, &list_pages(), "");
     assert_eq!(run.code, 252);
     assert!(

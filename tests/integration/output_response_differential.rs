@@ -13,25 +13,6 @@ use crate::common;
 use crate::common::{AwsV1, CaptureServer, Output, Run};
 use serde_json::{Value, json};
 
-/// Copies rcr's models where aws v1's botocore looks first (`AWS_DATA_PATH`),
-/// so that both read the same model (v1's vendored one is older).
-fn aws_data_path() -> common::TempDir {
-    let root = common::TempDir::new("aws-data");
-    for (service, version) in [("ecr", "2015-09-21"), ("ecr-public", "2020-10-30")] {
-        let dir = root.join(service).join(version);
-        std::fs::create_dir_all(&dir).expect("create the aws data dir");
-        let models = common::repo_root().join("models").join(service);
-        for entry in std::fs::read_dir(&models).expect("models dir") {
-            let path = entry.expect("models entry").path();
-            if path.extension().is_some_and(|e| e == "json") {
-                std::fs::copy(&path, dir.join(path.file_name().expect("file name")))
-                    .expect("copy a model");
-            }
-        }
-    }
-    root
-}
-
 /// Scan findings in two pages: maps out of order, `score` present as an
 /// integer, as a float and absent, timestamps at 0, negative, fractional and
 /// the last second of year 9999, unknown members at three levels, `null`s.
@@ -141,7 +122,7 @@ impl Oracle {
     fn new() -> Oracle {
         Oracle {
             aws: AwsV1::new(),
-            data_path: aws_data_path(),
+            data_path: AwsV1::data_path(),
         }
     }
 
@@ -307,13 +288,7 @@ fn json_text_and_table_match_aws_v1_byte_for_byte() {
             .flat_map(|w| w.join().expect("a comparison thread panicked"))
             .collect()
     });
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ from aws v1:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    common::assert_no_failures(&failures, cases.len(), "cases differ from aws v1", "\n");
     eprintln!("{} cases identical to aws v1", cases.len());
 }
 

@@ -7,17 +7,34 @@
 //! The capture server (tests/common) records the `X-Amz-Target` and JSON
 //! body of each request and answers `{}`.
 
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Output;
 
 use serde_json::{Value, json};
 
+use crate::common;
 use crate::common::{CaptureServer, Run, TempDir};
 
 #[derive(Debug, Clone, PartialEq)]
 struct Request {
     target: String,
     body: Value,
+}
+
+/// The requests a recording lists (`[{"target", "body"}]`; none when absent).
+fn recorded_requests(requests: &Value) -> Vec<Request> {
+    requests
+        .as_array()
+        .map(|rs| {
+            rs.iter()
+                .map(|r| Request {
+                    target: r["target"].as_str().unwrap_or_default().to_string(),
+                    body: r["body"].clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A capture server answering every request with `{}`.
@@ -42,7 +59,7 @@ fn take(server: &CaptureServer) -> Vec<Request> {
         .collect()
 }
 
-fn rcr(home: &Path, endpoint: Option<&str>, args: &[String]) -> Output {
+fn rcr<S: AsRef<OsStr>>(home: &Path, endpoint: Option<&str>, args: &[S]) -> Output {
     let mut run = Run::rcr();
     if let Some(url) = endpoint {
         run.arg("--endpoint-url").arg(url);
@@ -55,6 +72,14 @@ fn rcr(home: &Path, endpoint: Option<&str>, args: &[String]) -> Output {
         .std_command()
         .output()
         .expect("run rcr")
+}
+
+/// Asserts a usage error (252) whose message contains `message`.
+#[track_caller]
+fn assert_usage_error(out: &Output, message: &str) {
+    assert_eq!(out.status.code(), Some(252));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(message), "{stderr}");
 }
 
 fn fixture(path: &str) -> Value {
@@ -108,17 +133,7 @@ fn request_bodies_and_errors_match_aws_v1() {
         let got = take(&server);
         let stderr = String::from_utf8_lossy(&out.stderr).replace(&dir, "{dir}");
         let code = out.status.code().unwrap_or(-1);
-        let want: Vec<Request> = case["requests"]
-            .as_array()
-            .map(|rs| {
-                rs.iter()
-                    .map(|r| Request {
-                        target: r["target"].as_str().unwrap_or_default().to_string(),
-                        body: r["body"].clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let want: Vec<Request> = recorded_requests(&case["requests"]);
         let label = args.join(" ");
         if !want.is_empty() {
             if got != want || code != 0 {
@@ -144,13 +159,7 @@ fn request_bodies_and_errors_match_aws_v1() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ from aws v1:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    common::assert_no_failures(&failures, cases.len(), "cases differ from aws v1", "\n");
 }
 
 /// The recorded aws v2 runs about blobs (`--cli-binary-format`) and the
@@ -194,17 +203,7 @@ fn aws_v2_reference_runs() {
             "{name} exit code"
         );
         let got = take(&server);
-        let want: Vec<Request> = v2["requests"]
-            .as_array()
-            .map(|rs| {
-                rs.iter()
-                    .map(|r| Request {
-                        target: r["target"].as_str().unwrap_or_default().to_string(),
-                        body: r["body"].clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let want: Vec<Request> = recorded_requests(&v2["requests"]);
         assert_eq!(got, want, "{name} requests");
     }
 }
@@ -262,10 +261,10 @@ fn skeletons_need_no_configuration_or_network() {
             "output",
         ]),
     );
-    assert_eq!(out.status.code(), Some(252));
-    assert!(String::from_utf8_lossy(&out.stderr).contains(
-        "the following arguments are required: --repository-name, --image-tag-mutability"
-    ));
+    assert_usage_error(
+        &out,
+        "the following arguments are required: --repository-name, --image-tag-mutability",
+    );
     let out = rcr(
         home.path(),
         None,
@@ -300,26 +299,20 @@ fn cli_input_yaml_with_flags_overriding() {
         "repositoryName: from-yaml\nimageTagMutability: IMMUTABLE\ntags:\n- Key: a\n  Value: b\nimageScanningConfiguration:\n  scanOnPush: yes\n",
     )
     .expect("write");
-    let args: Vec<String> = [
+    let yaml_arg = format!("file://{}", yaml_file.display());
+    let args = [
         "ecr",
         "create-repository",
         "--cli-input-yaml",
-        &format!("file://{}", yaml_file.display()),
+        &yaml_arg,
         "--repository-name",
         "flag-wins",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ];
     // YAML 1.2: `yes` is a string, so validation rejects it as botocore would.
     let out = rcr(home.path(), Some(&server.url()), &args);
-    assert_eq!(out.status.code(), Some(252));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains(
-            "Invalid type for parameter imageScanningConfiguration.scanOnPush, value: yes, type: <class 'str'>, valid types: <class 'bool'>"
-        ),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_usage_error(
+        &out,
+        "Invalid type for parameter imageScanningConfiguration.scanOnPush, value: yes, type: <class 'str'>, valid types: <class 'bool'>",
     );
     assert!(take(&server).is_empty());
 
@@ -351,17 +344,9 @@ fn cli_input_yaml_with_flags_overriding() {
             "Error parsing parameter '--cli-input-yaml': Invalid type: expecting map, received <class 'list'>",
         ),
     ] {
-        let args: Vec<String> = ["ecr", "describe-repositories", "--cli-input-yaml", text]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let args = ["ecr", "describe-repositories", "--cli-input-yaml", text];
         let out = rcr(home.path(), Some(&server.url()), &args);
-        assert_eq!(out.status.code(), Some(252));
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains(message),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_usage_error(&out, message);
     }
     let out = rcr(
         home.path(),
@@ -376,11 +361,7 @@ fn cli_input_yaml_with_flags_overriding() {
         ]
         .map(String::from),
     );
-    assert_eq!(out.status.code(), Some(252));
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("Only one --cli-input- parameter may be specified.")
-    );
+    assert_usage_error(&out, "Only one --cli-input- parameter may be specified.");
     let out = rcr(
         home.path(),
         Some(&server.url()),

@@ -6,6 +6,7 @@
 //! the shape only; a case that needs an endpoint from region resolution
 //! (`none`) must fail before sending anything.
 
+use crate::common;
 use crate::common::reference_cases;
 
 #[test]
@@ -55,11 +56,5 @@ fn every_reference_case_matches_aws_v2() {
             failures.push(format!("{}:\n  {}", case.name, problems.join("\n  ")));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} reference cases differ:\n\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n\n")
-    );
+    common::assert_no_failures(&failures, cases.len(), "reference cases differ", "\n\n");
 }

@@ -8,7 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use crate::common::{CaptureServer, Run, TempDir};
+use crate::common::{CaptureServer, Run, TempDir, repository_call};
 use serde_json::json;
 
 fn snapshot(path: &Path) -> (Vec<u8>, SystemTime, u32) {
@@ -167,39 +167,13 @@ fn a_pager_never_swallows_an_error_or_its_code() {
             vec!["ecr", "describe-repositories", "--endpoint-url", &url],
             254,
         ),
+        (repository_call("describe-images", "x", &url, &[]), 252),
         (
-            vec![
-                "ecr",
-                "describe-images",
-                "--repository-name",
-                "x",
-                "--endpoint-url",
-                &url,
-            ],
+            repository_call("list-images", "repo", &url, &["--query", "["]),
             252,
         ),
         (
-            vec![
-                "ecr",
-                "list-images",
-                "--repository-name",
-                "repo",
-                "--query",
-                "[",
-                "--endpoint-url",
-                &url,
-            ],
-            252,
-        ),
-        (
-            vec![
-                "ecr",
-                "list-images",
-                "--repository-name",
-                "repo",
-                "--endpoint-url",
-                "http://127.0.0.1:9",
-            ],
+            repository_call("list-images", "repo", "http://127.0.0.1:9", &[]),
             255,
         ),
     ];
@@ -222,14 +196,7 @@ fn a_pager_never_swallows_an_error_or_its_code() {
     // failure, nor hang.
     for pager in ["false", "head -c 1 >/dev/null", "exit 3"] {
         let (got, printed) = on_terminal(
-            &[
-                "ecr",
-                "list-images",
-                "--repository-name",
-                "repo",
-                "--endpoint-url",
-                &url,
-            ],
+            &repository_call("list-images", "repo", &url, &[]),
             &[("AWS_PAGER", pager)],
         );
         assert_eq!(got, 0, "pager {pager}: {printed}");

@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use crate::common;
-use crate::common::{CaptureServer, Output, Run, SIGINT};
+use crate::common::{CaptureServer, Output, Run, SIGINT, repository_call};
 use serde_json::{Value, json};
 
 /// `pages` pages of `per_page` image ids each, chained by nextToken.
@@ -84,16 +84,7 @@ fn every_output_format_ends_quietly_into_a_closed_pipe() {
     let url = server.url();
     for format in ["json", "text", "table", "yaml", "yaml-stream"] {
         let (out, code) = into_closed_pipe(
-            &[
-                "ecr",
-                "list-images",
-                "--repository-name",
-                "repo",
-                "--endpoint-url",
-                &url,
-                "--output",
-                format,
-            ],
+            &repository_call("list-images", "repo", &url, &["--output", format]),
             &[],
         );
         assert_quiet(format, &out, code);
@@ -104,15 +95,7 @@ fn every_output_format_ends_quietly_into_a_closed_pipe() {
         &["--no-paginate"][..],
         &["--page-size", "100", "--output", "text"][..],
     ] {
-        let mut args = vec![
-            "ecr",
-            "list-images",
-            "--repository-name",
-            "repo",
-            "--endpoint-url",
-            &url,
-        ];
-        args.extend_from_slice(extra);
+        let args = repository_call("list-images", "repo", &url, extra);
         let (out, code) = into_closed_pipe(&args, &[]);
         assert_quiet(&extra.join(" "), &out, code);
     }
@@ -125,29 +108,11 @@ fn a_large_single_response_ends_quietly_into_a_closed_pipe() {
         .collect();
     let server = CaptureServer::start(json!({"DescribeImages": {"imageDetails": images}}));
     let url = server.url();
-    let (out, code) = into_closed_pipe(
-        &[
-            "ecr",
-            "describe-images",
-            "--repository-name",
-            "repo",
-            "--endpoint-url",
-            &url,
-        ],
-        &[],
-    );
+    let (out, code) = into_closed_pipe(&repository_call("describe-images", "repo", &url, &[]), &[]);
     assert_quiet("describe-images", &out, code);
     // --debug writes to stderr as well; the closed stdout still ends quietly.
     let (out, code) = into_closed_pipe(
-        &[
-            "ecr",
-            "describe-images",
-            "--repository-name",
-            "repo",
-            "--endpoint-url",
-            &url,
-            "--debug",
-        ],
+        &repository_call("describe-images", "repo", &url, &["--debug"]),
         &[],
     );
     let err = out.stderr_str();

@@ -150,31 +150,32 @@ mod tests {
 
     #[test]
     fn matches_botocore() {
-        assert_eq!(
-            xform_name("imageTagMutabilityExclusionFilters", '-'),
-            "image-tag-mutability-exclusion-filters"
-        );
-        assert_eq!(
-            xform_name("BatchCheckLayerAvailability", '-'),
-            "batch-check-layer-availability"
-        );
-        assert_eq!(xform_name("registryId", '-'), "registry-id");
-        assert_eq!(xform_name("DescribeARNs", '-'), "describe-arns");
-        assert_eq!(xform_name("kmsKeyARN", '-'), "kms-key-arn");
-        assert_eq!(
-            xform_name("upstreamRegistryUrl", '-'),
-            "upstream-registry-url"
-        );
-        assert_eq!(
-            xform_name("ecrRepositoryPrefix", '-'),
-            "ecr-repository-prefix"
-        );
-        assert_eq!(
-            xform_name("GetRegistryScanningConfiguration", '-'),
-            "get-registry-scanning-configuration"
-        );
-        assert_eq!(xform_name("cvss3", '-'), "cvss3");
-        assert_eq!(xform_name("imageIds", '_'), "image_ids");
+        for (name, separator, want) in [
+            (
+                "imageTagMutabilityExclusionFilters",
+                '-',
+                "image-tag-mutability-exclusion-filters",
+            ),
+            (
+                "BatchCheckLayerAvailability",
+                '-',
+                "batch-check-layer-availability",
+            ),
+            ("registryId", '-', "registry-id"),
+            ("DescribeARNs", '-', "describe-arns"),
+            ("kmsKeyARN", '-', "kms-key-arn"),
+            ("upstreamRegistryUrl", '-', "upstream-registry-url"),
+            ("ecrRepositoryPrefix", '-', "ecr-repository-prefix"),
+            (
+                "GetRegistryScanningConfiguration",
+                '-',
+                "get-registry-scanning-configuration",
+            ),
+            ("cvss3", '-', "cvss3"),
+            ("imageIds", '_', "image_ids"),
+        ] {
+            assert_eq!(xform_name(name, separator), want, "{name}");
+        }
         assert_eq!(rust_ident("type"), "r#type");
     }
 }
