@@ -193,37 +193,12 @@ pub fn operation_call(
 /// document (`--cli-input-json/yaml`) may supply them; then botocore's
 /// validation checks the merged document instead. The parser skips it for
 /// `--generate-cli-skeleton`, whose `output` kind runs it itself
-/// ([`require_flags`]).
+/// (`params::require_flags`).
 pub fn check_required(call: &OperationCall) -> Result<(), Error> {
     if call.generate_cli_skeleton.is_some() {
         return Ok(());
     }
-    require_flags(call)
-}
-
-/// The required-flag check alone (see [`check_required`]).
-pub fn require_flags(call: &OperationCall) -> Result<(), Error> {
-    if call.cli_input_json.is_some() || call.cli_input_yaml.is_some() {
-        return Ok(());
-    }
-    let given: Vec<&str> = call.members.iter().map(|(m, _)| m.name).collect();
-    let missing: Vec<String> = call
-        .service
-        .shape(call.operation.input)
-        .kind
-        .members()
-        .iter()
-        .filter(|m| m.required && !given.contains(&m.name))
-        .map(|m| format!("--{}", m.cli_name))
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::usage(format!(
-            "the following arguments are required: {}",
-            missing.join(", ")
-        )))
-    }
+    crate::params::require_flags(call)
 }
 
 fn no_flag(name: &str) -> String {

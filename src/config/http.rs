@@ -258,7 +258,10 @@ impl RustlsConnector {
     ) -> Self {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = match verification {
-            Verification::AcceptAny => Arc::new(AcceptAny(provider.clone())),
+            Verification::AcceptAny => Arc::new(Fixed {
+                provider: provider.clone(),
+                accept: true,
+            }),
             Verification::Bundle(anchors) => {
                 BundleVerifier::for_anchors(anchors.clone(), provider.clone())
             }
@@ -362,7 +365,10 @@ impl BundleVerifier {
             }),
             // No usable anchor (checked before, so not expected): nothing
             // can be trusted.
-            Err(_) => Arc::new(RefuseAll(provider)),
+            Err(_) => Arc::new(Fixed {
+                provider,
+                accept: false,
+            }),
         }
     }
 }
@@ -433,56 +439,30 @@ impl rustls::client::danger::ServerCertVerifier for BundleVerifier {
     }
 }
 
-/// Refuses every certificate (a bundle without one usable certificate).
+/// A verifier with one answer for every certificate and signature:
+/// `accept` for `--no-verify-ssl`, refusal for a bundle without one usable
+/// certificate.
 #[derive(Debug)]
-struct RefuseAll(Arc<rustls::crypto::CryptoProvider>);
+struct Fixed {
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    accept: bool,
+}
 
-impl rustls::client::danger::ServerCertVerifier for RefuseAll {
-    fn verify_server_cert(
+impl Fixed {
+    fn answer<T>(
         &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        Err(rustls::Error::InvalidCertificate(
-            rustls::CertificateError::UnknownIssuer,
-        ))
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        Err(rustls::Error::InvalidCertificate(
-            rustls::CertificateError::BadSignature,
-        ))
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        Err(rustls::Error::InvalidCertificate(
-            rustls::CertificateError::BadSignature,
-        ))
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        yes: fn() -> T,
+        error: rustls::CertificateError,
+    ) -> Result<T, rustls::Error> {
+        if self.accept {
+            Ok(yes())
+        } else {
+            Err(rustls::Error::InvalidCertificate(error))
+        }
     }
 }
 
-/// Accepts every certificate (and its signatures): `--no-verify-ssl`.
-#[derive(Debug)]
-struct AcceptAny(Arc<rustls::crypto::CryptoProvider>);
-
-impl rustls::client::danger::ServerCertVerifier for AcceptAny {
+impl rustls::client::danger::ServerCertVerifier for Fixed {
     fn verify_server_cert(
         &self,
         _end_entity: &CertificateDer<'_>,
@@ -491,7 +471,10 @@ impl rustls::client::danger::ServerCertVerifier for AcceptAny {
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        Ok(rustls::client::danger::ServerCertVerified::assertion())
+        self.answer(
+            rustls::client::danger::ServerCertVerified::assertion,
+            rustls::CertificateError::UnknownIssuer,
+        )
     }
 
     fn verify_tls12_signature(
@@ -500,20 +483,25 @@ impl rustls::client::danger::ServerCertVerifier for AcceptAny {
         _cert: &CertificateDer<'_>,
         _dss: &rustls::DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+        self.answer(
+            rustls::client::danger::HandshakeSignatureValid::assertion,
+            rustls::CertificateError::BadSignature,
+        )
     }
 
     fn verify_tls13_signature(
         &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &rustls::DigitallySignedStruct,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+        self.verify_tls12_signature(message, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 

@@ -481,6 +481,34 @@ fn encode_blobs(service: &Service, shape: ShapeId, value: Value, binary: BinaryF
     }
 }
 
+/// argparse's required-flag check: required members must be flags unless
+/// an input document (`--cli-input-json/yaml`) may supply them. The parser
+/// runs it (`cli::check_required`); `--generate-cli-skeleton output`, which
+/// the parser lets through, runs it itself.
+pub fn require_flags(call: &OperationCall) -> Result<(), Error> {
+    if call.cli_input_json.is_some() || call.cli_input_yaml.is_some() {
+        return Ok(());
+    }
+    let given: Vec<&str> = call.members.iter().map(|(m, _)| m.name).collect();
+    let missing: Vec<String> = call
+        .service
+        .shape(call.operation.input)
+        .kind
+        .members()
+        .iter()
+        .filter(|m| m.required && !given.contains(&m.name))
+        .map(|m| format!("--{}", m.cli_name))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::usage(format!(
+            "the following arguments are required: {}",
+            missing.join(", ")
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,7 +54,7 @@ pub fn requested(call: &OperationCall, binary: BinaryFormat) -> Result<Option<Sk
         "input" => Skeleton::InputJson(input_json(service, op.input)),
         "yaml-input" => Skeleton::InputYaml(input_yaml(service, op.input)),
         "output" => {
-            crate::cli::require_flags(call)?;
+            super::require_flags(call)?;
             let input = super::build_input(call, binary)?;
             // aws stubs the client with the fake response, and botocore's
             // Stubber validates that response against the output shape
