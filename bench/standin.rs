@@ -4,6 +4,11 @@
 //! as long on a small call as rcr does in total, and seconds on 10,000
 //! images).
 //!
+//! A request with `maxResults` is answered from the file named
+//! `<X-Amz-Target>@<maxResults>@<nextToken>` when there is one (the token
+//! empty on the first page), so that paging clients page as they would
+//! against ECR; moto itself answers DescribeImages in one page.
+//!
 //! Standard library only: run.sh builds it with plain `rustc -O`.
 //! Usage: standin DIR PORTFILE — serves the files of DIR (each named by its
 //! X-Amz-Target) on 127.0.0.1 at a free port, written to PORTFILE.
@@ -83,7 +88,9 @@ fn serve(stream: TcpStream, bodies: &HashMap<String, Vec<u8>>) -> std::io::Resul
         }
         let mut request_body = vec![0; length];
         reader.read_exact(&mut request_body)?;
-        let (status, body): (&str, &[u8]) = match bodies.get(&target) {
+        let page = page_key(&target, &String::from_utf8_lossy(&request_body));
+        let found = page.and_then(|key| bodies.get(&key)).or_else(|| bodies.get(&target));
+        let (status, body): (&str, &[u8]) = match found {
             Some(b) => ("200 OK", b),
             None => (
                 "400 Bad Request",
@@ -100,4 +107,25 @@ fn serve(stream: TcpStream, bodies: &HashMap<String, Vec<u8>>) -> std::io::Resul
         writer.write_all(body)?;
         writer.flush()?;
     }
+}
+
+/// The file name of the page a request asks for, when it sends `maxResults`.
+/// The clients send compact JSON, so a scan for the two members suffices.
+fn page_key(target: &str, request: &str) -> Option<String> {
+    let max: String = member_text(request, "maxResults")?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let token = member_text(request, "nextToken")
+        .and_then(|t| t.strip_prefix('"'))
+        .and_then(|t| t.split('"').next())
+        .unwrap_or("");
+    Some(format!("{target}@{max}@{token}"))
+}
+
+/// What follows `"name":` (and any spaces) in a JSON text.
+fn member_text<'a>(json: &'a str, name: &str) -> Option<&'a str> {
+    let at = json.find(&format!("\"{name}\""))?;
+    let rest = json[at + name.len() + 2..].trim_start().strip_prefix(':')?;
+    Some(rest.trim_start())
 }
