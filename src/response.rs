@@ -17,18 +17,21 @@
 //!   sent with `cli_timestamp_format = wire` (see [`timestamp::from_wire`]);
 //! - blobs are base64 text, re-encoded as Python's `b64encode` writes it.
 //!
-//! Success bodies reach [`document`] through the SDK interceptor in
-//! `sdk::capture`; error bodies give modeled error members the same way.
+//! Success bodies reach [`document_from_chunks`] in the chunks the SDK
+//! interceptor in `sdk::capture` kept, each freed once read; error bodies
+//! give modeled error members through [`document`].
 
 use std::cell::Cell;
+use std::collections::VecDeque;
 use std::fmt;
 
 use base64::Engine as _;
+use bytes::{Buf, Bytes};
 use serde::Deserializer;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use crate::model::{Service, ShapeId, ShapeKind};
+use crate::model::{Member, Service, ShapeId, ShapeKind};
 use crate::timestamp::{self, TimestampError, TimestampFormat};
 
 /// Why a body gives no document.
@@ -53,8 +56,67 @@ pub fn document(
     if body.trim_ascii().is_empty() {
         return Ok(Value::Object(Map::new()));
     }
+    parse(
+        service,
+        shape,
+        serde_json::Deserializer::from_slice(body),
+        timestamps,
+    )
+}
+
+/// [`document`] of a body held in the chunks it arrived in. Each chunk is
+/// freed as soon as it has been read, so a large body and the document
+/// built from it are never both held whole (a 3 MB listing makes a 14 MB
+/// document: the body would add a fifth to the peak).
+pub fn document_from_chunks(
+    service: &'static Service,
+    shape: ShapeId,
+    chunks: Vec<Bytes>,
+    timestamps: TimestampFormat,
+) -> Result<Value, BodyError> {
+    if chunks.iter().all(|c| c.trim_ascii().is_empty()) {
+        return Ok(Value::Object(Map::new()));
+    }
+    let reader =
+        std::io::BufReader::with_capacity(READ_BUFFER, Chunks(chunks.into_iter().collect()));
+    parse(
+        service,
+        shape,
+        serde_json::Deserializer::from_reader(reader),
+        timestamps,
+    )
+}
+
+/// The copy between the chunks and the parser: big enough that refills
+/// cost nothing, small beside any body worth streaming.
+const READ_BUFFER: usize = 16 * 1024;
+
+/// Reads a body's chunks in order, dropping each once read.
+struct Chunks(VecDeque<Bytes>);
+
+impl std::io::Read for Chunks {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while let Some(front) = self.0.front_mut() {
+            if front.is_empty() {
+                self.0.pop_front();
+                continue;
+            }
+            let n = front.len().min(buf.len());
+            buf[..n].copy_from_slice(&front[..n]);
+            front.advance(n);
+            return Ok(n);
+        }
+        Ok(0)
+    }
+}
+
+fn parse<'de, R: serde_json::de::Read<'de>>(
+    service: &'static Service,
+    shape: ShapeId,
+    mut reader: serde_json::Deserializer<R>,
+    timestamps: TimestampFormat,
+) -> Result<Value, BodyError> {
     let out_of_range = Cell::new(None);
-    let mut reader = serde_json::Deserializer::from_slice(body);
     let seed = ShapeSeed {
         service,
         shape,
@@ -242,8 +304,8 @@ impl<'de> Visitor<'de> for ShapeVisitor<'_> {
             ShapeKind::Structure { members, .. } => {
                 // (model index, value), in body order; sorted afterwards.
                 let mut found: Vec<(usize, &'static str, Value)> = Vec::new();
-                while let Some(key) = map.next_key::<KeyText>()? {
-                    let Some(index) = members.iter().position(|m| m.name == key.0) else {
+                while let Some(key) = map.next_key_seed(MemberKey(members))? {
+                    let Some(index) = key else {
                         map.next_value::<IgnoredAny>()?;
                         continue;
                     };
@@ -285,26 +347,28 @@ impl<'de> Visitor<'de> for ShapeVisitor<'_> {
     }
 }
 
-/// A key of a structure, borrowed from the body when it can be (most keys
-/// have no escapes), so that skipping unknown members allocates nothing.
-struct KeyText<'de>(std::borrow::Cow<'de, str>);
+/// A key of a structure, read as the index of the model member it names
+/// (`None` for a member the model lacks): compared where the parser holds
+/// it, so that no key is copied.
+struct MemberKey(&'static [Member]);
 
-impl<'de> de::Deserialize<'de> for KeyText<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = KeyText<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<KeyText<'de>, E> {
-                Ok(KeyText(std::borrow::Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyText<'de>, E> {
-                Ok(KeyText(std::borrow::Cow::Owned(v.to_owned())))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
+impl<'de> DeserializeSeed<'de> for MemberKey {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MemberKey {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|m| m.name == v))
     }
 }
 
@@ -371,6 +435,30 @@ mod tests {
             serde_json::to_string(&wire).unwrap(),
             r#"{"repositories":[{"createdAt":0},{"createdAt":1.5}]}"#
         );
+    }
+
+    #[test]
+    fn chunked_bodies_read_as_whole_ones() {
+        let op = SERVICE.operation("describe-repositories").unwrap();
+        let body = br#"{"repositories":[{"repositoryName":"r\u00e9","zzz":[1,{"a":2}],"createdAt":1.5}],"nextToken":"t"}"#;
+        let whole = document(&SERVICE, op.output, body, TimestampFormat::Wire).unwrap();
+        for cut in 0..=body.len() {
+            let chunks = vec![
+                Bytes::copy_from_slice(&body[..cut]),
+                Bytes::new(),
+                Bytes::copy_from_slice(&body[cut..]),
+            ];
+            let doc = document_from_chunks(&SERVICE, op.output, chunks, TimestampFormat::Wire);
+            assert_eq!(doc.unwrap(), whole, "cut at {cut}");
+        }
+        let blank = vec![Bytes::from_static(b" \n"), Bytes::from_static(b" ")];
+        let empty = document_from_chunks(&SERVICE, op.output, blank, TimestampFormat::Wire);
+        assert_eq!(empty.unwrap(), Value::Object(Map::new()));
+        let broken = vec![
+            Bytes::from_static(b"{\"repositories\":"),
+            Bytes::from_static(b"["),
+        ];
+        assert!(document_from_chunks(&SERVICE, op.output, broken, TimestampFormat::Wire).is_err());
     }
 
     #[test]

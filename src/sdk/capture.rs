@@ -5,7 +5,8 @@
 //! every 2xx response before the SDK reads it: the SDK's deserializer gets
 //! `{}` (an empty output costs it nothing), and the body's chunks, passed on
 //! as they arrive (`Bytes` are reference counted: no copy), wait in a
-//! [`BodySlot`] for [`super::ServiceClient::call`]. Error responses are left
+//! [`BodySlot`] for [`super::ServiceClient::call`], which parses them in
+//! order, freeing each once read. Error responses are left
 //! alone: the SDK classifies them from their body.
 
 use std::pin::Pin;
@@ -33,11 +34,10 @@ impl BodySlot {
         }
     }
 
-    /// Takes the captured body, joined into one buffer (without a copy when
-    /// it came in one chunk). `None` when no successful response was read.
-    pub fn take(&self) -> Option<Bytes> {
-        let chunks = self.0.lock().ok()?.take()?;
-        Some(join(chunks))
+    /// Takes the captured body in the chunks it came in. `None` when no
+    /// successful response was read.
+    pub fn take(&self) -> Option<Vec<Bytes>> {
+        self.0.lock().ok()?.take()
     }
 
     /// The captured body, left in place (for `--debug`).

@@ -158,15 +158,15 @@ impl ServiceClient {
         let body = self.body.take().unwrap_or_default();
         // An AWS JSON service always sends at least `{}`, so an empty 2xx
         // body is a broken endpoint or proxy, not a result to print.
-        if body.trim_ascii().is_empty() {
+        if body.iter().all(|chunk| chunk.trim_ascii().is_empty()) {
             return Err(invalid("the body is empty"));
         }
         let timestamps = self.options.timestamps;
-        crate::response::document(self.service, operation.output, &body, timestamps).map_err(|e| {
-            match e {
-                crate::response::BodyError::Invalid(detail) => invalid(&detail),
-                crate::response::BodyError::Timestamp(message) => Error::Other(message),
-            }
+        let document =
+            crate::response::document_from_chunks(self.service, operation.output, body, timestamps);
+        document.map_err(|e| match e {
+            crate::response::BodyError::Invalid(detail) => invalid(&detail),
+            crate::response::BodyError::Timestamp(message) => Error::Other(message),
         })
     }
 
