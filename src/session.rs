@@ -22,16 +22,7 @@ pub fn with_client<T>(
     work: impl AsyncFnOnce(&ServiceClient) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let client_settings = settings.client()?;
-    if settings.debug {
-        debug::enable();
-        debug::log(
-            "rcr.clidriver",
-            &format!(
-                "CLI version: {}, arguments entered to CLI: {args:?}",
-                version::version_line()
-            ),
-        );
-    }
+    start_debug_log(settings, args);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -43,6 +34,22 @@ pub fn with_client<T>(
         let client = ServiceClient::new(service, &resolved.sdk_config, options);
         work(&client).await
     })
+}
+
+/// With `--debug`, turns the debug log on and starts it as aws's clidriver
+/// does, with the version and the arguments (also for the commands that run
+/// without a client, `credential-helper configure|doctor`).
+pub fn start_debug_log(settings: &Settings, args: &[String]) {
+    if settings.debug {
+        debug::enable();
+        debug::log(
+            "rcr.clidriver",
+            &format!(
+                "CLI version: {}, arguments entered to CLI: {args:?}",
+                version::version_line()
+            ),
+        );
+    }
 }
 
 /// SIGINT ends the run with aws's 130 and its lone newline, wherever the

@@ -16,8 +16,8 @@ use aws_credential_types::provider::{
 };
 use aws_types::SdkConfig;
 
-use crate::debug;
 use crate::error::Error;
+use crate::{debug, sdk};
 
 fn no_credentials() -> Error {
     Error::Client {
@@ -61,7 +61,7 @@ pub async fn resolve(config: SdkConfig) -> Result<SdkConfig, Error> {
         Err(CredentialsError::CredentialsNotLoaded(_)) => Err(no_credentials()),
         Err(e) => Err(Error::Other(format!(
             "Error when retrieving credentials: {}",
-            display_chain(&e)
+            sdk::cause_chain(&e)
         ))),
     }
 }
@@ -107,20 +107,6 @@ impl ProvideCredentials for Primed {
             None => self.inner.provide_credentials(),
         }
     }
-}
-
-fn display_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !s.contains(&text) {
-            s.push_str(": ");
-            s.push_str(&text);
-        }
-        source = cause.source();
-    }
-    s
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::cli::{Action, Call};
 use crate::error::Error;
 use crate::settings::Settings;
-use crate::{debug, output, version};
+use crate::{output, session};
 
 /// What a command found: lines for people, a document for `--output`, and
 /// whether it succeeded (doctor exits 1 when a check failed).
@@ -29,16 +29,7 @@ pub fn run(call: &Call, args: &[String]) -> Result<(), Error> {
     // The values aws checks (`--color`, the timeouts), before anything runs.
     settings.client()?;
     let (format, query) = settings.flag_output()?;
-    if settings.debug {
-        debug::enable();
-        debug::log(
-            "rcr.clidriver",
-            &format!(
-                "CLI version: {}, arguments entered to CLI: {args:?}",
-                version::version_line()
-            ),
-        );
-    }
+    session::start_debug_log(&settings, args);
     let (report, title) = match &call.action {
         Action::Configure(c) => (super::configure::run(c, &settings, args)?, "Configure"),
         Action::Doctor { hosts } => (super::doctor::run(hosts, &settings), "Doctor"),

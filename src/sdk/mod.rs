@@ -430,8 +430,9 @@ where
 }
 
 /// The `Display` texts of an error and its sources, joined by `: `, without
-/// repeating a text a wrapper already included.
-fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
+/// repeating a text a wrapper already included (also how a credential
+/// provider's failure is told).
+pub(crate) fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {
