@@ -96,10 +96,17 @@ pub enum SortKey {
     Tag,
 }
 
+/// The repository a command works on, and the registry (account id) that
+/// holds it when `--registry-id` names one (else the caller's).
+#[derive(Debug)]
+pub struct Repository {
+    pub name: String,
+    pub registry_id: Option<String>,
+}
+
 #[derive(Debug)]
 pub struct LsArgs {
-    pub repository: String,
-    pub registry_id: Option<String>,
+    pub repository: Repository,
     pub sort: SortKey,
     pub reverse: bool,
     pub tags: Vec<String>,
@@ -113,17 +120,15 @@ pub struct LsArgs {
 
 #[derive(Debug)]
 pub struct RetagArgs {
-    pub repository: String,
+    pub repository: Repository,
     /// A tag, or a digest (`sha256:...`).
     pub source: String,
     pub new_tags: Vec<String>,
-    pub registry_id: Option<String>,
 }
 
 #[derive(Debug)]
 pub struct GcArgs {
-    pub repository: String,
-    pub registry_id: Option<String>,
+    pub repository: Repository,
     pub keep: Option<usize>,
     pub keep_tags: Vec<String>,
     pub older_than: Option<u64>,
@@ -133,8 +138,7 @@ pub struct GcArgs {
 
 #[derive(Debug)]
 pub struct ScanGateArgs {
-    pub repository: String,
-    pub registry_id: Option<String>,
+    pub repository: Repository,
     /// A tag, or a digest (`sha256:...`).
     pub image: String,
     /// One of [`SEVERITIES`].
@@ -195,16 +199,20 @@ fn registry_id() -> Arg {
 
 /// The parsing tree of `image`: every subcommand and its arguments.
 pub fn command() -> Command {
-    let sub = |name: &'static str| {
+    // Every subcommand takes its positional words (the repository first),
+    // then `--registry-id`, then its own flags.
+    let sub = |name: &'static str, words: &'static [&'static str], help: &'static str| {
         let about = SUBCOMMANDS
             .iter()
             .find(|(n, _)| *n == name)
             .map_or("", |(_, a)| *a);
-        Command::new(name).about(about).disable_help_flag(true)
+        Command::new(name)
+            .about(about)
+            .disable_help_flag(true)
+            .arg(positionals(words, help))
+            .arg(registry_id())
     };
-    let ls = sub("ls")
-        .arg(positionals(&["REPOSITORY"], "The repository to list."))
-        .arg(registry_id())
+    let ls = sub("ls", &["REPOSITORY"], "The repository to list.")
         .arg(value(
             "sort",
             "pushed|pulled|size|tag",
@@ -233,15 +241,12 @@ pub fn command() -> Command {
             "N",
             "Print only the first N images of the order; memory stays bounded by N.",
         ));
-    let retag = sub("retag")
-        .arg(positionals(
-            &["REPOSITORY", "SOURCE", "NEW_TAG"],
-            "The repository, the image (a tag or a sha256: digest) and the tags to add.",
-        ))
-        .arg(registry_id());
-    let gc = sub("gc")
-        .arg(positionals(&["REPOSITORY"], "The repository to clean."))
-        .arg(registry_id())
+    let retag = sub(
+        "retag",
+        &["REPOSITORY", "SOURCE", "NEW_TAG"],
+        "The repository, the image (a tag or a sha256: digest) and the tags to add.",
+    );
+    let gc = sub("gc", &["REPOSITORY"], "The repository to clean.")
         .arg(value(
             "keep",
             "N",
@@ -262,13 +267,12 @@ pub fn command() -> Command {
             "apply",
             "Delete the planned images; without it the plan is only printed.",
         ));
-    let scan_gate = sub("scan-gate")
-        .arg(positionals(
-            &["REPOSITORY", "TAG_OR_DIGEST"],
-            "The repository and the image (a tag or a sha256: digest).",
-        ))
-        .arg(registry_id())
-        .arg(value(
+    let scan_gate = sub(
+        "scan-gate",
+        &["REPOSITORY", "TAG_OR_DIGEST"],
+        "The repository and the image (a tag or a sha256: digest).",
+    )
+    .arg(value(
             "fail-on",
             "SEVERITY",
             "The lowest severity that fails the gate: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL or UNDEFINED.",
@@ -361,6 +365,15 @@ fn take_positionals(words: Vec<String>, names: &[&str], many: bool) -> Result<Ve
     Ok(words)
 }
 
+/// The repository: the first positional word (taken from `positionals`),
+/// with `--registry-id`.
+fn repository(positionals: &mut Vec<String>, m: &ArgMatches) -> Repository {
+    Repository {
+        name: positionals.remove(0),
+        registry_id: one(m, "registry-id"),
+    }
+}
+
 fn age(m: &ArgMatches, flag: &'static str) -> Result<Option<u64>, Error> {
     one(m, flag)
         .map(|v| parse_age(&format!("--{flag}"), &v).map_err(Error::usage))
@@ -418,8 +431,7 @@ fn ls_args(m: &ArgMatches) -> Result<LsArgs, Error> {
         (false, false) => TagState::Any,
     };
     Ok(LsArgs {
-        repository: pos.remove(0),
-        registry_id: one(m, "registry-id"),
+        repository: repository(&mut pos, m),
         sort,
         reverse: m.get_flag("reverse"),
         tags: words(m, "tag"),
@@ -436,21 +448,19 @@ fn retag_args(m: &ArgMatches) -> Result<RetagArgs, Error> {
         &["REPOSITORY", "SOURCE", "NEW_TAG"],
         true,
     )?;
-    let repository = pos.remove(0);
+    let repository = repository(&mut pos, m);
     let source = pos.remove(0);
     Ok(RetagArgs {
         repository,
         source,
         new_tags: pos,
-        registry_id: one(m, "registry-id"),
     })
 }
 
 fn gc_args(m: &ArgMatches) -> Result<GcArgs, Error> {
     let mut pos = take_positionals(words(m, POSITIONALS), &["REPOSITORY"], false)?;
     let args = GcArgs {
-        repository: pos.remove(0),
-        registry_id: one(m, "registry-id"),
+        repository: repository(&mut pos, m),
         keep: count(m, "keep", 0)?,
         keep_tags: words(m, "keep-tag"),
         older_than: age(m, "older-than")?,
@@ -478,7 +488,7 @@ fn scan_gate_args(m: &ArgMatches) -> Result<ScanGateArgs, Error> {
             "the following arguments are required: --fail-on",
         ));
     };
-    let repository = pos.remove(0);
+    let repository = repository(&mut pos, m);
     let image = pos.remove(0);
     let timeout_seconds = match one(m, "timeout") {
         None => DEFAULT_SCAN_TIMEOUT,
@@ -489,7 +499,6 @@ fn scan_gate_args(m: &ArgMatches) -> Result<ScanGateArgs, Error> {
     };
     Ok(ScanGateArgs {
         repository,
-        registry_id: one(m, "registry-id"),
         image,
         fail_on: choice("fail-on", &fail_on, SEVERITIES)?,
         ignore: words(m, "ignore"),
@@ -521,7 +530,7 @@ mod tests {
         let ImageCommand::Ls(a) = parse(&["ls", "shop/cart"]).unwrap() else {
             panic!()
         };
-        assert_eq!(a.repository, "shop/cart");
+        assert_eq!(a.repository.name, "shop/cart");
         assert_eq!(a.sort, SortKey::Pushed);
         assert_eq!(a.tag_state, TagState::Any);
         assert_eq!(a.limit, None);

@@ -255,15 +255,9 @@ fn deletion_levels(
 
 pub async fn run(client: &ServiceClient, args: &GcArgs) -> Result<(Value, Option<Error>), Error> {
     let mut images = Vec::new();
-    shared::for_each_image(
-        client,
-        &args.repository,
-        args.registry_id.as_deref(),
-        None,
-        |detail| {
-            images.extend(Image::from_detail(&detail));
-        },
-    )
+    shared::for_each_image(client, &args.repository, None, |detail| {
+        images.extend(Image::from_detail(&detail));
+    })
     .await?;
     let children = read_indexes(client, args, &images).await?;
     let rules = Rules {
@@ -304,7 +298,7 @@ async fn read_indexes(
         .collect();
     let mut children = HashMap::new();
     for batch in wanted.chunks(BATCH_LIMIT) {
-        let mut input = shared::repository_input(&args.repository, args.registry_id.as_deref());
+        let mut input = args.repository.input();
         let ids: Vec<Value> = batch.iter().map(|d| json!({ "imageDigest": d })).collect();
         input.insert("imageIds".into(), Value::Array(ids));
         input.insert("acceptedMediaTypes".into(), json!(ACCEPTED_MEDIA_TYPES));
@@ -393,7 +387,7 @@ async fn apply(
             }
         }
         for batch in todo.chunks(BATCH_LIMIT) {
-            let mut input = shared::repository_input(&args.repository, args.registry_id.as_deref());
+            let mut input = args.repository.input();
             let ids: Vec<Value> = batch.iter().map(|d| json!({ "imageDigest": d })).collect();
             input.insert("imageIds".into(), Value::Array(ids));
             let response = match client.call(delete, &Value::Object(input)).await {

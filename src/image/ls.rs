@@ -26,17 +26,11 @@ pub async fn run(client: &ServiceClient, args: &LsArgs) -> Result<Value, Error> 
         TagState::Untagged => Some("UNTAGGED"),
     };
     let mut ranking = Ranking::new(args.sort, args.reverse, args.limit);
-    shared::for_each_image(
-        client,
-        &args.repository,
-        args.registry_id.as_deref(),
-        tag_status,
-        |detail| {
-            if filter.accepts(&detail) {
-                ranking.offer(detail);
-            }
-        },
-    )
+    shared::for_each_image(client, &args.repository, tag_status, |detail| {
+        if filter.accepts(&detail) {
+            ranking.offer(detail);
+        }
+    })
     .await?;
     // Built by hand: `json!` would copy every detail through serde.
     let mut document = Map::new();
@@ -240,6 +234,7 @@ impl Ranking {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::image::cli::Repository;
     use serde_json::json;
 
     fn image(digest: &str, pushed: i64, tags: &[&str], size: i64) -> Value {
@@ -278,40 +273,21 @@ mod tests {
 
     #[test]
     fn orders() {
+        // The wanted orders as the letters of the sample's digests.
         for (key, reverse, want) in [
-            (
-                SortKey::Pushed,
-                false,
-                ["sha256:d", "sha256:c", "sha256:b", "sha256:a"],
-            ),
-            (
-                SortKey::Pushed,
-                true,
-                ["sha256:a", "sha256:b", "sha256:c", "sha256:d"],
-            ),
-            (
-                SortKey::Size,
-                false,
-                ["sha256:d", "sha256:a", "sha256:c", "sha256:b"],
-            ),
+            (SortKey::Pushed, false, "dcba"),
+            (SortKey::Pushed, true, "abcd"),
+            (SortKey::Size, false, "dacb"),
             // `latest` < `v2` < `v3`; untagged last.
-            (
-                SortKey::Tag,
-                false,
-                ["sha256:a", "sha256:b", "sha256:c", "sha256:d"],
-            ),
+            (SortKey::Tag, false, "abcd"),
             // Never pulled: by push time.
-            (
-                SortKey::Pulled,
-                false,
-                ["sha256:d", "sha256:c", "sha256:b", "sha256:a"],
-            ),
+            (SortKey::Pulled, false, "dcba"),
         ] {
-            assert_eq!(
-                ranked(key, reverse, None),
-                want,
-                "{key:?} reverse {reverse}"
-            );
+            let letters: String = ranked(key, reverse, None)
+                .iter()
+                .map(|d| d.trim_start_matches("sha256:"))
+                .collect();
+            assert_eq!(letters, want, "{key:?} reverse {reverse}");
         }
     }
 
@@ -342,8 +318,10 @@ mod tests {
     #[test]
     fn filters() {
         let args = |tags: &[&str], state, older, newer| LsArgs {
-            repository: "r".into(),
-            registry_id: None,
+            repository: Repository {
+                name: "r".into(),
+                registry_id: None,
+            },
             sort: SortKey::Pushed,
             reverse: false,
             tags: tags.iter().map(|t| t.to_string()).collect(),

@@ -31,7 +31,7 @@ pub async fn run(
     let mut tags = Vec::new();
     let mut failure = None;
     for tag in &args.new_tags {
-        let mut input = shared::repository_input(&args.repository, args.registry_id.as_deref());
+        let mut input = args.repository.input();
         input.insert("imageManifest".into(), json!(source.manifest));
         input.insert("imageManifestMediaType".into(), json!(source.media_type));
         input.insert("imageTag".into(), json!(tag));
@@ -52,7 +52,7 @@ pub async fn run(
         tags.push(json!({ "imageTag": tag, "status": status }));
     }
     let document = json!({
-        "repositoryName": args.repository,
+        "repositoryName": args.repository.name,
         "imageDigest": source.digest,
         "imageManifestMediaType": source.media_type,
         "tags": tags,
@@ -67,7 +67,7 @@ async fn fetch(
     tag_or_digest: &str,
 ) -> Result<Source, Error> {
     let get = shared::operation("BatchGetImage")?;
-    let mut input = shared::repository_input(&args.repository, args.registry_id.as_deref());
+    let mut input = args.repository.input();
     input.insert("imageIds".into(), json!([shared::image_id(tag_or_digest)]));
     input.insert("acceptedMediaTypes".into(), json!(ACCEPTED_MEDIA_TYPES));
     let response = client.call(get, &Value::Object(input)).await?;
@@ -92,7 +92,7 @@ async fn fetch(
             operation: get.name.to_string(),
             message: format!(
                 "{reason}: {} (the image to retag)",
-                shared::image_name(&args.repository, tag_or_digest)
+                shared::image_name(&args.repository.name, tag_or_digest)
             ),
             max_retries: None,
             members: Box::default(),
@@ -111,7 +111,7 @@ async fn fetch(
         .ok_or_else(|| {
             Error::Other(format!(
                 "BatchGetImage returned {} without its digest",
-                shared::image_name(&args.repository, tag_or_digest)
+                shared::image_name(&args.repository.name, tag_or_digest)
             ))
         })?;
     Ok(Source {

@@ -40,13 +40,13 @@ pub async fn run(client: &ServiceClient, args: &ScanGateArgs) -> Result<Verdict,
     let paginator = describe.paginator.as_ref().ok_or_else(|| {
         Error::internal("DescribeImageScanFindings has no paginator in the model")
     })?;
-    let mut input = shared::repository_input(&args.repository, args.registry_id.as_deref());
+    let mut input = args.repository.input();
     input.insert("imageId".into(), shared::image_id(&args.image));
     let options = PageOptions {
         page_size: Some(1000),
         ..PageOptions::default()
     };
-    let name = shared::image_name(&args.repository, &args.image);
+    let name = shared::image_name(&args.repository.name, &args.image);
     let delay = poll_delay();
     let deadline = Instant::now() + Duration::from_secs(args.timeout_seconds);
 
@@ -187,7 +187,7 @@ impl Tally {
         }
         let blocked = !self.blocking.is_empty();
         let mut document = Map::new();
-        document.insert("repositoryName".into(), json!(args.repository));
+        document.insert("repositoryName".into(), json!(args.repository.name));
         document.insert("imageId".into(), shared::image_id(&args.image));
         document.insert("imageScanStatus".into(), scan_status);
         document.insert("findingSeverityCounts".into(), Value::Object(counts));
@@ -252,11 +252,14 @@ fn attribute<'a>(finding: &'a Value, key: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::image::cli::Repository;
 
     fn args(fail_on: &'static str, ignore: &[&str]) -> ScanGateArgs {
         ScanGateArgs {
-            repository: "r".into(),
-            registry_id: None,
+            repository: Repository {
+                name: "r".into(),
+                registry_id: None,
+            },
             image: "v1".into(),
             fail_on,
             ignore: ignore.iter().map(|s| s.to_string()).collect(),
@@ -266,10 +269,15 @@ mod tests {
 
     #[test]
     fn ranks() {
-        assert_eq!(rank("CRITICAL"), 0);
-        assert_eq!(rank("high"), 1);
-        assert_eq!(rank("UNTRIAGED"), 5);
-        assert_eq!(rank("UNDEFINED"), 5);
+        // Case-insensitive; a severity not in SEVERITIES ranks as UNDEFINED.
+        for (severity, want) in [
+            ("CRITICAL", 0),
+            ("high", 1),
+            ("UNTRIAGED", 5),
+            ("UNDEFINED", 5),
+        ] {
+            assert_eq!(rank(severity), want, "{severity}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::cli::Repository;
 use crate::error::Error;
 use crate::generated::ecr_model::SERVICE;
 use crate::model::Operation;
@@ -40,15 +41,17 @@ pub fn operation(name: &str) -> Result<&'static Operation, Error> {
         .ok_or_else(|| Error::internal(format!("the ecr model has no {name}")))
 }
 
-/// `{"repositoryName": ..., "registryId": ...}` (the latter when given), the
-/// start of every input document.
-pub fn repository_input(repository: &str, registry_id: Option<&str>) -> Map<String, Value> {
-    let mut input = Map::new();
-    if let Some(id) = registry_id {
-        input.insert("registryId".into(), json!(id));
+impl Repository {
+    /// `{"repositoryName": ..., "registryId": ...}` (the latter when given),
+    /// the start of every input document.
+    pub fn input(&self) -> Map<String, Value> {
+        let mut input = Map::new();
+        if let Some(id) = &self.registry_id {
+            input.insert("registryId".into(), json!(id));
+        }
+        input.insert("repositoryName".into(), json!(self.name));
+        input
     }
-    input.insert("repositoryName".into(), json!(repository));
-    input
 }
 
 /// Calls `each` with every image detail of a repository, page by page, so
@@ -57,8 +60,7 @@ pub fn repository_input(repository: &str, registry_id: Option<&str>) -> Map<Stri
 /// every endpoint honours it.
 pub async fn for_each_image(
     client: &ServiceClient,
-    repository: &str,
-    registry_id: Option<&str>,
+    repository: &Repository,
     tag_status: Option<&str>,
     mut each: impl FnMut(Value),
 ) -> Result<(), Error> {
@@ -67,7 +69,7 @@ pub async fn for_each_image(
         .paginator
         .as_ref()
         .ok_or_else(|| Error::internal("DescribeImages has no paginator in the model"))?;
-    let mut input = repository_input(repository, registry_id);
+    let mut input = repository.input();
     if let Some(status) = tag_status {
         input.insert("filter".into(), json!({ "tagStatus": status }));
     }
