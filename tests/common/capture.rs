@@ -83,6 +83,14 @@ impl CapturedRequest {
         header_lookup(&self.headers, name)
     }
 
+    /// Fails unless this request called `target` (its X-Amz-Target) signed
+    /// for `cred` (`AKID/region/service`).
+    #[track_caller]
+    pub fn assert_call(&self, target: &str, cred: &str) {
+        assert_eq!(self.target.as_deref(), Some(target), "{self:?}");
+        assert_eq!(self.cred.as_deref(), Some(cred), "{self:?}");
+    }
+
     /// `{"target", "body", "cred"}`: the shape of the `aws_v2.requests`
     /// entries in the reference cases, for direct comparison.
     pub fn reference_json(&self) -> Value {

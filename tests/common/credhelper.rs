@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use super::{Run, rcr_bin};
+use super::{CaptureServer, Run, rcr_bin};
 
 pub const PROGRAM: &str = "docker-credential-rcr";
 pub const NOT_FOUND: &str = "credentials not found in native keychain\n";
@@ -77,6 +77,12 @@ pub fn ecr_token(password: &str, expires_in: i64) -> Value {
         "expiresAt": now() + expires_in,
         "proxyEndpoint": format!("https://{REGISTRY}"),
     }]})
+}
+
+/// A server answering GetAuthorizationToken for user AWS and `password`,
+/// valid for 12 hours (the helper caches it).
+pub fn token_server(password: &str) -> CaptureServer {
+    CaptureServer::start(json!({"GetAuthorizationToken": ecr_token(password, 43200)}))
 }
 
 /// The same for ECR Public (one object, not a list).

@@ -522,6 +522,16 @@ impl Output {
         self
     }
 
+    /// Fails the test, showing everything, unless stdout contains `text`.
+    #[track_caller]
+    pub fn assert_stdout_contains(&self, text: &str) -> &Self {
+        assert!(
+            self.stdout_str().contains(text),
+            "stdout lacks {text:?}:\n{self}"
+        );
+        self
+    }
+
     /// `assert_exit(0)`.
     #[track_caller]
     pub fn assert_success(&self) -> &Self {

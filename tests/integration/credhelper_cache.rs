@@ -17,6 +17,14 @@ fn get_run(server: &CaptureServer) -> Run {
     run
 }
 
+/// A server answering with a token of `password`, and a `get` run against
+/// it.
+fn get_run_with_token(password: &str) -> (CaptureServer, Run) {
+    let server = token_server(password);
+    let run = get_run(&server);
+    (server, run)
+}
+
 fn calls(server: &CaptureServer) -> usize {
     server.requests().len()
 }
@@ -32,8 +40,7 @@ fn edit_entry(run: &Run, edit: impl Fn(&mut Value)) {
 
 #[test]
 fn second_get_is_a_hit_and_the_file_is_private() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw1", 43200)}));
-    let run = get_run(&server);
+    let (server, run) = get_run_with_token("pw1");
     assert_eq!(secret_of(&run.run()), "pw1");
     assert_eq!(calls(&server), 1);
     server.set_response("GetAuthorizationToken", ecr_token("pw2", 43200));
@@ -68,8 +75,7 @@ fn second_get_is_a_hit_and_the_file_is_private() {
 
 #[test]
 fn tokens_are_refetched_within_the_safety_margin() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw1", 43200)}));
-    let run = get_run(&server);
+    let (server, run) = get_run_with_token("pw1");
     assert_eq!(secret_of(&run.run()), "pw1");
     server.set_response("GetAuthorizationToken", ecr_token("pw2", 43200));
 
@@ -119,8 +125,7 @@ fn short_lived_and_expired_tokens_are_never_reused() {
 
 #[test]
 fn identities_are_kept_apart() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw-env", 43200)}));
-    let mut run = get_run(&server);
+    let (server, mut run) = get_run_with_token("pw-env");
     run.write_credentials(
         "[one]\naws_access_key_id = AKIDONE\naws_secret_access_key = s1\n\
          [two]\naws_access_key_id = AKIDTWO\naws_secret_access_key = s2\n",
@@ -176,8 +181,7 @@ fn identities_are_kept_apart() {
 
 #[test]
 fn corrupt_entries_are_ignored_and_rewritten() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw1", 43200)}));
-    let run = get_run(&server);
+    let (server, run) = get_run_with_token("pw1");
     assert_eq!(secret_of(&run.run()), "pw1");
     let file = cache_files(&run).remove(0);
     server.set_response("GetAuthorizationToken", ecr_token("pw2", 43200));
@@ -210,8 +214,7 @@ fn corrupt_entries_are_ignored_and_rewritten() {
 
 #[test]
 fn an_unusable_cache_still_answers() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
-    let mut run = get_run(&server);
+    let (server, mut run) = get_run_with_token("pw");
     // The cache "directory" is a file: nothing can be cached, the client
     // still gets its token each time.
     let file = run.write_file("not-a-dir", "x");
@@ -223,8 +226,7 @@ fn an_unusable_cache_still_answers() {
 
 #[test]
 fn xdg_cache_home_and_off_switch() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
-    let mut run = get_run(&server);
+    let (server, mut run) = get_run_with_token("pw");
     let xdg = run.dir().join("xdg-cache");
     run.env("XDG_CACHE_HOME", &xdg);
     assert_eq!(secret_of(&run.run()), "pw");
@@ -241,11 +243,12 @@ fn xdg_cache_home_and_off_switch() {
 
 #[test]
 fn list_and_erase_follow_the_cache() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw1", 43200)}));
-    let run = get_run(&server);
-    run.write_file(
-        "home/.config/rcr/credential-helper.toml",
-        format!("[aliases]\n\"mirror.local:5000\" = \"{REGISTRY}\"\n\"other.local\" = \"public.ecr.aws\"\n"),
+    let (server, run) = get_run_with_token("pw1");
+    write_helper_config(
+        &run,
+        &format!(
+            "[aliases]\n\"mirror.local:5000\" = \"{REGISTRY}\"\n\"other.local\" = \"public.ecr.aws\"\n"
+        ),
     );
     assert_eq!(secret_of(&run.run()), "pw1");
 

@@ -8,8 +8,8 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use crate::common::Run;
 use crate::common::credhelper::*;
-use crate::common::{CaptureServer, Run};
 use serde_json::{Value, json};
 
 const EU: &str = REGISTRY;
@@ -133,12 +133,8 @@ fn a_second_run_changes_nothing_and_modes_and_links_are_kept() {
         .expect("mtime");
     std::thread::sleep(std::time::Duration::from_millis(20));
     let out = run.run();
-    out.assert_exit(0);
-    assert!(
-        out.stdout_str()
-            .contains(&format!("credHelpers {EU}: already rcr")),
-        "{out}"
-    );
+    out.assert_exit(0)
+        .assert_stdout_contains(&format!("credHelpers {EU}: already rcr"));
     assert!(out.stdout_str().contains("config.json: unchanged"), "{out}");
     assert_eq!(std::fs::read(&real).expect("file"), bytes, "byte-identical");
     assert_eq!(
@@ -280,7 +276,7 @@ fn accounts_regions_aliases_and_the_default_registry() {
 
     // Nothing given: the registry GetAuthorizationToken names for the
     // configured credentials and region.
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     let mut run = rcr_credential_helper(&["configure", "--region", "eu-west-1"]);
     run.arg("--endpoint-url").arg(server.url());
     let out = run.run();

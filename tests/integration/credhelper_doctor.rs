@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use crate::common::credhelper::*;
 use crate::common::{CaptureServer, Output, Run};
-use serde_json::json;
 
 const LIMIT: Duration = Duration::from_secs(5);
 
@@ -61,7 +60,7 @@ fn assert_line(text: &str, check: &str, said: &str, out: &Output) {
 
 #[test]
 fn a_healthy_setup_passes_every_check() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     let run = healthy(&server);
     let (out, text) = doctor(&run, 0);
     assert!(!text.contains("FAIL"), "{out}");
@@ -116,7 +115,7 @@ fn a_healthy_setup_passes_every_check() {
 
 #[test]
 fn a_mapped_profile_is_named_and_used() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     let mut run = healthy(&server);
     run.write_credentials("[team]\naws_access_key_id = AKIDTEAM\naws_secret_access_key = s\n");
     write_helper_config(&run, "[profiles]\n\"123456789012\" = \"team\"\n");
@@ -153,7 +152,7 @@ fn a_mapped_profile_is_named_and_used() {
 
 #[test]
 fn the_helper_missing_from_path_fails() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     let mut run = healthy(&server);
     run.env("PATH", "/usr/bin:/bin");
     let out = timed(&run);
@@ -191,7 +190,7 @@ fn the_helper_missing_from_path_fails() {
 
 #[test]
 fn no_credentials_fails() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     let mut run = healthy(&server);
     run.env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY");
@@ -211,7 +210,7 @@ fn no_credentials_fails() {
 
 #[test]
 fn a_host_not_routed_fails() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     let run = healthy(&server);
     run.write_file(
         "home/.docker/config.json",
@@ -303,7 +302,7 @@ fn an_unreachable_endpoint_fails_quickly() {
 
 #[test]
 fn profile_and_endpoint_options_stand_for_the_helpers_environment() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     let mut run = healthy(&server);
     run.env_remove("AWS_ENDPOINT_URL")
         .env_remove("AWS_ACCESS_KEY_ID")

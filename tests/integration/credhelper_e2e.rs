@@ -52,12 +52,8 @@ fn skopeo_pushes_and_lists_through_the_helper_without_login() {
         .env("REGISTRY_AUTH_FILE", &with_helper);
     write_helper_config(&configure, &alias_config);
     let out = configure.run();
-    out.assert_exit(0);
-    assert!(
-        out.stdout_str()
-            .contains(&format!("auth.json: credHelpers {host}: added")),
-        "{out}"
-    );
+    out.assert_exit(0)
+        .assert_stdout_contains(&format!("auth.json: credHelpers {host}: added"));
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&with_helper).expect("auth file"))
             .expect("auth file is JSON");
@@ -81,11 +77,7 @@ fn skopeo_pushes_and_lists_through_the_helper_without_login() {
         );
     let out = doctor.run();
     assert_eq!(out.exit_code(), 0, "doctor on the end-to-end setup:\n{out}");
-    assert!(
-        out.stdout_str()
-            .contains(&format!("alias of {MOTO_REGISTRY}")),
-        "{out}"
-    );
+    out.assert_stdout_contains(&format!("alias of {MOTO_REGISTRY}"));
 
     let skopeo = |auth: &Path, args: &[&str]| {
         let mut run = Run::new("skopeo");

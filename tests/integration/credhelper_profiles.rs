@@ -42,7 +42,7 @@ fn get_in(base: &Run, server: &CaptureServer, host: &str) -> String {
 
 #[test]
 fn each_registry_uses_its_profile_and_the_rest_the_default_chain() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw-a", 43200)}));
+    let server = token_server("pw-a");
     // The environment's keys (AKIDEXAMPLE) and AWS_PROFILE are set, as in a
     // shell where someone exported them: mapped registries ignore both.
     let mut base = get(&server, EU_ONE);
@@ -91,7 +91,7 @@ fn each_registry_uses_its_profile_and_the_rest_the_default_chain() {
 
 #[test]
 fn a_host_entry_wins_over_its_account_and_public_is_mapped_by_host() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     let run = get(&server, EU_ONE);
     write_helper_config(
         &run,
@@ -121,7 +121,7 @@ fn a_host_entry_wins_over_its_account_and_public_is_mapped_by_host() {
 
 #[test]
 fn bad_entries_are_errors_and_nothing_is_sent() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     for (config, host, want) in [
         (
             format!("[profiles]\n\"{EU_ONE}\" = \"nope\"\n"),
@@ -168,7 +168,7 @@ fn bad_entries_are_errors_and_nothing_is_sent() {
 
 #[test]
 fn a_mapped_profile_without_credentials_fails_without_falling_back() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     let mut run = get(&server, EU_ONE);
     // The profile exists but holds no keys; the environment's keys must
     // not be used instead.

@@ -51,7 +51,7 @@ fn get_without_a_server_url() {
 
 #[test]
 fn get_for_other_hosts_is_not_found_without_any_call() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     for input in [
         &b"https://index.docker.io/v1/"[..],
         b"ghcr.io",
@@ -77,7 +77,7 @@ fn get_for_other_hosts_is_not_found_without_any_call() {
 
 #[test]
 fn get_private_registry_in_its_region() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw-eu", 43200)}));
+    let server = token_server("pw-eu");
     for input in [
         REGISTRY.to_string(),
         format!("https://{REGISTRY}\n"),
@@ -102,18 +102,17 @@ fn get_private_registry_in_its_region() {
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     for r in &requests {
-        assert_eq!(
-            r.target.as_deref(),
-            Some("AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken")
+        r.assert_call(
+            "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken",
+            "AKIDEXAMPLE/eu-west-1/ecr",
         );
-        assert_eq!(r.cred.as_deref(), Some("AKIDEXAMPLE/eu-west-1/ecr"));
         assert_eq!(r.body, json!({}));
     }
 }
 
 #[test]
 fn get_dual_stack_and_china_hosts() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     for (host, region) in [
         ("123456789012.dkr-ecr.ap-south-1.on.aws", "ap-south-1"),
         (
@@ -143,13 +142,9 @@ fn get_public_registry_uses_ecr_public_in_us_east_1() {
     assert_eq!(secret_of(&out), "pw-pub");
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
-    assert_eq!(
-        requests[0].target.as_deref(),
-        Some("SpencerFrontendService.GetAuthorizationToken")
-    );
-    assert_eq!(
-        requests[0].cred.as_deref(),
-        Some("AKIDEXAMPLE/us-east-1/ecr-public")
+    requests[0].assert_call(
+        "SpencerFrontendService.GetAuthorizationToken",
+        "AKIDEXAMPLE/us-east-1/ecr-public",
     );
 }
 
@@ -170,7 +165,7 @@ fn service_errors_are_reported_on_stdout() {
 
 #[test]
 fn no_credentials_fail_fast_and_clearly() {
-    let server = CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", 43200)}));
+    let server = token_server("pw");
     let out = helper("get")
         .env("AWS_ENDPOINT_URL", server.url())
         .env_remove("AWS_ACCESS_KEY_ID")
@@ -238,13 +233,14 @@ fn erase_and_list_on_an_empty_cache() {
 
 #[test]
 fn aliases_map_other_hosts_to_a_registry() {
-    let server =
-        CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw-alias", 43200)}));
+    let server = token_server("pw-alias");
     let mut run = helper("get");
     run.env("AWS_ENDPOINT_URL", server.url());
-    run.write_file(
-        "home/.config/rcr/credential-helper.toml",
-        format!("# mirrors\n[aliases]\n\"127.0.0.1:5000\" = \"{REGISTRY}\"\nmirror.example.com = \"public.ecr.aws\"\n"),
+    write_helper_config(
+        &run,
+        &format!(
+            "# mirrors\n[aliases]\n\"127.0.0.1:5000\" = \"{REGISTRY}\"\nmirror.example.com = \"public.ecr.aws\"\n"
+        ),
     );
     run.stdin("127.0.0.1:5000");
     assert_eq!(secret_of(&run.run()), "pw-alias");
@@ -275,27 +271,19 @@ fn aliases_map_other_hosts_to_a_registry() {
 
 #[test]
 fn bad_alias_files_are_reported() {
-    let mut run = helper("get");
-    run.write_file(
-        "home/.config/rcr/credential-helper.toml",
-        "[aliases]\nthis is not an alias\n",
-    );
-    run.stdin("mirror.example.com");
-    let out = run.run();
-    out.assert_exit(1);
-    assert!(
-        out.stdout_str()
-            .contains("credential-helper.toml: line 2: expected"),
-        "{out}"
-    );
-    let mut run = helper("get");
-    run.write_file(
-        "home/.config/rcr/credential-helper.toml",
-        "[aliases]\n\"mirror.example.com\" = \"ghcr.io\"\n",
-    );
-    run.stdin("mirror.example.com");
-    let out = run.run();
-    out.assert_exit(1);
+    // A `get` of mirror.example.com with `config` as the helper's file: it
+    // fails.
+    let get_mirror = |config: &str| {
+        let mut run = helper("get");
+        write_helper_config(&run, config);
+        run.stdin("mirror.example.com");
+        let out = run.run();
+        out.assert_exit(1);
+        (run, out)
+    };
+    let (_, out) = get_mirror("[aliases]\nthis is not an alias\n");
+    out.assert_stdout_contains("credential-helper.toml: line 2: expected");
+    let (mut run, out) = get_mirror("[aliases]\n\"mirror.example.com\" = \"ghcr.io\"\n");
     assert_eq!(
         out.stdout_str(),
         "rcr credential helper: the alias mirror.example.com maps to ghcr.io, which is not an ECR registry\n"

@@ -46,15 +46,11 @@ fn ecr_public_login_password() {
         ("public-secret\n", "", 0)
     );
     let seen = server.requests();
-    assert_eq!(
-        seen[0].target.as_deref(),
-        Some("SpencerFrontendService.GetAuthorizationToken")
+    seen[0].assert_call(
+        "SpencerFrontendService.GetAuthorizationToken",
+        "AKIDEXAMPLE/us-east-1/ecr-public",
     );
     assert_eq!(seen[0].body, json!({}));
-    assert_eq!(
-        seen[0].cred.as_deref(),
-        Some("AKIDEXAMPLE/us-east-1/ecr-public")
-    );
 }
 
 #[test]

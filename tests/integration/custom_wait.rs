@@ -73,15 +73,14 @@ fn success_after_in_progress() {
     let seen = server.requests();
     assert_eq!(seen.len(), 3);
     for s in &seen {
-        assert_eq!(
-            s.target.as_deref(),
-            Some("AmazonEC2ContainerRegistry_V20150921.DescribeImageScanFindings")
+        s.assert_call(
+            "AmazonEC2ContainerRegistry_V20150921.DescribeImageScanFindings",
+            "AKIDEXAMPLE/us-east-1/ecr",
         );
         assert_eq!(
             s.body,
             json!({"repositoryName": "shop/cart", "imageId": {"imageTag": "v1"}})
         );
-        assert_eq!(s.cred.as_deref(), Some("AKIDEXAMPLE/us-east-1/ecr"));
     }
 }
 
