@@ -14,11 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
-use aws_smithy_types::config_bag::ConfigBag;
 use bytes::Bytes;
 use http_body::{Body, Frame};
 
@@ -65,31 +62,27 @@ fn join(mut chunks: Vec<Bytes>) -> Bytes {
 #[derive(Debug)]
 pub struct CaptureInterceptor(pub BodySlot);
 
-impl Intercept for CaptureInterceptor {
-    fn name(&self) -> &'static str {
-        "CaptureInterceptor"
-    }
-
-    fn modify_before_deserialization(
-        &self,
-        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        // Each attempt starts empty: an earlier attempt's body is not this one's.
-        self.0.put(None);
-        let response = context.response_mut();
-        if !response.status().is_success() {
-            return Ok(());
+impl_intercept! {
+    impl Intercept for CaptureInterceptor {
+        fn modify_before_deserialization(
+            &self,
+            context: &mut BeforeDeserializationInterceptorContextMut<'_>
+        ) {
+            // Each attempt starts empty: an earlier attempt's body is not this one's.
+            self.0.put(None);
+            let response = context.response_mut();
+            if !response.status().is_success() {
+                return Ok(());
+            }
+            let inner = std::mem::replace(response.body_mut(), SdkBody::taken());
+            *response.body_mut() = SdkBody::from_body_1_x(CaptureBody {
+                inner,
+                slot: self.0.clone(),
+                chunks: Vec::new(),
+                done: false,
+            });
+            Ok(())
         }
-        let inner = std::mem::replace(response.body_mut(), SdkBody::taken());
-        *response.body_mut() = SdkBody::from_body_1_x(CaptureBody {
-            inner,
-            slot: self.0.clone(),
-            chunks: Vec::new(),
-            done: false,
-        });
-        Ok(())
     }
 }
 

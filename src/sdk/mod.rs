@@ -8,6 +8,8 @@
 //! the SDK's errors to aws's wording, counting attempts so that an error
 //! after exhausted retries says `(reached max retries: N)` as aws does.
 
+#[macro_use]
+mod intercept;
 pub mod bridge;
 pub mod capture;
 mod error_members;
@@ -16,16 +18,12 @@ mod splice;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
     AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef,
     BeforeTransmitInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_types::SdkConfig;
@@ -274,65 +272,49 @@ struct CallObserver {
     debug_body: Option<capture::BodySlot>,
 }
 
-impl Intercept for CallObserver {
-    fn name(&self) -> &'static str {
-        "CallObserver"
-    }
-
-    fn read_before_attempt(
-        &self,
-        _context: &BeforeTransmitInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.attempts.count.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-
-    fn read_before_transmit(
-        &self,
-        context: &BeforeTransmitInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        if let Ok(mut url) = self.attempts.url.lock() {
-            *url = context.request().uri().to_string();
+impl_intercept! {
+    impl Intercept for CallObserver {
+        fn read_before_attempt(&self, _context: &BeforeTransmitInterceptorContextRef<'_>) {
+            self.attempts.count.fetch_add(1, Ordering::Relaxed);
+            Ok(())
         }
-        if self.debug_body.is_some() {
-            crate::debug::log_request(context.request());
-        }
-        Ok(())
-    }
 
-    fn read_before_deserialization(
-        &self,
-        context: &BeforeDeserializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.attempts.status.store(
-            u32::from(context.response().status().as_u16()),
-            Ordering::Relaxed,
-        );
-        if self.debug_body.is_some() {
-            crate::debug::log_response_head(context.response());
-        }
-        Ok(())
-    }
-
-    fn read_after_deserialization(
-        &self,
-        context: &AfterDeserializationInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        if let Some(slot) = &self.debug_body {
-            let captured = slot.peek();
-            if let Some(bytes) = captured.as_deref().or(context.response().body().bytes()) {
-                crate::debug::log_response_body(bytes);
+        fn read_before_transmit(&self, context: &BeforeTransmitInterceptorContextRef<'_>) {
+            if let Ok(mut url) = self.attempts.url.lock() {
+                *url = context.request().uri().to_string();
             }
+            if self.debug_body.is_some() {
+                crate::debug::log_request(context.request());
+            }
+            Ok(())
         }
-        Ok(())
+
+        fn read_before_deserialization(
+            &self,
+            context: &BeforeDeserializationInterceptorContextRef<'_>
+        ) {
+            self.attempts.status.store(
+                u32::from(context.response().status().as_u16()),
+                Ordering::Relaxed,
+            );
+            if self.debug_body.is_some() {
+                crate::debug::log_response_head(context.response());
+            }
+            Ok(())
+        }
+
+        fn read_after_deserialization(
+            &self,
+            context: &AfterDeserializationInterceptorContextRef<'_>
+        ) {
+            if let Some(slot) = &self.debug_body {
+                let captured = slot.peek();
+                if let Some(bytes) = captured.as_deref().or(context.response().body().bytes()) {
+                    crate::debug::log_response_body(bytes);
+                }
+            }
+            Ok(())
+        }
     }
 }
 

@@ -11,12 +11,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
-use aws_smithy_types::config_bag::ConfigBag;
 use serde_json::Value;
 
 /// The input document of the call in flight, shared with the interceptor.
@@ -34,43 +30,36 @@ impl CurrentInput {
 #[derive(Debug)]
 pub struct SpliceInput(pub CurrentInput);
 
-impl Intercept for SpliceInput {
-    fn name(&self) -> &'static str {
-        "SpliceInput"
-    }
-
-    fn modify_before_signing(
-        &self,
-        context: &mut BeforeTransmitInterceptorContextMut<'_>,
-        _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let input = match self.0.0.lock() {
-            Ok(slot) => slot.clone(),
-            Err(_) => None,
-        };
-        let Some(input) = input else { return Ok(()) };
-        let request = context.request_mut();
-        let Some(bytes) = request.body().bytes() else {
-            return Ok(());
-        };
-        let mut body: Value = if bytes.is_empty() {
-            Value::Object(Default::default())
-        } else {
-            match serde_json::from_slice(bytes) {
-                Ok(v) => v,
-                // Not a JSON body: nothing of ours to add.
-                Err(_) => return Ok(()),
+impl_intercept! {
+    impl Intercept for SpliceInput {
+        fn modify_before_signing(&self, context: &mut BeforeTransmitInterceptorContextMut<'_>) {
+            let input = match self.0.0.lock() {
+                Ok(slot) => slot.clone(),
+                Err(_) => None,
+            };
+            let Some(input) = input else { return Ok(()) };
+            let request = context.request_mut();
+            let Some(bytes) = request.body().bytes() else {
+                return Ok(());
+            };
+            let mut body: Value = if bytes.is_empty() {
+                Value::Object(Default::default())
+            } else {
+                match serde_json::from_slice(bytes) {
+                    Ok(v) => v,
+                    // Not a JSON body: nothing of ours to add.
+                    Err(_) => return Ok(()),
+                }
+            };
+            if !add_missing(&mut body, &input) {
+                return Ok(());
             }
-        };
-        if !add_missing(&mut body, &input) {
-            return Ok(());
+            let new_body = serde_json::to_vec(&body)?;
+            let length = new_body.len().to_string();
+            *request.body_mut() = SdkBody::from(new_body);
+            request.headers_mut().insert("Content-Length", length);
+            Ok(())
         }
-        let new_body = serde_json::to_vec(&body)?;
-        let length = new_body.len().to_string();
-        *request.body_mut() = SdkBody::from(new_body);
-        request.headers_mut().insert("Content-Length", length);
-        Ok(())
     }
 }
 
