@@ -42,6 +42,14 @@ pub fn helper(verb: &str) -> Run {
     run
 }
 
+/// A `get` run that sends `input` (the registry asked for) and calls
+/// `server` for tokens.
+pub fn get_via(server: &CaptureServer, input: impl Into<Vec<u8>>) -> Run {
+    let mut run = helper("get");
+    run.env("AWS_ENDPOINT_URL", server.url()).stdin(input);
+    run
+}
+
 /// The XDG cache directory the helper uses under a run's HOME.
 pub fn cache_dir(run: &Run) -> PathBuf {
     run.home_dir().join(".cache/rcr/credential-helper")

@@ -10,18 +10,11 @@ use crate::common::credhelper::*;
 use crate::common::{CaptureServer, Run};
 use serde_json::{Value, json};
 
-/// A `get` run for REGISTRY against `server`.
-fn get_run(server: &CaptureServer) -> Run {
-    let mut run = helper("get");
-    run.env("AWS_ENDPOINT_URL", server.url()).stdin(REGISTRY);
-    run
-}
-
 /// A server answering with a token of `password`, and a `get` run against
 /// it.
 fn get_run_with_token(password: &str) -> (CaptureServer, Run) {
     let server = token_server(password);
-    let run = get_run(&server);
+    let run = get_via(&server, REGISTRY);
     (server, run)
 }
 
@@ -114,7 +107,7 @@ fn short_lived_and_expired_tokens_are_never_reused() {
     for expires_in in [240, -3600] {
         let server =
             CaptureServer::start(json!({"GetAuthorizationToken": ecr_token("pw", expires_in)}));
-        let run = get_run(&server);
+        let run = get_via(&server, REGISTRY);
         for n in 1..=2 {
             assert_eq!(secret_of(&run.run()), "pw");
             assert_eq!(calls(&server), n, "expires in {expires_in}");
@@ -233,7 +226,7 @@ fn xdg_cache_home_and_off_switch() {
     assert!(xdg.join("rcr/credential-helper").is_dir());
     assert!(cache_files(&run).is_empty(), "nothing under ~/.cache");
 
-    let mut off = get_run(&server);
+    let mut off = get_via(&server, REGISTRY);
     off.env("RCR_CREDENTIAL_CACHE", "off");
     assert_eq!(secret_of(&off.run()), "pw");
     assert_eq!(secret_of(&off.run()), "pw");
@@ -282,7 +275,7 @@ fn concurrent_gets_share_one_fetch() {
     let mut answer = ecr_token("pw-shared", 43200);
     answer["__delay_ms"] = json!(300);
     let server = CaptureServer::start(json!({"GetAuthorizationToken": answer}));
-    let run = get_run(&server);
+    let run = get_via(&server, REGISTRY);
     let running: Vec<_> = (0..8).map(|_| run.spawn()).collect();
     for r in running {
         assert_eq!(secret_of(&r.wait()), "pw-shared");

@@ -60,10 +60,7 @@ fn get_for_other_hosts_is_not_found_without_any_call() {
         b"!!! garbage !!! {\"ServerURL\": 1}",
         b"\xff\xfe\x00binary\x01",
     ] {
-        let out = helper("get")
-            .env("AWS_ENDPOINT_URL", server.url())
-            .stdin(input)
-            .run();
+        let out = get_via(&server, input).run();
         out.assert_exit(1);
         assert_eq!(
             out.stdout_str(),
@@ -83,10 +80,8 @@ fn get_private_registry_in_its_region() {
         format!("https://{REGISTRY}\n"),
         format!("https://{REGISTRY}:443/v2/"),
     ] {
-        let out = helper("get")
-            .env("AWS_ENDPOINT_URL", server.url())
+        let out = get_via(&server, input.clone())
             .env("RCR_CREDENTIAL_CACHE", "off")
-            .stdin(input.clone())
             .run();
         out.assert_exit(0);
         // Exactly the reference implementation's encoding: the trimmed URL
@@ -152,10 +147,7 @@ fn get_public_registry_uses_ecr_public_in_us_east_1() {
 fn service_errors_are_reported_on_stdout() {
     let server = CaptureServer::start(json!({"GetAuthorizationToken": {
         "__status": 400, "__type": "AccessDeniedException", "message": "not allowed"}}));
-    let out = helper("get")
-        .env("AWS_ENDPOINT_URL", server.url())
-        .stdin(REGISTRY)
-        .run();
+    let out = get_via(&server, REGISTRY).run();
     out.assert_exit(1);
     assert_eq!(
         out.stdout_str(),
@@ -166,11 +158,9 @@ fn service_errors_are_reported_on_stdout() {
 #[test]
 fn no_credentials_fail_fast_and_clearly() {
     let server = token_server("pw");
-    let out = helper("get")
-        .env("AWS_ENDPOINT_URL", server.url())
+    let out = get_via(&server, REGISTRY)
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
-        .stdin(REGISTRY)
         .run();
     out.assert_exit(1);
     assert!(

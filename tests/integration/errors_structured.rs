@@ -246,29 +246,29 @@ fn flag_then_environment_then_profile() {
             "Invalid cli_error_format: 'xml'. Using 'enhanced' format.\n\n{KMS_LINE}\n\nAdditional error details:\nkmsError: DisabledException\n"
         ),
     );
-    // An unknown flag value is a usage error, written in the configured format.
-    let out = rcr(&server, CREATE)
-        .args(["--cli-error-format", "xml"])
-        .run();
-    expect(
-        &out,
-        252,
-        &format!(
-            "\nrcr: [ERROR]: An error occurred (ParamValidation): argument --cli-error-format: Found invalid choice 'xml'\n\n\n{USAGE_BLOCK}"
+    for (flags, message) in [
+        // An unknown flag value is a usage error, written in the configured
+        // format.
+        (
+            &["--cli-error-format", "xml"][..],
+            "argument --cli-error-format: Found invalid choice 'xml'",
         ),
-    );
-    // An error in the global options leaves aws without them: the flag is
-    // not read, the environment decides.
-    let out = rcr(&server, CREATE)
-        .args(["--output", "csv", "--cli-error-format", "json"])
-        .run();
-    expect(
-        &out,
-        252,
-        &format!(
-            "\nrcr: [ERROR]: An error occurred (ParamValidation): argument --output: Found invalid choice 'csv'\n\n\n{USAGE_BLOCK}"
+        // An error in the global options leaves aws without them: the flag
+        // is not read, the environment decides.
+        (
+            &["--output", "csv", "--cli-error-format", "json"],
+            "argument --output: Found invalid choice 'csv'",
         ),
-    );
+    ] {
+        let out = rcr(&server, CREATE).args(flags).run();
+        expect(
+            &out,
+            252,
+            &format!(
+                "\nrcr: [ERROR]: An error occurred (ParamValidation): {message}\n\n\n{USAGE_BLOCK}"
+            ),
+        );
+    }
     let out = rcr(&server, CREATE)
         .args(["--cli-error-format", "xml"])
         .env("AWS_CLI_ERROR_FORMAT", "json")

@@ -883,9 +883,11 @@ fn finding(name: &str, severity: &str) -> Value {
         "attributes": [{"key": "package_name", "value": "openssl"}, {"key": "package_version", "value": "3.0.1"}]})
 }
 
-fn gate(url: &str, extra: &[&str]) -> Output {
+/// `rcr image scan-gate shop/cart v1` with `flags`, written as on a command
+/// line (split at white space).
+fn gate(url: &str, flags: &str) -> Output {
     let mut args = vec!["image", "scan-gate", "shop/cart", "v1"];
-    args.extend_from_slice(extra);
+    args.extend(flags.split_whitespace());
     rcr(url, &args)
 }
 
@@ -910,7 +912,7 @@ fn paged_findings_server() -> CaptureServer {
 #[test]
 fn scan_gate_waits_reads_every_page_and_fails_on_the_threshold() {
     let server = paged_findings_server();
-    let out = gate(&server.url(), &["--fail-on", "HIGH"]);
+    let out = gate(&server.url(), "--fail-on HIGH");
     out.assert_exit(1);
     let doc = out.stdout_json();
     assert_eq!(
@@ -941,14 +943,7 @@ fn scan_gate_ignores_by_name_and_passes() {
     let server = paged_findings_server();
     let out = gate(
         &server.url(),
-        &[
-            "--fail-on",
-            "high",
-            "--ignore",
-            "CVE-1",
-            "--ignore",
-            "cve-2",
-        ],
+        "--fail-on high --ignore CVE-1 --ignore cve-2",
     );
     out.assert_success();
     let doc = out.stdout_json();
@@ -961,16 +956,7 @@ fn scan_gate_ignores_by_name_and_passes() {
     let server = paged_findings_server();
     let out = gate(
         &server.url(),
-        &[
-            "--fail-on",
-            "CRITICAL",
-            "--ignore",
-            "CVE-1",
-            "--output",
-            "text",
-            "--query",
-            "passed",
-        ],
+        "--fail-on CRITICAL --ignore CVE-1 --output text --query passed",
     );
     out.assert_success();
     assert_eq!(out.stdout_str(), "True\n");
@@ -988,7 +974,7 @@ fn scan_gate_reads_enhanced_findings() {
         scan("PENDING", json!({"__times": 1})),
         scan("ACTIVE", json!({"imageScanFindings": {"enhancedFindings": [enhanced("CVE-7", "HIGH"), enhanced("CVE-8", "UNTRIAGED")]}})),
     ]}));
-    let out = gate(&server.url(), &["--fail-on", "HIGH"]);
+    let out = gate(&server.url(), "--fail-on HIGH");
     out.assert_exit(1);
     let doc = out.stdout_json();
     assert_eq!(
@@ -999,12 +985,9 @@ fn scan_gate_reads_enhanced_findings() {
         doc["findings"],
         json!([{"name": "CVE-7", "severity": "HIGH", "package": "zlib 1.2.13", "uri": "https://nvd/CVE-7"}])
     );
-    let out = gate(&server.url(), &["--fail-on", "HIGH", "--ignore", "CVE-7"]);
+    let out = gate(&server.url(), "--fail-on HIGH --ignore CVE-7");
     out.assert_success();
-    let out = gate(
-        &server.url(),
-        &["--fail-on", "UNDEFINED", "--ignore", "CVE-7"],
-    );
+    let out = gate(&server.url(), "--fail-on UNDEFINED --ignore CVE-7");
     out.assert_exit(1);
 }
 
@@ -1019,7 +1002,7 @@ fn scan_gate_failed_unsupported_and_timed_out_scans_are_errors() {
     ] {
         let server =
             CaptureServer::start(json!({"DescribeImageScanFindings": scan(status, json!({}))}));
-        let out = gate(&server.url(), &["--fail-on", "HIGH"]);
+        let out = gate(&server.url(), "--fail-on HIGH");
         out.assert_exit(255);
         assert_eq!(out.stdout_str(), "");
         assert_eq!(
@@ -1059,7 +1042,7 @@ fn scan_gate_failed_unsupported_and_timed_out_scans_are_errors() {
         json!({"DescribeImageScanFindings": {"__type": "ScanNotFoundException",
         "message": "Image scan does not exist for the image with 'repositoryName=shop/cart'"}}),
     );
-    let out = gate(&server.url(), &["--fail-on", "HIGH"]);
+    let out = gate(&server.url(), "--fail-on HIGH");
     out.assert_exit(254);
     assert!(
         out.stderr_str().contains(
@@ -1070,9 +1053,9 @@ fn scan_gate_failed_unsupported_and_timed_out_scans_are_errors() {
 
     // A bad command line never calls the service.
     let server = CaptureServer::empty();
-    gate(&server.url(), &["--fail-on", "SEVERE"]).assert_exit(252);
-    gate(&server.url(), &[]).assert_exit(252);
-    gate(&server.url(), &["--fail-on", "HIGH", "--timeout", "soon"]).assert_exit(252);
+    gate(&server.url(), "--fail-on SEVERE").assert_exit(252);
+    gate(&server.url(), "").assert_exit(252);
+    gate(&server.url(), "--fail-on HIGH --timeout soon").assert_exit(252);
     assert!(server.requests().is_empty());
 }
 

@@ -28,6 +28,14 @@ impl Ecr<'_> {
         Run::rcr().args(all).run()
     }
 
+    /// `ok` of `operation` on the scenario's repository, shop/cart, with
+    /// `extra` arguments.
+    fn on_cart(&self, operation: &str, extra: &[&str]) -> Value {
+        let mut args = vec![operation, "--repository-name", "shop/cart"];
+        args.extend_from_slice(extra);
+        self.ok(&args)
+    }
+
     /// Runs and expects success with JSON output (or none).
     fn ok(&self, args: &[&str]) -> Value {
         let out = self.run(args);
@@ -45,17 +53,17 @@ fn scenario_over_every_operation_moto_implements() {
     let moto = require_moto!();
     let ecr = Ecr { moto: &moto };
 
-    let created = ecr.ok(&[
+    let created = ecr.on_cart(
         "create-repository",
-        "--repository-name",
-        "shop/cart",
-        "--image-tag-mutability",
-        "MUTABLE",
-        "--image-scanning-configuration",
-        r#"{"scanOnPush": true}"#,
-        "--tags",
-        r#"[{"Key": "team", "Value": "core"}]"#,
-    ]);
+        &[
+            "--image-tag-mutability",
+            "MUTABLE",
+            "--image-scanning-configuration",
+            r#"{"scanOnPush": true}"#,
+            "--tags",
+            r#"[{"Key": "team", "Value": "core"}]"#,
+        ],
+    );
     let repo = &created["repository"];
     assert_eq!(repo["repositoryName"], "shop/cart");
     assert_eq!(repo["imageScanningConfiguration"]["scanOnPush"], true);
@@ -80,48 +88,34 @@ fn scenario_over_every_operation_moto_implements() {
     let described = ecr.ok(&["describe-repositories", "--repository-names", "shop/cart"]);
     assert_eq!(described["repositories"][0]["repositoryArn"], arn.as_str());
 
-    let put = ecr.ok(&[
+    let put = ecr.on_cart(
         "put-image",
-        "--repository-name",
-        "shop/cart",
-        "--image-tag",
-        "v1",
-        "--image-manifest",
-        MANIFEST,
-    ]);
+        &["--image-tag", "v1", "--image-manifest", MANIFEST],
+    );
     let digest = put["image"]["imageId"]["imageDigest"]
         .as_str()
         .expect("digest")
         .to_string();
     assert_eq!(put["image"]["imageManifest"], MANIFEST);
 
-    let images = ecr.ok(&["describe-images", "--repository-name", "shop/cart"]);
+    let images = ecr.on_cart("describe-images", &[]);
     assert_eq!(images["imageDetails"][0]["imageTags"], json!(["v1"]));
-    let listed = ecr.ok(&["list-images", "--repository-name", "shop/cart"]);
+    let listed = ecr.on_cart("list-images", &[]);
     assert_eq!(listed["imageIds"][0]["imageDigest"], digest.as_str());
-    let got = ecr.ok(&[
+    let got = ecr.on_cart(
         "batch-get-image",
-        "--repository-name",
-        "shop/cart",
-        "--image-ids",
-        r#"[{"imageTag":"v1"}]"#,
-    ]);
+        &["--image-ids", r#"[{"imageTag":"v1"}]"#],
+    );
     assert_eq!(got["images"][0]["imageManifest"], MANIFEST);
 
-    ecr.ok(&[
+    ecr.on_cart(
         "put-image-tag-mutability",
-        "--repository-name",
-        "shop/cart",
-        "--image-tag-mutability",
-        "IMMUTABLE",
-    ]);
-    ecr.ok(&[
+        &["--image-tag-mutability", "IMMUTABLE"],
+    );
+    ecr.on_cart(
         "put-image-scanning-configuration",
-        "--repository-name",
-        "shop/cart",
-        "--image-scanning-configuration",
-        r#"{"scanOnPush": false}"#,
-    ]);
+        &["--image-scanning-configuration", r#"{"scanOnPush": false}"#],
+    );
     let after = ecr.ok(&["describe-repositories", "--repository-names", "shop/cart"]);
     assert_eq!(after["repositories"][0]["imageTagMutability"], "IMMUTABLE");
     assert_eq!(
@@ -132,33 +126,27 @@ fn scenario_over_every_operation_moto_implements() {
     let policy_file = std::env::temp_dir().join(format!("rcr-policy-{}.json", std::process::id()));
     std::fs::write(&policy_file, POLICY).expect("write policy");
     let policy_arg = format!("file://{}", policy_file.display());
-    let set = ecr.ok(&[
+    let set = ecr.on_cart(
         "set-repository-policy",
-        "--repository-name",
-        "shop/cart",
-        "--policy-text",
-        policy_arg.as_str(),
-    ]);
+        &["--policy-text", policy_arg.as_str()],
+    );
     assert_eq!(
         set["policyText"]
             .as_str()
             .map(|s| s.contains("ecr:BatchGetImage")),
         Some(true)
     );
-    ecr.ok(&["get-repository-policy", "--repository-name", "shop/cart"]);
-    ecr.ok(&["delete-repository-policy", "--repository-name", "shop/cart"]);
+    ecr.on_cart("get-repository-policy", &[]);
+    ecr.on_cart("delete-repository-policy", &[]);
     let _ = std::fs::remove_file(&policy_file);
 
-    ecr.ok(&[
+    ecr.on_cart(
         "put-lifecycle-policy",
-        "--repository-name",
-        "shop/cart",
-        "--lifecycle-policy-text",
-        LIFECYCLE,
-    ]);
-    let lifecycle = ecr.ok(&["get-lifecycle-policy", "--repository-name", "shop/cart"]);
+        &["--lifecycle-policy-text", LIFECYCLE],
+    );
+    let lifecycle = ecr.on_cart("get-lifecycle-policy", &[]);
     assert_eq!(lifecycle["repositoryName"], "shop/cart");
-    ecr.ok(&["delete-lifecycle-policy", "--repository-name", "shop/cart"]);
+    ecr.on_cart("delete-lifecycle-policy", &[]);
 
     ecr.ok(&[
         "tag-resource",
@@ -194,20 +182,12 @@ fn scenario_over_every_operation_moto_implements() {
     let token = ecr.ok(&["get-authorization-token"]);
     assert!(token["authorizationData"][0]["authorizationToken"].is_string());
 
-    let deleted = ecr.ok(&[
+    let deleted = ecr.on_cart(
         "batch-delete-image",
-        "--repository-name",
-        "shop/cart",
-        "--image-ids",
-        r#"[{"imageTag":"v1"}]"#,
-    ]);
+        &["--image-ids", r#"[{"imageTag":"v1"}]"#],
+    );
     assert_eq!(deleted["imageIds"][0]["imageDigest"], digest.as_str());
-    ecr.ok(&[
-        "delete-repository",
-        "--repository-name",
-        "shop/cart",
-        "--force",
-    ]);
+    ecr.on_cart("delete-repository", &["--force"]);
 
     let missing = ecr.run(&["describe-repositories", "--repository-names", "shop/cart"]);
     assert_eq!(missing.code, Some(254));

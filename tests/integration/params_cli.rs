@@ -348,25 +348,11 @@ fn cli_input_yaml_with_flags_overriding() {
         let out = rcr(home.path(), Some(&server.url()), &args);
         assert_usage_error(&out, message);
     }
-    let out = rcr(
-        home.path(),
-        Some(&server.url()),
-        &[
-            "ecr",
-            "describe-repositories",
-            "--cli-input-json",
-            "{",
-            "--cli-input-yaml",
-            "a: 1",
-        ]
-        .map(String::from),
-    );
+    let describe = ["ecr", "describe-repositories", "--cli-input-json", "{"];
+    let both = [&describe[..], &["--cli-input-yaml", "a: 1"]].concat();
+    let out = rcr(home.path(), Some(&server.url()), &both);
     assert_usage_error(&out, "Only one --cli-input- parameter may be specified.");
-    let out = rcr(
-        home.path(),
-        Some(&server.url()),
-        &["ecr", "describe-repositories", "--cli-input-json", "{"].map(String::from),
-    );
+    let out = rcr(home.path(), Some(&server.url()), &describe);
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .contains("Error parsing parameter 'cli-input-json': Invalid JSON received.")
@@ -395,19 +381,18 @@ fn malformed_input_is_rejected_without_sending() {
         "[",
         "]",
     ];
+    let create = [
+        "ecr",
+        "create-repository",
+        "--repository-name",
+        "ab",
+        "--image-scanning-configuration",
+    ];
     for word in bad {
         let out = rcr(
             home.path(),
             Some(&server.url()),
-            &[
-                "ecr",
-                "create-repository",
-                "--repository-name",
-                "ab",
-                "--image-scanning-configuration",
-                word,
-            ]
-            .map(String::from),
+            &[&create[..], &[word]].concat(),
         );
         let code = out.status.code();
         assert!(

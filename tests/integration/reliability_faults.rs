@@ -45,6 +45,24 @@ fn assert_clean_failure(out: &Output, code: i32) {
     assert!(out.stdout.is_empty(), "{out}");
 }
 
+/// Runs DESCRIBE against `url` with a 1 s read timeout and `attempts`
+/// attempts, checks that it fails with aws's read-timeout error, and returns
+/// how long the run took.
+#[track_caller]
+fn times_out_reading(url: &str, attempts: &str) -> Duration {
+    let start = Instant::now();
+    let out = rcr(DESCRIBE, url)
+        .args(["--cli-read-timeout", "1"])
+        .env("AWS_MAX_ATTEMPTS", attempts)
+        .run();
+    assert_clean_failure(&out, 255);
+    assert_eq!(
+        out.stderr_str(),
+        format!("\nrcr: [ERROR]: Read timeout on endpoint URL: \"{url}/\"\n")
+    );
+    start.elapsed()
+}
+
 #[test]
 fn malformed_success_bodies_are_a_clear_255() {
     let bodies = [
@@ -192,19 +210,9 @@ fn connection_closed_before_any_answer_is_255() {
 #[test]
 fn a_server_that_never_answers_times_out_per_attempt() {
     let server = FaultServer::start(|_, head, stream| fault::never_answer(stream, head, 30));
-    let url = server.url();
-    let start = Instant::now();
-    let out = rcr(DESCRIBE, &url)
-        .args(["--cli-read-timeout", "1"])
-        .env("AWS_MAX_ATTEMPTS", "2")
-        .run();
-    assert_clean_failure(&out, 255);
-    assert_eq!(
-        out.stderr_str(),
-        format!("\nrcr: [ERROR]: Read timeout on endpoint URL: \"{url}/\"\n")
-    );
+    let took = times_out_reading(&server.url(), "2");
     assert_eq!(server.heads().len(), 2, "aws retries a read timeout");
-    assert!(start.elapsed() < Duration::from_secs(20));
+    assert!(took < Duration::from_secs(20));
 }
 
 #[test]
@@ -253,20 +261,6 @@ fn a_stalled_body_hits_the_read_timeout() {
         std::thread::sleep(Duration::from_secs(20));
         false
     });
-    let url = server.url();
-    let start = Instant::now();
-    let out = rcr(DESCRIBE, &url)
-        .args(["--cli-read-timeout", "1"])
-        .env("AWS_MAX_ATTEMPTS", "1")
-        .run();
-    assert_clean_failure(&out, 255);
-    assert_eq!(
-        out.stderr_str(),
-        format!("\nrcr: [ERROR]: Read timeout on endpoint URL: \"{url}/\"\n")
-    );
-    assert!(
-        start.elapsed() < Duration::from_secs(15),
-        "{:?}",
-        start.elapsed()
-    );
+    let took = times_out_reading(&server.url(), "1");
+    assert!(took < Duration::from_secs(15), "{took:?}");
 }
