@@ -228,6 +228,18 @@ impl CaptureServer {
         self.shared.state().requests.clone()
     }
 
+    /// Fails unless exactly `count` requests came, each calling `target`
+    /// signed for `cred` (see `CapturedRequest::assert_call`) with `body`.
+    #[track_caller]
+    pub fn assert_calls(&self, count: usize, target: &str, cred: &str, body: &Value) {
+        let requests = self.requests();
+        assert_eq!(requests.len(), count, "{requests:?}");
+        for r in &requests {
+            r.assert_call(target, cred);
+            assert_eq!(&r.body, body, "{r:?}");
+        }
+    }
+
     /// `requests()` mapped through `CapturedRequest::reference_json`, to
     /// compare with a reference case's `aws_v2.requests`.
     pub fn requests_json(&self) -> Vec<Value> {

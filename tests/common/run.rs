@@ -522,6 +522,15 @@ impl Output {
         self
     }
 
+    /// Fails the test, showing everything, unless the run exited with `code`
+    /// and wrote exactly `stderr`.
+    #[track_caller]
+    pub fn assert_error(&self, code: i32, stderr: &str) -> &Self {
+        self.assert_exit(code);
+        assert_eq!(self.stderr_str(), stderr, "{self}");
+        self
+    }
+
     /// Fails the test, showing everything, unless stdout contains `text`.
     #[track_caller]
     pub fn assert_stdout_contains(&self, text: &str) -> &Self {

@@ -23,8 +23,9 @@ fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 fn environment_keys_and_region_reach_the_server() {
     let server = ok_server();
     let home = Home::new("", "");
-    let r = home.rcr(&args(&["--endpoint-url", &server.url()])).run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+    home.rcr(&args(&["--endpoint-url", &server.url()]))
+        .run()
+        .assert_success();
     assert_eq!(server.creds(), vec!["AKIDEXAMPLE/us-east-1/ecr"]);
     assert_eq!(
         server.requests()[0].target.as_deref(),
@@ -38,23 +39,21 @@ fn region_precedence() {
     let home = Home::new("[default]\nregion = eu-north-1\n", "");
     let url = server.url();
     // --region beats AWS_REGION beats AWS_DEFAULT_REGION beats the profile.
-    let r = home
-        .rcr(&args(&["--endpoint-url", &url, "--region", "ap-south-1"]))
+    home.rcr(&args(&["--endpoint-url", &url, "--region", "ap-south-1"]))
         .env("AWS_REGION", "eu-west-1")
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
-    let r = home
-        .rcr(&args(&["--endpoint-url", &url]))
+        .run()
+        .assert_success();
+    home.rcr(&args(&["--endpoint-url", &url]))
         .env("AWS_REGION", "eu-west-1")
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
-    let r = home.rcr(&args(&["--endpoint-url", &url])).run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
-    let r = home
-        .rcr(&args(&["--endpoint-url", &url]))
+        .run()
+        .assert_success();
+    home.rcr(&args(&["--endpoint-url", &url]))
+        .run()
+        .assert_success();
+    home.rcr(&args(&["--endpoint-url", &url]))
         .env_remove("AWS_DEFAULT_REGION")
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+        .run()
+        .assert_success();
     assert_eq!(
         server.creds(),
         vec![
@@ -70,9 +69,8 @@ fn region_precedence() {
 fn no_region_is_253() {
     let home = Home::new("", "");
     let r = home.rcr(LIST).env_remove("AWS_DEFAULT_REGION").run();
-    assert_eq!(r.exit_code(), 253);
-    assert_eq!(
-        r.stderr_str(),
+    r.assert_error(
+        253,
         "\nrcr: [ERROR]: An error occurred (NoRegion): You must specify a region. You can also configure your region by running \"aws configure\".\n"
     );
 }
@@ -86,9 +84,8 @@ fn no_credentials_is_253() {
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .run();
-    assert_eq!(r.exit_code(), 253);
-    assert_eq!(
-        r.stderr_str(),
+    r.assert_error(
+        253,
         "\nrcr: [ERROR]: An error occurred (NoCredentials): Unable to locate credentials. You can configure credentials by running \"aws login\".\n"
     );
     assert!(server.requests().is_empty());
@@ -124,24 +121,21 @@ fn profile_flag_ignores_environment_keys() {
     let home = Home::new("[profile dev]\nregion = eu-west-3\n", PROFILE_CREDS);
     let url = server.url();
     // --profile: the profile's keys and region, not the environment's keys.
-    let r = home
-        .rcr(&args(&["--endpoint-url", &url, "--profile", "dev"]))
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+    home.rcr(&args(&["--endpoint-url", &url, "--profile", "dev"]))
+        .run()
+        .assert_success();
     // AWS_PROFILE: the environment's keys still win.
-    let r = home
-        .rcr(&args(&["--endpoint-url", &url]))
+    home.rcr(&args(&["--endpoint-url", &url]))
         .env("AWS_PROFILE", "dev")
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+        .run()
+        .assert_success();
     // AWS_PROFILE without environment keys: the profile's.
-    let r = home
-        .rcr(&args(&["--endpoint-url", &url]))
+    home.rcr(&args(&["--endpoint-url", &url]))
         .env("AWS_DEFAULT_PROFILE", "dev")
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+        .run()
+        .assert_success();
     // AWS_DEFAULT_REGION beats the profile's region, as in aws.
     assert_eq!(
         server.creds(),
@@ -162,13 +156,12 @@ fn config_and_credentials_file_variables() {
         "other-creds",
         "[ci]\naws_access_key_id = AKIDFILES\naws_secret_access_key = s\n",
     );
-    let r = home
-        .rcr(&args(&["--endpoint-url", &server.url(), "--profile", "ci"]))
+    home.rcr(&args(&["--endpoint-url", &server.url(), "--profile", "ci"]))
         .env("AWS_CONFIG_FILE", &config)
         .env("AWS_SHARED_CREDENTIALS_FILE", &creds)
         .env_remove("AWS_DEFAULT_REGION")
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+        .run()
+        .assert_success();
     assert_eq!(server.creds(), vec!["AKIDFILES/sa-east-1/ecr"]);
 }
 
@@ -185,15 +178,14 @@ fn credential_process() {
         script.display()
     );
     home.write_config(&config);
-    let r = home
-        .rcr(&args(&[
-            "--endpoint-url",
-            &server.url(),
-            "--profile",
-            "proc",
-        ]))
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+    home.rcr(&args(&[
+        "--endpoint-url",
+        &server.url(),
+        "--profile",
+        "proc",
+    ]))
+    .run()
+    .assert_success();
     assert_eq!(server.creds(), vec!["AKIDPROCESS/us-east-1/ecr"]);
     assert_eq!(
         server.requests()[0].header("x-amz-security-token"),
@@ -212,15 +204,14 @@ fn assume_role_through_sts() {
         ),
         "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = basesecret\n",
     );
-    let r = home
-        .rcr(&args(&[
-            "--endpoint-url",
-            &server.url(),
-            "--profile",
-            "role",
-        ]))
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+    home.rcr(&args(&[
+        "--endpoint-url",
+        &server.url(),
+        "--profile",
+        "role",
+    ]))
+    .run()
+    .assert_success();
     let creds = server.creds();
     assert_eq!(creds.len(), 1);
     // moto hands out temporary keys: not the source profile's, not the
@@ -276,12 +267,11 @@ fn endpoint_precedence() {
     assert!(other.requests().is_empty());
     // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: the profile's and the
     // environment's endpoints are ignored, --endpoint-url still applies.
-    let r = home
-        .rcr(&args(&["--endpoint-url", &w]))
+    home.rcr(&args(&["--endpoint-url", &w]))
         .env("AWS_ENDPOINT_URL", &o)
         .env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+        .run()
+        .assert_success();
     assert!(other.requests().is_empty());
     assert_eq!(wanted.requests().len(), cases.len() + 1);
 }
@@ -291,12 +281,11 @@ fn ecr_public_endpoint_variable() {
     let server = ok_server();
     let other = ok_server();
     let home = Home::new("", "");
-    let r = home
-        .rcr(&["ecr-public", "describe-registries"])
+    home.rcr(&["ecr-public", "describe-registries"])
         .env("AWS_ENDPOINT_URL_ECR_PUBLIC", server.url())
         .env("AWS_ENDPOINT_URL_ECR", other.url())
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+        .run()
+        .assert_success();
     assert_eq!(server.creds(), vec!["AKIDEXAMPLE/us-east-1/ecr-public"]);
     assert!(other.requests().is_empty());
 }
@@ -305,16 +294,15 @@ fn ecr_public_endpoint_variable() {
 fn no_sign_request_sends_no_signature() {
     let server = ok_server();
     let home = Home::new("", "");
-    let r = home
-        .rcr(&args(&[
-            "--endpoint-url",
-            &server.url(),
-            "--no-sign-request",
-        ]))
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+    home.rcr(&args(&[
+        "--endpoint-url",
+        &server.url(),
+        "--no-sign-request",
+    ]))
+    .env_remove("AWS_ACCESS_KEY_ID")
+    .env_remove("AWS_SECRET_ACCESS_KEY")
+    .run()
+    .assert_success();
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].header("authorization"), None);
@@ -337,7 +325,7 @@ fn debug_log_has_no_secrets() {
         .env("AWS_SECRET_ACCESS_KEY", "SECRETKEYVALUE")
         .env("AWS_SESSION_TOKEN", "SESSIONTOKENVALUE")
         .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+    r.assert_success();
     let requests = server.requests();
     let request = &requests[0];
     let signature = request
@@ -405,18 +393,20 @@ fn version_line() {
 #[test]
 fn bad_global_values_are_usage_errors() {
     let home = Home::new("", "");
-    let r = home.rcr(&args(&["--cli-read-timeout", "soon"])).run();
-    assert_eq!(r.exit_code(), 252);
-    assert!(
-        r.stderr_str()
-            .contains("argument --cli-read-timeout: invalid int value: 'soon'")
-    );
-    let r = home.rcr(&args(&["--color", "pink"])).run();
-    assert_eq!(r.exit_code(), 252);
-    assert!(
-        r.stderr_str()
-            .contains("argument --color: Found invalid choice 'pink'")
-    );
+    for (flags, message) in [
+        (
+            ["--cli-read-timeout", "soon"],
+            "argument --cli-read-timeout: invalid int value: 'soon'",
+        ),
+        (
+            ["--color", "pink"],
+            "argument --color: Found invalid choice 'pink'",
+        ),
+    ] {
+        let r = home.rcr(&args(&flags)).run();
+        r.assert_exit(252);
+        assert!(r.stderr_str().contains(message), "{r}");
+    }
 }
 
 #[test]
@@ -425,16 +415,15 @@ fn web_identity_through_sts() {
     let server = ok_server();
     let home = Home::new("", "");
     let token = home.write("token", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.");
-    let r = home
-        .rcr(&args(&["--endpoint-url", &server.url()]))
+    home.rcr(&args(&["--endpoint-url", &server.url()]))
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .env("AWS_WEB_IDENTITY_TOKEN_FILE", &token)
         .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/ci")
         .env("AWS_ROLE_SESSION_NAME", "test")
         .env("AWS_ENDPOINT_URL_STS", moto.url())
-        .run();
-    assert_eq!(r.exit_code(), 0, "{}", r.stderr_str());
+        .run()
+        .assert_success();
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     let cred = requests[0].cred.clone().unwrap_or_default();

@@ -167,10 +167,9 @@ fn closed_port_is_255() {
         .rcr(&with_endpoint(PUT, "http://127.0.0.1:9"))
         .env("AWS_MAX_ATTEMPTS", "1")
         .run();
-    assert_eq!(r.exit_code(), 255);
-    assert_eq!(
-        r.stderr_str(),
-        "\nrcr: [ERROR]: Could not connect to the endpoint URL: \"http://127.0.0.1:9/\"\n"
+    r.assert_error(
+        255,
+        "\nrcr: [ERROR]: Could not connect to the endpoint URL: \"http://127.0.0.1:9/\"\n",
     );
 }
 

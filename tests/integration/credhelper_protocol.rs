@@ -94,15 +94,12 @@ fn get_private_registry_in_its_region() {
             )
         );
     }
-    let requests = server.requests();
-    assert_eq!(requests.len(), 3);
-    for r in &requests {
-        r.assert_call(
-            "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken",
-            "AKIDEXAMPLE/eu-west-1/ecr",
-        );
-        assert_eq!(r.body, json!({}));
-    }
+    server.assert_calls(
+        3,
+        "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken",
+        "AKIDEXAMPLE/eu-west-1/ecr",
+        &json!({}),
+    );
 }
 
 #[test]

@@ -70,18 +70,12 @@ fn success_after_in_progress() {
     );
     let (out, err, code) = wait_scan(&server, "0.01").run().utf8();
     assert_eq!((out.as_str(), err.as_str(), code), ("", "", 0));
-    let seen = server.requests();
-    assert_eq!(seen.len(), 3);
-    for s in &seen {
-        s.assert_call(
-            "AmazonEC2ContainerRegistry_V20150921.DescribeImageScanFindings",
-            "AKIDEXAMPLE/us-east-1/ecr",
-        );
-        assert_eq!(
-            s.body,
-            json!({"repositoryName": "shop/cart", "imageId": {"imageTag": "v1"}})
-        );
-    }
+    server.assert_calls(
+        3,
+        "AmazonEC2ContainerRegistry_V20150921.DescribeImageScanFindings",
+        "AKIDEXAMPLE/us-east-1/ecr",
+        &json!({"repositoryName": "shop/cart", "imageId": {"imageTag": "v1"}}),
+    );
 }
 
 /// Runs the ImageScanComplete wait, checks that it fails with 255 and aws's

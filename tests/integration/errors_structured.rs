@@ -43,6 +43,13 @@ fn rcr(server: &CaptureServer, args: &[&str]) -> Run {
     run
 }
 
+/// `ecr <operation> --repository-name shop/cart` followed by `extra`.
+fn on_cart<'a>(operation: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["ecr", operation, "--repository-name", "shop/cart"];
+    args.extend_from_slice(extra);
+    args
+}
+
 const CREATE: &[&str] = &["ecr", "create-repository", "--repository-name", "shop/cart"];
 
 #[track_caller]
@@ -91,20 +98,19 @@ fn service_error_in_each_format() {
 #[test]
 fn invalid_layer_part_lists_its_four_members() {
     let server = kms_server();
-    let upload = [
-        "ecr",
+    let upload = on_cart(
         "upload-layer-part",
-        "--repository-name",
-        "shop/cart",
-        "--upload-id",
-        "u-1",
-        "--part-first-byte",
-        "0",
-        "--part-last-byte",
-        "1",
-        "--layer-part-blob",
-        "aGk=",
-    ];
+        &[
+            "--upload-id",
+            "u-1",
+            "--part-first-byte",
+            "0",
+            "--part-last-byte",
+            "1",
+            "--layer-part-blob",
+            "aGk=",
+        ],
+    );
     let line = "rcr: [ERROR]: An error occurred (InvalidLayerPartException) when calling the UploadLayerPart operation: The layer part is not valid.";
     expect(
         &rcr(&server, &upload).run(),
@@ -136,12 +142,7 @@ const USAGE_BLOCK: &str = "usage: rcr [options] <command> <subcommand> [<subcomm
 #[test]
 fn usage_error_in_each_format() {
     let server = kms_server();
-    let args = [
-        "ecr",
-        "put-image-tag-mutability",
-        "--repository-name",
-        "shop/cart",
-    ];
+    let args = on_cart("put-image-tag-mutability", &[]);
     let message = "the following arguments are required: --image-tag-mutability";
     let enhanced =
         format!("\nrcr: [ERROR]: An error occurred (ParamValidation): {message}\n\n{USAGE_BLOCK}");
@@ -294,7 +295,7 @@ fn query_applies_to_error_documents() {
 #[test]
 fn output_off_prints_nothing_on_stdout() {
     let server = kms_server();
-    let list = ["ecr", "list-images", "--repository-name", "shop/cart"];
+    let list = on_cart("list-images", &[]);
     let out = rcr(&server, &list).args(["--output", "off"]).run();
     expect(&out, 0, "");
     let out = rcr(&server, &list).env("AWS_DEFAULT_OUTPUT", "off").run();
@@ -332,14 +333,7 @@ fn output_off_prints_nothing_on_stdout() {
 fn unknown_options_print_the_usage_first() {
     let server = kms_server();
     let expected = format!("\n{USAGE_BLOCK}\n\nrcr: [ERROR]: Unknown options: yes\n");
-    let args = [
-        "ecr",
-        "delete-repository",
-        "--repository-name",
-        "shop/cart",
-        "--force",
-        "yes",
-    ];
+    let args = on_cart("delete-repository", &["--force", "yes"]);
     expect(&rcr(&server, &args).run(), 252, &expected);
     // Never a document.
     let out = rcr(&server, &args)
@@ -371,12 +365,9 @@ fn unknown_output_type_from_environment_or_profile() {
     expect(&out, 255, unknown);
     assert_eq!(server.requests().len(), 2);
     // Paginated: the formatter is made before the first page is fetched.
-    let out = rcr(
-        &server,
-        &["ecr", "list-images", "--repository-name", "shop/cart"],
-    )
-    .env("AWS_DEFAULT_OUTPUT", "csv")
-    .run();
+    let out = rcr(&server, &on_cart("list-images", &[]))
+        .env("AWS_DEFAULT_OUTPUT", "csv")
+        .run();
     expect(&out, 255, unknown);
     assert_eq!(server.requests().len(), 2);
     // The flag is argparse's choice check.
@@ -403,7 +394,7 @@ fn reached_max_retries_when_the_last_allowed_attempt_failed() {
         "message": "gone"
     });
     let server = CaptureServer::start(json!({ "DescribeImages": not_found }));
-    let args = ["ecr", "describe-images", "--repository-name", "shop/cart"];
+    let args = on_cart("describe-images", &[]);
     let line = "rcr: [ERROR]: An error occurred (RepositoryNotFoundException) when calling the DescribeImages operation";
     // One attempt allowed: every service error says so.
     let out = rcr(&server, &args).env("AWS_MAX_ATTEMPTS", "1").run();
@@ -437,18 +428,7 @@ fn reached_max_retries_when_the_last_allowed_attempt_failed() {
 #[test]
 fn page_size_is_checked_as_the_limit_member() {
     let server = kms_server();
-    let out = rcr(
-        &server,
-        &[
-            "ecr",
-            "describe-images",
-            "--repository-name",
-            "shop/cart",
-            "--page-size",
-            "0",
-        ],
-    )
-    .run();
+    let out = rcr(&server, &on_cart("describe-images", &["--page-size", "0"])).run();
     expect(
         &out,
         252,
@@ -456,18 +436,7 @@ fn page_size_is_checked_as_the_limit_member() {
     );
     assert!(server.requests().is_empty(), "nothing is sent");
     // botocore checks `min` only: a size above the model's max is sent.
-    let out = rcr(
-        &server,
-        &[
-            "ecr",
-            "list-images",
-            "--repository-name",
-            "shop/cart",
-            "--page-size",
-            "5",
-        ],
-    )
-    .run();
+    let out = rcr(&server, &on_cart("list-images", &["--page-size", "5"])).run();
     assert_eq!(out.exit_code(), 0, "{out}");
     let sent = server.requests();
     assert_eq!(sent.len(), 1);

@@ -234,50 +234,32 @@ fn skeletons_need_no_configuration_or_network() {
     let v: Value = serde_json::from_slice(&out.stdout).expect("JSON skeleton");
     assert_eq!(v["encryptionConfiguration"]["encryptionType"], "AES256");
 
-    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let out = rcr(
-        home.path(),
-        None,
-        &args(&[
-            "ecr",
-            "get-authorization-token",
-            "--generate-cli-skeleton",
-            "yaml-input",
-        ]),
-    );
+    // `rcr ecr <words> --generate-cli-skeleton <kind>`, with no endpoint.
+    let skeleton = |words: &[&str], kind: &str| {
+        let args = [&["ecr"][..], words, &["--generate-cli-skeleton", kind]].concat();
+        rcr(home.path(), None, &args)
+    };
+    let out = skeleton(&["get-authorization-token"], "yaml-input");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "registryIds:  # A list of Amazon Web Services account IDs that are associated with the registries for which to get AuthorizationData objects.\n- ''\n"
     );
 
     // `output` keeps the required arguments and prints the fake response.
-    let out = rcr(
-        home.path(),
-        None,
-        &args(&[
-            "ecr",
-            "put-image-tag-mutability",
-            "--generate-cli-skeleton",
-            "output",
-        ]),
-    );
+    let out = skeleton(&["put-image-tag-mutability"], "output");
     assert_usage_error(
         &out,
         "the following arguments are required: --repository-name, --image-tag-mutability",
     );
-    let out = rcr(
-        home.path(),
-        None,
-        &args(&[
-            "ecr",
+    let out = skeleton(
+        &[
             "put-image-tag-mutability",
             "--repository-name",
             "ab",
             "--image-tag-mutability",
             "MUTABLE",
-            "--generate-cli-skeleton",
-            "output",
-        ]),
+        ],
+        "output",
     );
     assert_eq!(
         out.status.code(),

@@ -45,6 +45,20 @@ fn assert_clean_failure(out: &Output, code: i32) {
     assert!(out.stdout.is_empty(), "{out}");
 }
 
+/// Runs DESCRIBE against `url` with `attempts` attempts and checks that it
+/// fails with aws's error for a connection closed before a whole answer.
+#[track_caller]
+fn is_closed_early(url: &str, attempts: &str) {
+    let out = rcr(DESCRIBE, url).env("AWS_MAX_ATTEMPTS", attempts).run();
+    assert_clean_failure(&out, 255);
+    assert_eq!(
+        out.stderr_str(),
+        format!(
+            "\nrcr: [ERROR]: Connection was closed before we received a valid response from endpoint URL: \"{url}/\".\n"
+        )
+    );
+}
+
 /// Runs DESCRIBE against `url` with a 1 s read timeout and `attempts`
 /// attempts, checks that it fails with aws's read-timeout error, and returns
 /// how long the run took.
@@ -179,15 +193,7 @@ fn html_5xx_page_is_botocores_generic_error_and_retried() {
 #[test]
 fn connection_reset_mid_response_is_retried_then_255() {
     let server = FaultServer::start(|_, _, stream| fault::reset_mid_response(stream));
-    let url = server.url();
-    let out = rcr(DESCRIBE, &url).env("AWS_MAX_ATTEMPTS", "2").run();
-    assert_clean_failure(&out, 255);
-    assert_eq!(
-        out.stderr_str(),
-        format!(
-            "\nrcr: [ERROR]: Connection was closed before we received a valid response from endpoint URL: \"{url}/\".\n"
-        )
-    );
+    is_closed_early(&server.url(), "2");
     assert_eq!(server.heads().len(), 2, "aws retries a closed connection");
 }
 
@@ -195,15 +201,7 @@ fn connection_reset_mid_response_is_retried_then_255() {
 fn connection_closed_before_any_answer_is_255() {
     let server = CaptureServer::empty();
     server.set_response("DescribeImages", json!({ "__disconnect": true }));
-    let url = server.url();
-    let out = rcr(DESCRIBE, &url).env("AWS_MAX_ATTEMPTS", "3").run();
-    assert_clean_failure(&out, 255);
-    assert_eq!(
-        out.stderr_str(),
-        format!(
-            "\nrcr: [ERROR]: Connection was closed before we received a valid response from endpoint URL: \"{url}/\".\n"
-        )
-    );
+    is_closed_early(&server.url(), "3");
     assert_eq!(server.requests().len(), 3);
 }
 
