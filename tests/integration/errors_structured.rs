@@ -59,6 +59,21 @@ fn expect(out: &Output, code: i32, stderr: &str) {
     assert_eq!(out.stdout_str(), "", "{out}");
 }
 
+/// Runs `args` once with each `--cli-error-format` of `cases` and expects
+/// exit `code` with that format's stderr.
+#[track_caller]
+fn expect_in_each_format(
+    server: &CaptureServer,
+    args: &[&str],
+    code: i32,
+    cases: &[(&str, String)],
+) {
+    for (format, stderr) in cases {
+        let out = rcr(server, args).args(["--cli-error-format", format]).run();
+        expect(&out, code, stderr);
+    }
+}
+
 #[test]
 fn service_error_in_each_format() {
     let server = kms_server();
@@ -85,12 +100,7 @@ fn service_error_in_each_format() {
             "------------------------------------------\n|                  error                 |\n+-----------+----------------------------+\n|  Code     |  KmsException              |\n|  Message  |  The KMS key is disabled.  |\n|  kmsError |  DisabledException         |\n|  message  |  The KMS key is disabled.  |\n+-----------+----------------------------+\n".into(),
         ),
     ];
-    for (format, stderr) in &formats {
-        let out = rcr(&server, CREATE)
-            .args(["--cli-error-format", format])
-            .run();
-        expect(&out, 254, stderr);
-    }
+    expect_in_each_format(&server, CREATE, 254, &formats);
     // One request per run: a KmsException is not retried.
     assert_eq!(server.requests().len(), formats.len() + 1);
 }
@@ -119,22 +129,17 @@ fn invalid_layer_part_lists_its_four_members() {
             "\n{line}\n\nAdditional error details:\nregistryId: 123456789012\nrepositoryName: shop/cart\nuploadId: u-1\nlastValidByteReceived: 41\n"
         ),
     );
-    let out = rcr(&server, &upload)
-        .args(["--cli-error-format", "json"])
-        .run();
-    expect(
-        &out,
-        254,
-        "{\n    \"Message\": \"The layer part is not valid.\",\n    \"Code\": \"InvalidLayerPartException\",\n    \"registryId\": \"123456789012\",\n    \"repositoryName\": \"shop/cart\",\n    \"uploadId\": \"u-1\",\n    \"lastValidByteReceived\": 41,\n    \"message\": \"The layer part is not valid.\"\n}\n",
-    );
-    let out = rcr(&server, &upload)
-        .args(["--cli-error-format", "yaml"])
-        .run();
-    expect(
-        &out,
-        254,
-        "Code: InvalidLayerPartException\nMessage: The layer part is not valid.\nlastValidByteReceived: 41\nmessage: The layer part is not valid.\nregistryId: '123456789012'\nrepositoryName: shop/cart\nuploadId: u-1\n",
-    );
+    let formats = [
+        (
+            "json",
+            "{\n    \"Message\": \"The layer part is not valid.\",\n    \"Code\": \"InvalidLayerPartException\",\n    \"registryId\": \"123456789012\",\n    \"repositoryName\": \"shop/cart\",\n    \"uploadId\": \"u-1\",\n    \"lastValidByteReceived\": 41,\n    \"message\": \"The layer part is not valid.\"\n}\n".into(),
+        ),
+        (
+            "yaml",
+            "Code: InvalidLayerPartException\nMessage: The layer part is not valid.\nlastValidByteReceived: 41\nmessage: The layer part is not valid.\nregistryId: '123456789012'\nrepositoryName: shop/cart\nuploadId: u-1\n".into(),
+        ),
+    ];
+    expect_in_each_format(&server, &upload, 254, &formats);
 }
 
 const USAGE_BLOCK: &str = "usage: rcr [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  rcr help\n  rcr <command> help\n  rcr <command> <subcommand> help\n";
@@ -165,12 +170,7 @@ fn usage_error_in_each_format() {
             format!("ParamValidation\t{message}\n\n{USAGE_BLOCK}\n"),
         ),
     ];
-    for (format, stderr) in &cases {
-        let out = rcr(&server, &args)
-            .args(["--cli-error-format", format])
-            .run();
-        expect(&out, 252, stderr);
-    }
+    expect_in_each_format(&server, &args, 252, &cases);
     // Validation errors are ParamValidation documents too.
     let out = rcr(
         &server,
