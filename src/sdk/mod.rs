@@ -289,7 +289,10 @@ impl_intercept! {
             Ok(())
         }
 
-        fn read_before_deserialization(&self, context: &BeforeDeserializationInterceptorContextRef<'_>) {
+        fn read_before_deserialization(
+            &self,
+            context: &BeforeDeserializationInterceptorContextRef<'_>
+        ) {
             self.attempts.status.store(
                 u32::from(context.response().status().as_u16()),
                 Ordering::Relaxed,
@@ -300,7 +303,10 @@ impl_intercept! {
             Ok(())
         }
 
-        fn read_after_deserialization(&self, context: &AfterDeserializationInterceptorContextRef<'_>) {
+        fn read_after_deserialization(
+            &self,
+            context: &AfterDeserializationInterceptorContextRef<'_>
+        ) {
             if let Some(slot) = &self.debug_body {
                 let captured = slot.peek();
                 if let Some(bytes) = captured.as_deref().or(context.response().body().bytes()) {
