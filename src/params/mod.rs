@@ -539,18 +539,8 @@ mod fuzz {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::reliability_fuzz::config;
     use crate::sdk;
-
-    fn config() -> ProptestConfig {
-        ProptestConfig {
-            cases: std::env::var("PROPTEST_CASES")
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(2000),
-            failure_persistence: None,
-            ..ProptestConfig::default()
-        }
-    }
 
     /// Text biased towards the characters the grammars care about.
     fn grammar_text() -> impl Strategy<Value = String> {
@@ -634,23 +624,13 @@ mod fuzz {
     proptest! {
         #![proptest_config(config())]
 
+        /// The shorthand parser, Python's JSON messages, the YAML loader and
+        /// the help's doc overview, each given the same text.
         #[test]
-        fn shorthand_parser_never_panics(s in grammar_text()) {
+        fn text_readers_never_panic(s in grammar_text()) {
             let _ = shorthand::parse(&s);
-        }
-
-        #[test]
-        fn python_json_messages_never_panic(s in grammar_text()) {
             let _ = pyjson::error_message(&s);
-        }
-
-        #[test]
-        fn yaml_loader_never_panics(s in grammar_text()) {
             let _ = yaml_input::load(&s);
-        }
-
-        #[test]
-        fn doc_overview_never_panics(s in grammar_text()) {
             let _ = skeleton::doc_overview(&s);
         }
 
