@@ -432,43 +432,26 @@ fn emit_plain(out: &mut String, entries: &[(String, Node)], col: usize, inline: 
 /// The value after `key:` (the key written at `col`), its comment and the
 /// line break.
 fn emit_value(out: &mut String, node: &Node, col: usize, comment: &str, extra: bool) {
+    // A scalar or an empty structure stands on the key's line; a structure
+    // with entries follows on lines of its own.
+    let inline = match node {
+        Node::Scalar(s) => Some(s.as_str()),
+        Node::Commented(e) if e.is_empty() => Some("{}"),
+        Node::Plain(e) if e.is_empty() => Some("{}"),
+        Node::Seq(items) if items.is_empty() => Some("[]"),
+        _ => None,
+    };
+    if let Some(text) = inline {
+        out.push(' ');
+        out.push_str(text);
+    }
+    push_comment(out, comment, extra);
+    out.push('\n');
     match node {
-        Node::Scalar(s) => {
-            out.push(' ');
-            out.push_str(s);
-            push_comment(out, comment, extra);
-            out.push('\n');
-        }
-        Node::Commented(e) if e.is_empty() => {
-            out.push_str(" {}");
-            push_comment(out, comment, extra);
-            out.push('\n');
-        }
-        Node::Plain(e) if e.is_empty() => {
-            out.push_str(" {}");
-            push_comment(out, comment, extra);
-            out.push('\n');
-        }
-        Node::Seq(items) if items.is_empty() => {
-            out.push_str(" []");
-            push_comment(out, comment, extra);
-            out.push('\n');
-        }
-        Node::Commented(e) => {
-            push_comment(out, comment, extra);
-            out.push('\n');
-            emit_commented(out, e, col + 2, false);
-        }
-        Node::Plain(e) => {
-            push_comment(out, comment, extra);
-            out.push('\n');
-            emit_plain(out, e, col + 2, false);
-        }
-        Node::Seq(items) => {
-            push_comment(out, comment, extra);
-            out.push('\n');
-            emit_seq(out, items, col, false);
-        }
+        Node::Commented(e) if inline.is_none() => emit_commented(out, e, col + 2, false),
+        Node::Plain(e) if inline.is_none() => emit_plain(out, e, col + 2, false),
+        Node::Seq(items) if inline.is_none() => emit_seq(out, items, col, false),
+        _ => {}
     }
 }
 
