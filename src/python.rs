@@ -5,8 +5,9 @@
 //!
 //! What is here is Python's behaviour only: `repr()` and `str()` of the
 //! values `json.loads` builds, `repr(float)`, type names, `json.dumps` with
-//! `ensure_ascii`, `int(str)` / `float(str)`, and `str.isprintable` /
-//! `str.isspace`. Which type names botocore lists as valid, how JMESPath
+//! `ensure_ascii`, `int(str)` / `float(str)`, `str.isprintable` /
+//! `str.isspace`, and the lookup in code point tables printed from
+//! `unicodedata`. Which type names botocore lists as valid, how JMESPath
 //! names types and every other piece of wording stays with the module that
 //! prints it. This module depends on nothing in rcr.
 //!
@@ -200,8 +201,16 @@ fn push_str_repr(out: &mut String, s: &str) {
 /// categories Cc, Cf, Cs, Co, Zl, Zp and Zs (but the space), and for the
 /// noncharacters; see the module's note on other unassigned code points.
 pub fn is_printable(c: char) -> bool {
+    !in_ranges(NON_PRINTABLE, c)
+}
+
+/// Whether `c` falls in one of `ranges`: sorted, disjoint, inclusive code
+/// point ranges, the form of the tables printed from Python's
+/// `unicodedata` (this module's non-printable one, `output::table`'s East
+/// Asian widths).
+pub fn in_ranges(ranges: &[(u32, u32)], c: char) -> bool {
     let cp = u32::from(c);
-    NON_PRINTABLE
+    ranges
         .binary_search_by(|&(first, last)| {
             if last < cp {
                 std::cmp::Ordering::Less
@@ -211,7 +220,7 @@ pub fn is_printable(c: char) -> bool {
                 std::cmp::Ordering::Equal
             }
         })
-        .is_err()
+        .is_ok()
 }
 
 /// The ranges Python 3.11 (Unicode 14) calls non-printable among assigned

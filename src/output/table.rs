@@ -544,17 +544,7 @@ fn display_width(text: &str) -> usize {
 }
 
 fn is_wide(c: char) -> bool {
-    let cp = u32::from(c);
-    WIDE.binary_search_by(|&(start, end)| {
-        if cp < start {
-            std::cmp::Ordering::Greater
-        } else if cp > end {
-            std::cmp::Ordering::Less
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    })
-    .is_ok()
+    crate::python::in_ranges(WIDE, c)
 }
 
 /// East Asian Width W, F and A ranges of Unicode 14.0, inclusive and
