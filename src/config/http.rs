@@ -412,6 +412,23 @@ impl Verifier {
     }
 }
 
+/// The trait's handshake-signature methods, one per TLS version: each
+/// named like the rustls function that checks its version's signatures,
+/// which it hands to [`Verifier::signature`] (a function cannot write a
+/// trait's methods).
+macro_rules! handshake_signature_checks {
+    ($($check:ident),*) => {$(
+        fn $check(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &rustls::DigitallySignedStruct,
+        ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+            self.signature(rustls::crypto::$check, message, cert, dss)
+        }
+    )*};
+}
+
 impl rustls::client::danger::ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
@@ -445,23 +462,7 @@ impl rustls::client::danger::ServerCertVerifier for Verifier {
         }
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        self.signature(rustls::crypto::verify_tls12_signature, message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        self.signature(rustls::crypto::verify_tls13_signature, message, cert, dss)
-    }
+    handshake_signature_checks!(verify_tls12_signature, verify_tls13_signature);
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
         self.provider

@@ -763,21 +763,6 @@ mod tests {
         printed(json, write_yaml_stream_item)
     }
 
-    /// The recorded responses as `--output yaml` prints them whole, and as
-    /// one page of a paginated run.
-    const RECORDED: [(&str, &str, &str); 2] = [
-        (
-            DESCRIBE_IMAGES,
-            "imageDetails:\n- artifactMediaType: application/vnd.oci.image.config.v1+json\n  imageDigest: sha256:4444444444444444444444444444444444444444444444444444444444444444\n  imagePushedAt: '2024-05-31T16:10:00+00:00'\n  imageSizeInBytes: 1024\n  imageTags:\n  - '1.0'\n  - stable\n  registryId: '210987654321'\n  repositoryName: shop/cart\n- imageDigest: sha256:5555555555555555555555555555555555555555555555555555555555555555\n  imagePushedAt: '2024-05-31T16:11:40.123456+00:00'\n  imageSizeInBytes: 2048\n  registryId: '210987654321'\n  repositoryName: shop/cart\n",
-            "- imageDetails:\n  - artifactMediaType: application/vnd.oci.image.config.v1+json\n    imageDigest: sha256:4444444444444444444444444444444444444444444444444444444444444444\n    imagePushedAt: '2024-05-31T16:10:00+00:00'\n    imageSizeInBytes: 1024\n    imageTags:\n    - '1.0'\n    - stable\n    registryId: '210987654321'\n    repositoryName: shop/cart\n  - imageDigest: sha256:5555555555555555555555555555555555555555555555555555555555555555\n    imagePushedAt: '2024-05-31T16:11:40.123456+00:00'\n    imageSizeInBytes: 2048\n    registryId: '210987654321'\n    repositoryName: shop/cart\n",
-        ),
-        (
-            DESCRIBE_REPOSITORIES,
-            "repositories:\n- createdAt: '2024-05-31T16:08:37.250000+00:00'\n  encryptionConfiguration:\n    encryptionType: KMS\n    kmsKey: arn:aws:kms:eu-west-1:210987654321:key/k1\n  imageScanningConfiguration:\n    scanOnPush: true\n  imageTagMutability: IMMUTABLE\n  registryId: '210987654321'\n  repositoryArn: arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart\n  repositoryName: shop/cart\n  repositoryUri: 210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart\n",
-            "- repositories:\n  - createdAt: '2024-05-31T16:08:37.250000+00:00'\n    encryptionConfiguration:\n      encryptionType: KMS\n      kmsKey: arn:aws:kms:eu-west-1:210987654321:key/k1\n    imageScanningConfiguration:\n      scanOnPush: true\n    imageTagMutability: IMMUTABLE\n    registryId: '210987654321'\n    repositoryArn: arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart\n    repositoryName: shop/cart\n    repositoryUri: 210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart\n",
-        ),
-    ];
-
     #[test]
     fn reference_pagination_two_pages() {
         let mut out = Vec::new();
@@ -794,11 +779,29 @@ mod tests {
         );
     }
 
+    /// The recorded responses as `--output yaml` prints them whole, and as
+    /// one page of a paginated run.
+    #[test]
+    fn recorded_responses_whole_and_as_pages() {
+        for (doc, whole, page) in [
+            (
+                DESCRIBE_IMAGES,
+                "imageDetails:\n- artifactMediaType: application/vnd.oci.image.config.v1+json\n  imageDigest: sha256:4444444444444444444444444444444444444444444444444444444444444444\n  imagePushedAt: '2024-05-31T16:10:00+00:00'\n  imageSizeInBytes: 1024\n  imageTags:\n  - '1.0'\n  - stable\n  registryId: '210987654321'\n  repositoryName: shop/cart\n- imageDigest: sha256:5555555555555555555555555555555555555555555555555555555555555555\n  imagePushedAt: '2024-05-31T16:11:40.123456+00:00'\n  imageSizeInBytes: 2048\n  registryId: '210987654321'\n  repositoryName: shop/cart\n",
+                "- imageDetails:\n  - artifactMediaType: application/vnd.oci.image.config.v1+json\n    imageDigest: sha256:4444444444444444444444444444444444444444444444444444444444444444\n    imagePushedAt: '2024-05-31T16:10:00+00:00'\n    imageSizeInBytes: 1024\n    imageTags:\n    - '1.0'\n    - stable\n    registryId: '210987654321'\n    repositoryName: shop/cart\n  - imageDigest: sha256:5555555555555555555555555555555555555555555555555555555555555555\n    imagePushedAt: '2024-05-31T16:11:40.123456+00:00'\n    imageSizeInBytes: 2048\n    registryId: '210987654321'\n    repositoryName: shop/cart\n",
+            ),
+            (
+                DESCRIBE_REPOSITORIES,
+                "repositories:\n- createdAt: '2024-05-31T16:08:37.250000+00:00'\n  encryptionConfiguration:\n    encryptionType: KMS\n    kmsKey: arn:aws:kms:eu-west-1:210987654321:key/k1\n  imageScanningConfiguration:\n    scanOnPush: true\n  imageTagMutability: IMMUTABLE\n  registryId: '210987654321'\n  repositoryArn: arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart\n  repositoryName: shop/cart\n  repositoryUri: 210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart\n",
+                "- repositories:\n  - createdAt: '2024-05-31T16:08:37.250000+00:00'\n    encryptionConfiguration:\n      encryptionType: KMS\n      kmsKey: arn:aws:kms:eu-west-1:210987654321:key/k1\n    imageScanningConfiguration:\n      scanOnPush: true\n    imageTagMutability: IMMUTABLE\n    registryId: '210987654321'\n    repositoryArn: arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart\n    repositoryName: shop/cart\n    repositoryUri: 210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart\n",
+            ),
+        ] {
+            assert_eq!(yaml(doc), whole);
+            assert_eq!(stream(doc), page);
+        }
+    }
+
     #[test]
     fn reference_runs() {
-        for (doc, whole, _) in RECORDED {
-            assert_eq!(yaml(doc), whole);
-        }
         assert_eq!(
             yaml(r#""sha256:4444444444444444444444444444444444444444444444444444444444444444""#),
             "\"sha256:4444444444444444444444444444444444444444444444444444444444444444\"\n"
@@ -890,9 +893,6 @@ mod tests {
 
     #[test]
     fn pages_are_list_items() {
-        for (doc, _, page) in RECORDED {
-            assert_eq!(stream(doc), page);
-        }
         assert_eq!(
             stream(
                 r#"{"imageIds": [{"imageDigest": "sha256:4444444444444444444444444444444444444444444444444444444444444444", "imageTag": "1.0"}], "nextToken": "p2"}"#

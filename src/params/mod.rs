@@ -386,7 +386,7 @@ fn element_value(
             let s = text.into_text();
             Ok(Value::Bool(!s.eq_ignore_ascii_case("false")))
         }
-        ShapeKind::Structure { members, .. } => {
+        ShapeKind::Structure { .. } | ShapeKind::Map { .. } => {
             let s = text.into_text();
             if py_trim(&s).starts_with('{') {
                 let value = parse_json(flag, &s)?;
@@ -397,7 +397,8 @@ fn element_value(
             }
             // awscli's special case: a structure whose only member is the
             // string `Value` takes the bare text.
-            if let [only] = members
+            if let ShapeKind::Structure { members, .. } = kind
+                && let [only] = members
                 && only.name == "Value"
                 && matches!(service.shape(only.shape).kind, ShapeKind::String { .. })
                 && !s.contains('=')
@@ -405,18 +406,6 @@ fn element_value(
                 let mut map = Map::new();
                 map.insert("Value".into(), Value::String(s));
                 return Ok(Value::Object(map));
-            }
-            let parsed = shorthand::parse(&s).map_err(|e| param_error(flag, e.0))?;
-            Ok(shorthand_json(service, shape, parsed, binary)?)
-        }
-        ShapeKind::Map { .. } => {
-            let s = text.into_text();
-            if py_trim(&s).starts_with('{') {
-                let value = parse_json(flag, &s)?;
-                return Ok(encode_blobs(service, shape, value, binary));
-            }
-            if py_trim(&s).starts_with('[') {
-                return Err(param_error(flag, format!("Invalid JSON:\n{s}")).into());
             }
             let parsed = shorthand::parse(&s).map_err(|e| param_error(flag, e.0))?;
             Ok(shorthand_json(service, shape, parsed, binary)?)
