@@ -303,6 +303,24 @@ pub fn float_from_str(s: &str) -> Option<f64> {
     without_underscores(t)?.parse::<f64>().ok()
 }
 
+/// Python's `int(s)` as a JSON number, or the message of the `ValueError`
+/// it raises.
+pub fn int_value(s: &str) -> Result<Value, String> {
+    int_from_str(s)
+        .map(Value::from)
+        .ok_or_else(|| format!("invalid literal for int() with base 10: {}", str_repr(s)))
+}
+
+/// Python's `float(s)` as a JSON number, or the message of the
+/// `ValueError` it raises (infinities and NaN, which a JSON number cannot
+/// hold, get that message too).
+pub fn float_value(s: &str) -> Result<Value, String> {
+    float_from_str(s)
+        .and_then(Number::from_f64)
+        .map(Value::Number)
+        .ok_or_else(|| format!("could not convert string to float: {}", str_repr(s)))
+}
+
 /// `int()` and `float()` strip white space the way `str.strip()` does, but
 /// the separators U+001C..U+001F stay (they are ASCII, which is stripped
 /// by the C parser's narrower rule).

@@ -359,27 +359,10 @@ fn element_value(
         })),
         ShapeKind::String { .. } | ShapeKind::Timestamp => Ok(Value::String(text.into_text())),
         ShapeKind::Integer { .. } | ShapeKind::Long { .. } => {
-            let s = text.into_text();
-            crate::python::int_from_str(&s)
-                .map(Value::from)
-                .ok_or_else(|| {
-                    ElementError::Coerce(format!(
-                        "invalid literal for int() with base 10: {}",
-                        crate::python::str_repr(&s)
-                    ))
-                })
+            crate::python::int_value(&text.into_text()).map_err(ElementError::Coerce)
         }
         ShapeKind::Float { .. } | ShapeKind::Double { .. } => {
-            let s = text.into_text();
-            crate::python::float_from_str(&s)
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .ok_or_else(|| {
-                    ElementError::Coerce(format!(
-                        "could not convert string to float: {}",
-                        crate::python::str_repr(&s)
-                    ))
-                })
+            crate::python::float_value(&text.into_text()).map_err(ElementError::Coerce)
         }
         ShapeKind::Boolean => {
             // awscli: "false" (any case) is False, any other text is True.

@@ -484,27 +484,14 @@ pub fn to_json(
             Ok(Value::Array(vec![raw(v)]))
         }
         (ShapeKind::Integer { .. } | ShapeKind::Long { .. }, v) => match v {
-            SValue::Str(s) => python::int_from_str(&s).map(Value::from).ok_or_else(|| {
-                CoerceError(format!(
-                    "invalid literal for int() with base 10: {}",
-                    python::str_repr(&s)
-                ))
-            }),
+            SValue::Str(s) => python::int_value(&s).map_err(CoerceError),
             other => Err(CoerceError(format!(
                 "int() argument must be a string, a bytes-like object or a real number, not '{}'",
                 py_type(&other).name()
             ))),
         },
         (ShapeKind::Float { .. } | ShapeKind::Double { .. }, v) => match v {
-            SValue::Str(s) => python::float_from_str(&s)
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .ok_or_else(|| {
-                    CoerceError(format!(
-                        "could not convert string to float: {}",
-                        python::str_repr(&s)
-                    ))
-                }),
+            SValue::Str(s) => python::float_value(&s).map_err(CoerceError),
             other => Err(CoerceError(format!(
                 "float() argument must be a string or a real number, not '{}'",
                 py_type(&other).name()
