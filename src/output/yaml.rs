@@ -284,6 +284,10 @@ impl Emitter {
             Style::Single => self.write_single_quoted(text, allow_breaks),
             Style::Double => self.write_double_quoted(text, allow_breaks),
         }
+        // What follows a scalar is neither after white space nor at an
+        // indentation (libyaml's writers each end so).
+        self.whitespace = false;
+        self.indention = false;
         self.pop_indent();
     }
 
@@ -308,8 +312,6 @@ impl Emitter {
                 spaces = false;
             }
         }
-        self.whitespace = false;
-        self.indention = false;
     }
 
     fn write_single_quoted(&mut self, text: &str, allow_breaks: bool) {
@@ -363,8 +365,6 @@ impl Emitter {
             self.write_indent();
         }
         self.write_indicator("'", false, false, false);
-        self.whitespace = false;
-        self.indention = false;
     }
 
     fn write_double_quoted(&mut self, text: &str, allow_breaks: bool) {
@@ -426,8 +426,6 @@ impl Emitter {
             }
         }
         self.write_indicator("\"", false, false, false);
-        self.whitespace = false;
-        self.indention = false;
     }
 }
 
