@@ -710,59 +710,48 @@ mod tests {
     }
 
     #[test]
-    fn int_from_str_matches_python() {
-        let cases: &[(&str, Option<i64>)] = &[
-            ("12", Some(12)),
-            (" 7 ", Some(7)),
-            ("+3", Some(3)),
-            ("-4", Some(-4)),
-            ("1_000", Some(1000)),
-            ("007", Some(7)),
-            ("\u{3000}3", Some(3)),
-            ("\u{85}3", Some(3)),
-            ("\u{b}3\u{c}", Some(3)),
-            ("1__0", None),
-            ("_1", None),
-            ("1_", None),
-            ("-_1", None),
-            ("", None),
-            ("abc", None),
-            ("1.5", None),
-            ("0x10", None),
-            ("\u{1c}3", None),
-            ("3\u{1c}", None),
+    fn int_and_float_from_str_match_python() {
+        // (text, int(text), float(text)); None where Python raises.
+        let cases: &[(&str, Option<i64>, Option<f64>)] = &[
+            ("12", Some(12), Some(12.0)),
+            (" 7 ", Some(7), Some(7.0)),
+            ("+3", Some(3), Some(3.0)),
+            ("-4", Some(-4), Some(-4.0)),
+            ("1_000", Some(1000), Some(1000.0)),
+            ("007", Some(7), Some(7.0)),
+            ("\u{3000}3", Some(3), Some(3.0)),
+            ("\u{85}3", Some(3), Some(3.0)),
+            ("\u{b}3\u{c}", Some(3), Some(3.0)),
+            ("1__0", None, None),
+            ("_1", None, None),
+            ("1_", None, None),
+            ("-_1", None, None),
+            ("", None, None),
+            ("abc", None, None),
+            ("1.5", None, Some(1.5)),
+            ("0x10", None, None),
+            ("\u{1c}3", None, None),
+            ("3\u{1c}", None, None),
+            (" 2 ", Some(2), Some(2.0)),
+            ("1e5", None, Some(100000.0)),
+            ("1E+05", None, Some(100000.0)),
+            ("1_0.5", None, Some(10.5)),
+            (".5", None, Some(0.5)),
+            ("5.", None, Some(5.0)),
+            ("-.5e-3", None, Some(-0.0005)),
+            ("1_000.000_1", None, Some(1000.0001)),
+            ("1e1_0", None, Some(10000000000.0)),
+            ("\u{a0}1.25\u{2003}", None, Some(1.25)),
+            ("inf", None, Some(f64::INFINITY)),
+            ("-Infinity", None, Some(f64::NEG_INFINITY)),
+            ("1e400", None, Some(f64::INFINITY)),
+            ("1_.5", None, None),
+            ("._5", None, None),
+            (".", None, None),
         ];
-        for (input, want) in cases {
-            assert_eq!(int_from_str(input), *want, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn float_from_str_matches_python() {
-        let cases: &[(&str, Option<f64>)] = &[
-            ("1.5", Some(1.5)),
-            (" 2 ", Some(2.0)),
-            ("1e5", Some(100000.0)),
-            ("1E+05", Some(100000.0)),
-            ("1_0.5", Some(10.5)),
-            (".5", Some(0.5)),
-            ("5.", Some(5.0)),
-            ("-.5e-3", Some(-0.0005)),
-            ("1_000.000_1", Some(1000.0001)),
-            ("1e1_0", Some(10000000000.0)),
-            ("\u{a0}1.25\u{2003}", Some(1.25)),
-            ("inf", Some(f64::INFINITY)),
-            ("-Infinity", Some(f64::NEG_INFINITY)),
-            ("1e400", Some(f64::INFINITY)),
-            ("1_.5", None),
-            ("._5", None),
-            ("abc", None),
-            ("", None),
-            (".", None),
-            ("\u{1c}3", None),
-        ];
-        for (input, want) in cases {
-            assert_eq!(float_from_str(input), *want, "{input:?}");
+        for (input, want_int, want_float) in cases {
+            assert_eq!(int_from_str(input), *want_int, "int({input:?})");
+            assert_eq!(float_from_str(input), *want_float, "float({input:?})");
         }
         assert!(float_from_str("nan").is_some_and(f64::is_nan));
     }
