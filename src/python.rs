@@ -118,24 +118,43 @@ pub fn str(v: &Value) -> String {
 /// `repr(v)` of what `json.loads` builds for `v`.
 pub fn repr(v: &Value) -> String {
     let mut out = String::new();
-    push_repr(&mut out, v);
+    push_value(&mut out, v, &REPR);
     out
 }
 
-fn push_repr(out: &mut String, v: &Value) {
+/// How a printer writes the leaves of a value: `repr()` and `json.dumps`
+/// lay out lists and dicts alike and differ only in these.
+struct Printer<'a> {
+    null: &'static str,
+    bools: [&'static str; 2],
+    string: fn(&mut String, &str),
+    /// Between items, and after a key.
+    separators: (&'a str, &'a str),
+}
+
+/// `repr()`'s leaves: `None`, `False`/`True`, quoted strings.
+const REPR: Printer<'static> = Printer {
+    null: "None",
+    bools: ["False", "True"],
+    string: push_str_repr,
+    separators: (", ", ": "),
+};
+
+/// `v` as `printer` writes it: numbers as Python prints them, lists as
+/// `[a, b]` and dicts as `{k: v}` with its separators.
+fn push_value(out: &mut String, v: &Value, printer: &Printer<'_>) {
     match v {
-        Value::Null => out.push_str("None"),
-        Value::Bool(true) => out.push_str("True"),
-        Value::Bool(false) => out.push_str("False"),
+        Value::Null => out.push_str(printer.null),
+        Value::Bool(b) => out.push_str(printer.bools[usize::from(*b)]),
         Value::Number(n) => out.push_str(&number_str(n)),
-        Value::String(s) => push_str_repr(out, s),
+        Value::String(s) => (printer.string)(out, s),
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    out.push_str(printer.separators.0);
                 }
-                push_repr(out, item);
+                push_value(out, item, printer);
             }
             out.push(']');
         }
@@ -143,11 +162,11 @@ fn push_repr(out: &mut String, v: &Value) {
             out.push('{');
             for (i, (k, item)) in map.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    out.push_str(printer.separators.0);
                 }
-                push_str_repr(out, k);
-                out.push_str(": ");
-                push_repr(out, item);
+                (printer.string)(out, k);
+                out.push_str(printer.separators.1);
+                push_value(out, item, printer);
             }
             out.push('}');
         }
@@ -477,39 +496,14 @@ pub const COMPACT_SEPARATORS: (&str, &str) = (",", ":");
 /// everything outside printable ASCII is a `\uXXXX` escape (UTF-16 units).
 pub fn dumps(v: &Value, separators: (&str, &str)) -> String {
     let mut out = String::new();
-    push_dumps(&mut out, v, separators);
+    let printer = Printer {
+        null: "null",
+        bools: ["false", "true"],
+        string: push_json_string,
+        separators,
+    };
+    push_value(&mut out, v, &printer);
     out
-}
-
-fn push_dumps(out: &mut String, v: &Value, separators: (&str, &str)) {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&number_str(n)),
-        Value::String(t) => push_json_string(out, t),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(separators.0);
-                }
-                push_dumps(out, item, separators);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (k, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(separators.0);
-                }
-                push_json_string(out, k);
-                out.push_str(separators.1);
-                push_dumps(out, item, separators);
-            }
-            out.push('}');
-        }
-    }
 }
 
 fn push_json_string(out: &mut String, t: &str) {
