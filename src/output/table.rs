@@ -762,15 +762,19 @@ mod tests {
     #[test]
     fn display_widths_count_like_aws() {
         // awscli.table.get_text_length of the same strings.
-        assert_eq!(display_width("abc"), 3);
-        assert_eq!(display_width("日本"), 4);
-        assert_eq!(display_width("é"), 2);
-        assert_eq!(display_width("e\u{301}"), 3);
-        assert_eq!(display_width("\u{200b}"), 1);
-        assert_eq!(display_width("😀"), 2);
-        assert_eq!(display_width("Ａ"), 2);
-        assert_eq!(display_width("\u{3000}"), 2);
-        assert_eq!(display_width("\u{1f1e6}"), 1);
+        for (text, width) in [
+            ("abc", 3),
+            ("日本", 4),
+            ("é", 2),
+            ("e\u{301}", 3),
+            ("\u{200b}", 1),
+            ("😀", 2),
+            ("Ａ", 2),
+            ("\u{3000}", 2),
+            ("\u{1f1e6}", 1),
+        ] {
+            assert_eq!(display_width(text), width, "{text:?}");
+        }
     }
 
     #[test]
