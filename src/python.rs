@@ -5,8 +5,9 @@
 //!
 //! What is here is Python's behaviour only: `repr()` and `str()` of the
 //! values `json.loads` builds, `repr(float)`, type names, `json.dumps` with
-//! `ensure_ascii`, `int(str)` / `float(str)`, and `str.isprintable` /
-//! `str.isspace`. Which type names botocore lists as valid, how JMESPath
+//! `ensure_ascii`, `int(str)` / `float(str)`, `str.isprintable` /
+//! `str.isspace`, and the lookup in code point tables printed from
+//! `unicodedata`. Which type names botocore lists as valid, how JMESPath
 //! names types and every other piece of wording stays with the module that
 //! prints it. This module depends on nothing in rcr.
 //!
@@ -117,24 +118,43 @@ pub fn str(v: &Value) -> String {
 /// `repr(v)` of what `json.loads` builds for `v`.
 pub fn repr(v: &Value) -> String {
     let mut out = String::new();
-    push_repr(&mut out, v);
+    push_value(&mut out, v, &REPR);
     out
 }
 
-fn push_repr(out: &mut String, v: &Value) {
+/// How a printer writes the leaves of a value: `repr()` and `json.dumps`
+/// lay out lists and dicts alike and differ only in these.
+struct Printer<'a> {
+    null: &'static str,
+    bools: [&'static str; 2],
+    string: fn(&mut String, &str),
+    /// Between items, and after a key.
+    separators: (&'a str, &'a str),
+}
+
+/// `repr()`'s leaves: `None`, `False`/`True`, quoted strings.
+const REPR: Printer<'static> = Printer {
+    null: "None",
+    bools: ["False", "True"],
+    string: push_str_repr,
+    separators: (", ", ": "),
+};
+
+/// `v` as `printer` writes it: numbers as Python prints them, lists as
+/// `[a, b]` and dicts as `{k: v}` with its separators.
+fn push_value(out: &mut String, v: &Value, printer: &Printer<'_>) {
     match v {
-        Value::Null => out.push_str("None"),
-        Value::Bool(true) => out.push_str("True"),
-        Value::Bool(false) => out.push_str("False"),
+        Value::Null => out.push_str(printer.null),
+        Value::Bool(b) => out.push_str(printer.bools[usize::from(*b)]),
         Value::Number(n) => out.push_str(&number_str(n)),
-        Value::String(s) => push_str_repr(out, s),
+        Value::String(s) => (printer.string)(out, s),
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    out.push_str(printer.separators.0);
                 }
-                push_repr(out, item);
+                push_value(out, item, printer);
             }
             out.push(']');
         }
@@ -142,11 +162,11 @@ fn push_repr(out: &mut String, v: &Value) {
             out.push('{');
             for (i, (k, item)) in map.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(", ");
+                    out.push_str(printer.separators.0);
                 }
-                push_str_repr(out, k);
-                out.push_str(": ");
-                push_repr(out, item);
+                (printer.string)(out, k);
+                out.push_str(printer.separators.1);
+                push_value(out, item, printer);
             }
             out.push('}');
         }
@@ -200,8 +220,16 @@ fn push_str_repr(out: &mut String, s: &str) {
 /// categories Cc, Cf, Cs, Co, Zl, Zp and Zs (but the space), and for the
 /// noncharacters; see the module's note on other unassigned code points.
 pub fn is_printable(c: char) -> bool {
+    !in_ranges(NON_PRINTABLE, c)
+}
+
+/// Whether `c` falls in one of `ranges`: sorted, disjoint, inclusive code
+/// point ranges, the form of the tables printed from Python's
+/// `unicodedata` (this module's non-printable one, `output::table`'s East
+/// Asian widths).
+pub fn in_ranges(ranges: &[(u32, u32)], c: char) -> bool {
     let cp = u32::from(c);
-    NON_PRINTABLE
+    ranges
         .binary_search_by(|&(first, last)| {
             if last < cp {
                 std::cmp::Ordering::Less
@@ -211,7 +239,7 @@ pub fn is_printable(c: char) -> bool {
                 std::cmp::Ordering::Equal
             }
         })
-        .is_err()
+        .is_ok()
 }
 
 /// The ranges Python 3.11 (Unicode 14) calls non-printable among assigned
@@ -292,6 +320,24 @@ pub fn float_from_str(s: &str) -> Option<f64> {
     // Rust's grammar is Python's without the underscores: signs, `inf`,
     // `infinity`, `nan` in any case, `5.`, `.5`, exponents.
     without_underscores(t)?.parse::<f64>().ok()
+}
+
+/// Python's `int(s)` as a JSON number, or the message of the `ValueError`
+/// it raises.
+pub fn int_value(s: &str) -> Result<Value, String> {
+    int_from_str(s)
+        .map(Value::from)
+        .ok_or_else(|| format!("invalid literal for int() with base 10: {}", str_repr(s)))
+}
+
+/// Python's `float(s)` as a JSON number, or the message of the
+/// `ValueError` it raises (infinities and NaN, which a JSON number cannot
+/// hold, get that message too).
+pub fn float_value(s: &str) -> Result<Value, String> {
+    float_from_str(s)
+        .and_then(Number::from_f64)
+        .map(Value::Number)
+        .ok_or_else(|| format!("could not convert string to float: {}", str_repr(s)))
 }
 
 /// `int()` and `float()` strip white space the way `str.strip()` does, but
@@ -450,39 +496,14 @@ pub const COMPACT_SEPARATORS: (&str, &str) = (",", ":");
 /// everything outside printable ASCII is a `\uXXXX` escape (UTF-16 units).
 pub fn dumps(v: &Value, separators: (&str, &str)) -> String {
     let mut out = String::new();
-    push_dumps(&mut out, v, separators);
+    let printer = Printer {
+        null: "null",
+        bools: ["false", "true"],
+        string: push_json_string,
+        separators,
+    };
+    push_value(&mut out, v, &printer);
     out
-}
-
-fn push_dumps(out: &mut String, v: &Value, separators: (&str, &str)) {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&number_str(n)),
-        Value::String(t) => push_json_string(out, t),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(separators.0);
-                }
-                push_dumps(out, item, separators);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (k, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(separators.0);
-                }
-                push_json_string(out, k);
-                out.push_str(separators.1);
-                push_dumps(out, item, separators);
-            }
-            out.push('}');
-        }
-    }
 }
 
 fn push_json_string(out: &mut String, t: &str) {
@@ -557,54 +578,42 @@ mod tests {
 
     #[test]
     fn repr_and_str_of_values_match_python() {
-        let cases: &[(&str, &str, &str)] = &[
-            ("null", "None", "None"),
-            ("true", "True", "True"),
-            ("false", "False", "False"),
-            ("0", "0", "0"),
-            ("-7", "-7", "-7"),
-            (
-                "18446744073709551615",
-                "18446744073709551615",
-                "18446744073709551615",
-            ),
-            (
-                "-9223372036854775808",
-                "-9223372036854775808",
-                "-9223372036854775808",
-            ),
-            ("1.0", "1.0", "1.0"),
-            ("2.5", "2.5", "2.5"),
-            ("1e16", "1e+16", "1e+16"),
-            ("1e-05", "1e-05", "1e-05"),
-            ("0.1", "0.1", "0.1"),
-            ("100.0", "100.0", "100.0"),
-            ("-0.0", "-0.0", "-0.0"),
-            ("1.5e+300", "1.5e+300", "1.5e+300"),
-            ("\"x\"", "'x'", "x"),
-            ("[]", "[]", "[]"),
-            ("{}", "{}", "{}"),
-            (
-                "[1, 2.5, true, null, \"x\"]",
-                "[1, 2.5, True, None, 'x']",
-                "[1, 2.5, True, None, 'x']",
-            ),
+        // str() prints what repr() does for all but a string at the top.
+        let cases: &[(&str, &str)] = &[
+            ("null", "None"),
+            ("true", "True"),
+            ("false", "False"),
+            ("0", "0"),
+            ("-7", "-7"),
+            ("18446744073709551615", "18446744073709551615"),
+            ("-9223372036854775808", "-9223372036854775808"),
+            ("1.0", "1.0"),
+            ("2.5", "2.5"),
+            ("1e16", "1e+16"),
+            ("1e-05", "1e-05"),
+            ("0.1", "0.1"),
+            ("100.0", "100.0"),
+            ("-0.0", "-0.0"),
+            ("1.5e+300", "1.5e+300"),
+            ("[]", "[]"),
+            ("{}", "{}"),
+            ("[1, 2.5, true, null, \"x\"]", "[1, 2.5, True, None, 'x']"),
             (
                 "{\"a\": [1, {\"b\": \"it's\"}], \"c\": \"\\u00e9\\n\"}",
-                "{'a': [1, {'b': \"it's\"}], 'c': '\u{e9}\\n'}",
                 "{'a': [1, {'b': \"it's\"}], 'c': '\u{e9}\\n'}",
             ),
             (
                 "[\"a'b\", \"q\\\"\", {\"k\": -0.0}]",
                 "[\"a'b\", 'q\"', {'k': -0.0}]",
-                "[\"a'b\", 'q\"', {'k': -0.0}]",
             ),
         ];
-        for (doc, want_repr, want_str) in cases {
+        for (doc, want) in cases {
             let v: Value = serde_json::from_str(doc).expect("valid JSON");
-            assert_eq!(repr(&v), *want_repr, "repr of {doc}");
-            assert_eq!(str(&v), *want_str, "str of {doc}");
+            assert_eq!(repr(&v), *want, "repr of {doc}");
+            assert_eq!(str(&v), *want, "str of {doc}");
         }
+        assert_eq!(repr(&json!("x")), "'x'");
+        assert_eq!(str(&json!("x")), "x");
     }
 
     #[test]
@@ -695,59 +704,48 @@ mod tests {
     }
 
     #[test]
-    fn int_from_str_matches_python() {
-        let cases: &[(&str, Option<i64>)] = &[
-            ("12", Some(12)),
-            (" 7 ", Some(7)),
-            ("+3", Some(3)),
-            ("-4", Some(-4)),
-            ("1_000", Some(1000)),
-            ("007", Some(7)),
-            ("\u{3000}3", Some(3)),
-            ("\u{85}3", Some(3)),
-            ("\u{b}3\u{c}", Some(3)),
-            ("1__0", None),
-            ("_1", None),
-            ("1_", None),
-            ("-_1", None),
-            ("", None),
-            ("abc", None),
-            ("1.5", None),
-            ("0x10", None),
-            ("\u{1c}3", None),
-            ("3\u{1c}", None),
+    fn int_and_float_from_str_match_python() {
+        // (text, int(text), float(text)); None where Python raises.
+        let cases: &[(&str, Option<i64>, Option<f64>)] = &[
+            ("12", Some(12), Some(12.0)),
+            (" 7 ", Some(7), Some(7.0)),
+            ("+3", Some(3), Some(3.0)),
+            ("-4", Some(-4), Some(-4.0)),
+            ("1_000", Some(1000), Some(1000.0)),
+            ("007", Some(7), Some(7.0)),
+            ("\u{3000}3", Some(3), Some(3.0)),
+            ("\u{85}3", Some(3), Some(3.0)),
+            ("\u{b}3\u{c}", Some(3), Some(3.0)),
+            ("1__0", None, None),
+            ("_1", None, None),
+            ("1_", None, None),
+            ("-_1", None, None),
+            ("", None, None),
+            ("abc", None, None),
+            ("1.5", None, Some(1.5)),
+            ("0x10", None, None),
+            ("\u{1c}3", None, None),
+            ("3\u{1c}", None, None),
+            (" 2 ", Some(2), Some(2.0)),
+            ("1e5", None, Some(100000.0)),
+            ("1E+05", None, Some(100000.0)),
+            ("1_0.5", None, Some(10.5)),
+            (".5", None, Some(0.5)),
+            ("5.", None, Some(5.0)),
+            ("-.5e-3", None, Some(-0.0005)),
+            ("1_000.000_1", None, Some(1000.0001)),
+            ("1e1_0", None, Some(10000000000.0)),
+            ("\u{a0}1.25\u{2003}", None, Some(1.25)),
+            ("inf", None, Some(f64::INFINITY)),
+            ("-Infinity", None, Some(f64::NEG_INFINITY)),
+            ("1e400", None, Some(f64::INFINITY)),
+            ("1_.5", None, None),
+            ("._5", None, None),
+            (".", None, None),
         ];
-        for (input, want) in cases {
-            assert_eq!(int_from_str(input), *want, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn float_from_str_matches_python() {
-        let cases: &[(&str, Option<f64>)] = &[
-            ("1.5", Some(1.5)),
-            (" 2 ", Some(2.0)),
-            ("1e5", Some(100000.0)),
-            ("1E+05", Some(100000.0)),
-            ("1_0.5", Some(10.5)),
-            (".5", Some(0.5)),
-            ("5.", Some(5.0)),
-            ("-.5e-3", Some(-0.0005)),
-            ("1_000.000_1", Some(1000.0001)),
-            ("1e1_0", Some(10000000000.0)),
-            ("\u{a0}1.25\u{2003}", Some(1.25)),
-            ("inf", Some(f64::INFINITY)),
-            ("-Infinity", Some(f64::NEG_INFINITY)),
-            ("1e400", Some(f64::INFINITY)),
-            ("1_.5", None),
-            ("._5", None),
-            ("abc", None),
-            ("", None),
-            (".", None),
-            ("\u{1c}3", None),
-        ];
-        for (input, want) in cases {
-            assert_eq!(float_from_str(input), *want, "{input:?}");
+        for (input, want_int, want_float) in cases {
+            assert_eq!(int_from_str(input), *want_int, "int({input:?})");
+            assert_eq!(float_from_str(input), *want_float, "float({input:?})");
         }
         assert!(float_from_str("nan").is_some_and(f64::is_nan));
     }

@@ -17,7 +17,9 @@ use crate::output::query::Query;
 use crate::paginate::{PageOptions, Pages, decode_token};
 use crate::sdk;
 
-fn config() -> ProptestConfig {
+/// The case count: 2,000 for CI, `PROPTEST_CASES` for a long run (also
+/// `params::fuzz`'s).
+pub(crate) fn config() -> ProptestConfig {
     ProptestConfig {
         cases: std::env::var("PROPTEST_CASES")
             .ok()

@@ -247,6 +247,11 @@ mod tests {
         Settings::with_files(&flags, Arc::new(ProfileFiles::from_contents(config, "")))
     }
 
+    /// The settings of `flags` alone (no profile files).
+    fn from_flags(flags: Globals) -> Settings {
+        settings(flags, "")
+    }
+
     #[test]
     fn timeouts() {
         assert_eq!(
@@ -276,36 +281,27 @@ mod tests {
         assert_eq!(s.timestamps, TimestampFormat::Wire);
         assert_eq!(s.binary_format().ok(), Some(BinaryFormat::RawInBase64Out));
         assert_eq!(s.pager, None);
-        let bad = settings(
-            Globals {
-                cli_binary_format: Some("hex".into()),
-                ..Globals::default()
-            },
-            "",
-        );
+        let bad = from_flags(Globals {
+            cli_binary_format: Some("hex".into()),
+            ..Globals::default()
+        });
         assert!(bad.binary_format().is_err());
     }
 
     #[test]
     fn client_checks_color_then_timeouts() {
-        let s = settings(
-            Globals {
-                color: Some("blue".into()),
-                cli_read_timeout: Some("x".into()),
-                ..Globals::default()
-            },
-            "",
-        );
+        let s = from_flags(Globals {
+            color: Some("blue".into()),
+            cli_read_timeout: Some("x".into()),
+            ..Globals::default()
+        });
         let e = s.client().expect_err("bad color");
         assert!(e.to_string().contains("--color"), "{e}");
-        let s = settings(
-            Globals {
-                cli_connect_timeout: Some("0".into()),
-                region: Some("eu-west-1".into()),
-                ..Globals::default()
-            },
-            "",
-        );
+        let s = from_flags(Globals {
+            cli_connect_timeout: Some("0".into()),
+            region: Some("eu-west-1".into()),
+            ..Globals::default()
+        });
         let client = s.client().expect("valid");
         assert_eq!(client.connect_timeout, None);
         assert_eq!(client.read_timeout, Some(Duration::from_secs(60)));

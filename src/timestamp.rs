@@ -390,22 +390,14 @@ mod tests {
 
     #[test]
     fn parses_input_forms() {
-        assert_eq!(
-            parse_input("1717171800").map(|t| t.secs()),
-            Some(1717171800)
-        );
-        assert_eq!(
-            parse_input("2024-05-31T16:10:00Z").map(|t| t.secs()),
-            Some(1717171800)
-        );
-        assert_eq!(
-            parse_input("2024-05-31T16:10:00").map(|t| t.secs()),
-            Some(1717171800)
-        );
-        assert_eq!(
-            parse_input("2024-05-31").map(|t| t.secs()),
-            Some(1717113600)
-        );
+        for (text, secs) in [
+            ("1717171800", 1717171800),
+            ("2024-05-31T16:10:00Z", 1717171800),
+            ("2024-05-31T16:10:00", 1717171800),
+            ("2024-05-31", 1717113600),
+        ] {
+            assert_eq!(parse_input(text).map(|t| t.secs()), Some(secs), "{text}");
+        }
         assert!(parse_input("yesterday").is_none());
     }
 }

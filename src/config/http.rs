@@ -257,15 +257,15 @@ impl RustlsConnector {
         read_timeout: Option<Duration>,
     ) -> Self {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = match verification {
-            Verification::AcceptAny => Arc::new(Fixed {
+        let verifier = Arc::new(match verification {
+            Verification::AcceptAny => Verifier {
                 provider: provider.clone(),
-                accept: true,
-            }),
+                trust: Trust::Everything,
+            },
             Verification::Bundle(anchors) => {
-                BundleVerifier::for_anchors(anchors.clone(), provider.clone())
+                Verifier::for_anchors(anchors.clone(), provider.clone())
             }
-        };
+        });
         let config = rustls::ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map(|b| {
@@ -329,51 +329,107 @@ impl HttpConnector for RustlsConnector {
     }
 }
 
-/// Normal chain validation against the bundle's certificates, plus what
-/// OpenSSL (and so aws and curl) accepts and webpki refuses: a server
-/// presenting, as its own, a certificate that is exactly one of the
-/// bundle's, even a CA one (the `CA:TRUE` of every `openssl req -x509`
-/// certificate, webpki's `CaUsedAsEndEntity`). Its name must still match
-/// the server's, its dates were checked before that refusal, and the
-/// handshake signatures prove the server holds its key.
+/// The server-certificate check of a [`RustlsClient`]: one verifier whose
+/// [`Trust`] decides each certificate and handshake signature.
 #[derive(Debug)]
-struct BundleVerifier {
-    chain: Arc<rustls::client::WebPkiServerVerifier>,
-    anchors: Arc<Vec<CertificateDer<'static>>>,
+struct Verifier {
     provider: Arc<rustls::crypto::CryptoProvider>,
+    trust: Trust,
 }
 
-impl BundleVerifier {
+/// What a [`Verifier`] accepts.
+#[derive(Debug)]
+enum Trust {
+    /// `--no-verify-ssl`: every certificate and signature.
+    Everything,
+    /// A bundle without one usable certificate: nothing.
+    Nothing,
+    /// Normal chain validation against the bundle's certificates, plus what
+    /// OpenSSL (and so aws and curl) accepts and webpki refuses: a server
+    /// presenting, as its own, a certificate that is exactly one of the
+    /// bundle's, even a CA one (the `CA:TRUE` of every `openssl req -x509`
+    /// certificate, webpki's `CaUsedAsEndEntity`). Its name must still match
+    /// the server's, its dates were checked before that refusal, and the
+    /// handshake signatures prove the server holds its key.
+    Bundle {
+        chain: Arc<rustls::client::WebPkiServerVerifier>,
+        anchors: Arc<Vec<CertificateDer<'static>>>,
+    },
+}
+
+/// rustls's check of a TLS 1.2 or 1.3 handshake signature.
+type SignatureCheck = fn(
+    &[u8],
+    &CertificateDer<'_>,
+    &rustls::DigitallySignedStruct,
+    &rustls::crypto::WebPkiSupportedAlgorithms,
+) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error>;
+
+impl Verifier {
     /// The verifier for `anchors` (one that refuses everything when none
     /// of them is usable).
     fn for_anchors(
         anchors: Arc<Vec<CertificateDer<'static>>>,
         provider: Arc<rustls::crypto::CryptoProvider>,
-    ) -> Arc<dyn rustls::client::danger::ServerCertVerifier> {
+    ) -> Verifier {
         let mut roots = rustls::RootCertStore::empty();
         roots.add_parsable_certificates(anchors.iter().cloned());
-        match rustls::client::WebPkiServerVerifier::builder_with_provider(
+        let trust = match rustls::client::WebPkiServerVerifier::builder_with_provider(
             Arc::new(roots),
             provider.clone(),
         )
         .build()
         {
-            Ok(chain) => Arc::new(BundleVerifier {
-                chain,
-                anchors,
-                provider,
-            }),
+            Ok(chain) => Trust::Bundle { chain, anchors },
             // No usable anchor (checked before, so not expected): nothing
             // can be trusted.
-            Err(_) => Arc::new(Fixed {
-                provider,
-                accept: false,
-            }),
+            Err(_) => Trust::Nothing,
+        };
+        Verifier { provider, trust }
+    }
+
+    /// A handshake signature checked by `check` against a bundle; the fixed
+    /// answer otherwise.
+    fn signature(
+        &self,
+        check: SignatureCheck,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        match &self.trust {
+            Trust::Everything => Ok(rustls::client::danger::HandshakeSignatureValid::assertion()),
+            Trust::Nothing => Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::BadSignature,
+            )),
+            Trust::Bundle { .. } => check(
+                message,
+                cert,
+                dss,
+                &self.provider.signature_verification_algorithms,
+            ),
         }
     }
 }
 
-impl rustls::client::danger::ServerCertVerifier for BundleVerifier {
+/// The trait's handshake-signature methods, one per TLS version: each
+/// named like the rustls function that checks its version's signatures,
+/// which it hands to [`Verifier::signature`] (a function cannot write a
+/// trait's methods).
+macro_rules! handshake_signature_checks {
+    ($($check:ident),*) => {$(
+        fn $check(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &rustls::DigitallySignedStruct,
+        ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+            self.signature(rustls::crypto::$check, message, cert, dss)
+        }
+    )*};
+}
+
+impl rustls::client::danger::ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -382,19 +438,21 @@ impl rustls::client::danger::ServerCertVerifier for BundleVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        match self.chain.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        ) {
+        let (chain, anchors) = match &self.trust {
+            Trust::Everything => {
+                return Ok(rustls::client::danger::ServerCertVerified::assertion());
+            }
+            Trust::Nothing => {
+                return Err(rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::UnknownIssuer,
+                ));
+            }
+            Trust::Bundle { chain, anchors } => (chain, anchors),
+        };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             Err(e)
                 if format!("{e:?}").contains("CaUsedAsEndEntity")
-                    && self
-                        .anchors
-                        .iter()
-                        .any(|a| a.as_ref() == end_entity.as_ref()) =>
+                    && anchors.iter().any(|a| a.as_ref() == end_entity.as_ref()) =>
             {
                 let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
                 rustls::client::verify_server_name(&parsed, server_name)?;
@@ -404,99 +462,7 @@ impl rustls::client::danger::ServerCertVerifier for BundleVerifier {
         }
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
-
-/// A verifier with one answer for every certificate and signature:
-/// `accept` for `--no-verify-ssl`, refusal for a bundle without one usable
-/// certificate.
-#[derive(Debug)]
-struct Fixed {
-    provider: Arc<rustls::crypto::CryptoProvider>,
-    accept: bool,
-}
-
-impl Fixed {
-    fn answer<T>(
-        &self,
-        yes: fn() -> T,
-        error: rustls::CertificateError,
-    ) -> Result<T, rustls::Error> {
-        if self.accept {
-            Ok(yes())
-        } else {
-            Err(rustls::Error::InvalidCertificate(error))
-        }
-    }
-}
-
-impl rustls::client::danger::ServerCertVerifier for Fixed {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        self.answer(
-            rustls::client::danger::ServerCertVerified::assertion,
-            rustls::CertificateError::UnknownIssuer,
-        )
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        self.answer(
-            rustls::client::danger::HandshakeSignatureValid::assertion,
-            rustls::CertificateError::BadSignature,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        self.verify_tls12_signature(message, cert, dss)
-    }
+    handshake_signature_checks!(verify_tls12_signature, verify_tls13_signature);
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
         self.provider

@@ -256,3 +256,26 @@ mod tests {
         ));
     }
 }
+
+/// What the formatters' tests share: the responses of aws v2's recorded
+/// runs that every format prints, and a formatter run into a string.
+#[cfg(test)]
+pub(crate) mod recorded {
+    use std::io;
+
+    use serde_json::Value;
+
+    /// The describe-images response of the recorded runs.
+    pub const DESCRIBE_IMAGES: &str = r#"{"imageDetails": [{"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:4444444444444444444444444444444444444444444444444444444444444444", "imageTags": ["1.0", "stable"], "imageSizeInBytes": 1024, "imagePushedAt": "2024-05-31T16:10:00+00:00", "artifactMediaType": "application/vnd.oci.image.config.v1+json"}, {"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:5555555555555555555555555555555555555555555555555555555555555555", "imageSizeInBytes": 2048, "imagePushedAt": "2024-05-31T16:11:40.123456+00:00"}]}"#;
+
+    /// The describe-repositories response of the recorded runs.
+    pub const DESCRIBE_REPOSITORIES: &str = r#"{"repositories": [{"repositoryArn": "arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart", "registryId": "210987654321", "repositoryName": "shop/cart", "repositoryUri": "210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart", "createdAt": "2024-05-31T16:08:37.250000+00:00", "imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": {"scanOnPush": true}, "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": "arn:aws:kms:eu-west-1:210987654321:key/k1"}}]}"#;
+
+    /// What `write` prints for the JSON text `json`.
+    pub fn printed(json: &str, write: fn(&mut Vec<u8>, &Value) -> io::Result<()>) -> String {
+        let v: Value = serde_json::from_str(json).expect("valid JSON");
+        let mut out = Vec::new();
+        write(&mut out, &v).expect("write to a Vec");
+        String::from_utf8(out).expect("utf-8")
+    }
+}

@@ -284,6 +284,24 @@ pub(super) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
+/// A comparison's value: Python's `==`/`!=`, and the orderings of two
+/// numbers or two strings (null for anything else).
+fn comparison(comparator: &Comparator, l: &Value, r: &Value) -> Value {
+    match comparator {
+        Comparator::Equal => Value::Bool(equals(l, r)),
+        Comparator::NotEqual => Value::Bool(!equals(l, r)),
+        op => match compare(l, r) {
+            None => Value::Null,
+            Some(ord) => Value::Bool(match op {
+                Comparator::LessThan => ord == Ordering::Less,
+                Comparator::LessThanEqual => ord != Ordering::Greater,
+                Comparator::GreaterThan => ord == Ordering::Greater,
+                _ => ord != Ordering::Less,
+            }),
+        },
+    }
+}
+
 pub(super) fn eval(ast: &Ast, value: &Value) -> EvalResult {
     eval_ref(ast, value).map(Cow::into_owned)
 }
@@ -333,19 +351,7 @@ fn eval_ref<'a>(ast: &Ast, value: &'a Value) -> Result<Cow<'a, Value>, String> {
         } => {
             let l = eval_ref(lhs, value)?;
             let r = eval_ref(rhs, value)?;
-            Cow::Owned(match comparator {
-                Comparator::Equal => Value::Bool(equals(&l, &r)),
-                Comparator::NotEqual => Value::Bool(!equals(&l, &r)),
-                op => match compare(&l, &r) {
-                    None => Value::Null,
-                    Some(ord) => Value::Bool(match op {
-                        Comparator::LessThan => ord == Ordering::Less,
-                        Comparator::LessThanEqual => ord != Ordering::Greater,
-                        Comparator::GreaterThan => ord == Ordering::Greater,
-                        _ => ord != Ordering::Less,
-                    }),
-                },
-            })
+            Cow::Owned(comparison(comparator, &l, &r))
         }
         Ast::Projection { lhs, rhs, .. } => {
             let base = eval_ref(lhs, value)?;
@@ -368,24 +374,15 @@ fn eval_ref<'a>(ast: &Ast, value: &'a Value) -> Result<Cow<'a, Value>, String> {
 /// The nodes that build new values anyway.
 fn eval_node(ast: &Ast, value: &Value) -> EvalResult {
     Ok(match ast {
-        Ast::Identity { .. } => value.clone(),
-        Ast::Field { name, .. } => value.get(name.as_str()).cloned().unwrap_or(Value::Null),
-        Ast::Subexpr { lhs, rhs, .. } => eval(rhs, &eval(lhs, value)?)?,
-        Ast::Index { idx, .. } => match value {
-            Value::Array(a) => {
-                let i = if *idx < 0 {
-                    a.len() as i64 + i64::from(*idx)
-                } else {
-                    i64::from(*idx)
-                };
-                usize::try_from(i)
-                    .ok()
-                    .and_then(|i| a.get(i))
-                    .cloned()
-                    .unwrap_or(Value::Null)
-            }
-            _ => Value::Null,
-        },
+        // The nodes eval_ref borrows through: it handles them before it
+        // comes here.
+        Ast::Identity { .. }
+        | Ast::Field { .. }
+        | Ast::Index { .. }
+        | Ast::Subexpr { .. }
+        | Ast::Condition { .. }
+        | Ast::Comparison { .. }
+        | Ast::Projection { .. } => eval_ref(ast, value)?.into_owned(),
         Ast::Slice {
             start, stop, step, ..
         } => match value {
@@ -393,50 +390,6 @@ fn eval_node(ast: &Ast, value: &Value) -> EvalResult {
             _ => Value::Null,
         },
         Ast::Literal { value: lit, .. } => serde_json::to_value(&**lit).unwrap_or(Value::Null),
-        Ast::Comparison {
-            comparator,
-            lhs,
-            rhs,
-            ..
-        } => {
-            let l = eval(lhs, value)?;
-            let r = eval(rhs, value)?;
-            match comparator {
-                Comparator::Equal => Value::Bool(equals(&l, &r)),
-                Comparator::NotEqual => Value::Bool(!equals(&l, &r)),
-                op => match compare(&l, &r) {
-                    None => Value::Null,
-                    Some(ord) => Value::Bool(match op {
-                        Comparator::LessThan => ord == Ordering::Less,
-                        Comparator::LessThanEqual => ord != Ordering::Greater,
-                        Comparator::GreaterThan => ord == Ordering::Greater,
-                        _ => ord != Ordering::Less,
-                    }),
-                },
-            }
-        }
-        Ast::Condition {
-            predicate, then, ..
-        } => {
-            if is_false(&eval(predicate, value)?) {
-                Value::Null
-            } else {
-                eval(then, value)?
-            }
-        }
-        Ast::Projection { lhs, rhs, .. } => match eval(lhs, value)? {
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in &items {
-                    let v = eval(rhs, item)?;
-                    if !v.is_null() {
-                        out.push(v);
-                    }
-                }
-                Value::Array(out)
-            }
-            _ => Value::Null,
-        },
         Ast::ObjectValues { node, .. } => match eval(node, value)? {
             Value::Object(map) => Value::Array(map.into_iter().map(|(_, v)| v).collect()),
             _ => Value::Null,

@@ -521,38 +521,49 @@ mod tests {
     #[test]
     fn arity_and_type_errors_read_like_python() {
         let v = json!({"a": ["x", 1], "s": "abc", "o": {"k": "v"}, "n": [1, 2]});
-        assert_eq!(
-            err("length(s, s)", &v),
-            "rcr: [ERROR]: Expected 1 argument for function length(), received 2"
-        );
-        assert_eq!(
-            err("join(',')", &v),
-            "rcr: [ERROR]: Expected 2 arguments for function join(), received 1"
-        );
-        assert_eq!(
-            err("merge()", &v),
-            "rcr: [ERROR]: Expected at least 1 argument for function merge(), received 0"
-        );
-        assert_eq!(
-            err("sum(a)", &v),
-            "rcr: [ERROR]: In function sum(), invalid type for value: x, expected one of: ['array-number'], received: \"str\""
-        );
-        assert_eq!(
-            err("abs(s)", &v),
-            "rcr: [ERROR]: In function abs(), invalid type for value: abc, expected one of: ['number'], received: \"string\""
-        );
-        assert_eq!(
-            err("keys(a)", &v),
-            "rcr: [ERROR]: In function keys(), invalid type for value: ['x', 1], expected one of: ['object'], received: \"array\""
-        );
-        assert_eq!(
-            err("length(n[0])", &v),
-            "rcr: [ERROR]: In function length(), invalid type for value: 1, expected one of: ['string', 'array', 'object'], received: \"number\""
-        );
-        assert_eq!(
-            err("max(a)", &v),
-            "rcr: [ERROR]: In function max(), invalid type for value: 1, expected one of: ['array-number', 'array-string'], received: \"int\""
-        );
-        assert_eq!(err("foo(s)", &v), "rcr: [ERROR]: Unknown function: foo()");
+        for (expr, message) in [
+            (
+                "length(s, s)",
+                "Expected 1 argument for function length(), received 2",
+            ),
+            (
+                "join(',')",
+                "Expected 2 arguments for function join(), received 1",
+            ),
+            (
+                "merge()",
+                "Expected at least 1 argument for function merge(), received 0",
+            ),
+            ("foo(s)", "Unknown function: foo()"),
+        ] {
+            assert_eq!(err(expr, &v), format!("rcr: [ERROR]: {message}"));
+        }
+        for (expr, function, value, expected, received) in [
+            ("sum(a)", "sum", "x", "'array-number'", "str"),
+            ("abs(s)", "abs", "abc", "'number'", "string"),
+            ("keys(a)", "keys", "['x', 1]", "'object'", "array"),
+            (
+                "length(n[0])",
+                "length",
+                "1",
+                "'string', 'array', 'object'",
+                "number",
+            ),
+            (
+                "max(a)",
+                "max",
+                "1",
+                "'array-number', 'array-string'",
+                "int",
+            ),
+        ] {
+            assert_eq!(
+                err(expr, &v),
+                format!(
+                    "rcr: [ERROR]: In function {function}(), invalid type for value: {value}, \
+                     expected one of: [{expected}], received: \"{received}\""
+                )
+            );
+        }
     }
 }

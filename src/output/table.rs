@@ -544,17 +544,7 @@ fn display_width(text: &str) -> usize {
 }
 
 fn is_wide(c: char) -> bool {
-    let cp = u32::from(c);
-    WIDE.binary_search_by(|&(start, end)| {
-        if cp < start {
-            std::cmp::Ordering::Greater
-        } else if cp > end {
-            std::cmp::Ordering::Less
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    })
-    .is_ok()
+    crate::python::in_ranges(WIDE, c)
 }
 
 /// East Asian Width W, F and A ranges of Unicode 14.0, inclusive and
@@ -747,6 +737,7 @@ const WIDE: &[(u32, u32)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::recorded::{DESCRIBE_IMAGES, DESCRIBE_REPOSITORIES};
 
     // Expected bytes come from aws CLI v2's recorded runs (shared
     // aws-v2-reference) or from the aws CLI's own table formatter (awscli
@@ -771,25 +762,29 @@ mod tests {
     #[test]
     fn display_widths_count_like_aws() {
         // awscli.table.get_text_length of the same strings.
-        assert_eq!(display_width("abc"), 3);
-        assert_eq!(display_width("日本"), 4);
-        assert_eq!(display_width("é"), 2);
-        assert_eq!(display_width("e\u{301}"), 3);
-        assert_eq!(display_width("\u{200b}"), 1);
-        assert_eq!(display_width("😀"), 2);
-        assert_eq!(display_width("Ａ"), 2);
-        assert_eq!(display_width("\u{3000}"), 2);
-        assert_eq!(display_width("\u{1f1e6}"), 1);
+        for (text, width) in [
+            ("abc", 3),
+            ("日本", 4),
+            ("é", 2),
+            ("e\u{301}", 3),
+            ("\u{200b}", 1),
+            ("😀", 2),
+            ("Ａ", 2),
+            ("\u{3000}", 2),
+            ("\u{1f1e6}", 1),
+        ] {
+            assert_eq!(display_width(text), width, "{text:?}");
+        }
     }
 
     #[test]
     fn reference_runs() {
         assert_eq!(
-            table(r#"{"imageDetails": [{"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:4444444444444444444444444444444444444444444444444444444444444444", "imageTags": ["1.0", "stable"], "imageSizeInBytes": 1024, "imagePushedAt": "2024-05-31T16:10:00+00:00", "artifactMediaType": "application/vnd.oci.image.config.v1+json"}, {"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:5555555555555555555555555555555555555555555555555555555555555555", "imageSizeInBytes": 2048, "imagePushedAt": "2024-05-31T16:11:40.123456+00:00"}]}"#, "DescribeImages", 80).unwrap(),
+            table(DESCRIBE_IMAGES, "DescribeImages", 80).unwrap(),
             "----------------------------------------------------------------------------------------------------\n|                                          DescribeImages                                          |\n+--------------------------------------------------------------------------------------------------+\n||                                          imageDetails                                          ||\n|+-------------------+----------------------------------------------------------------------------+|\n||  artifactMediaType|  application/vnd.oci.image.config.v1+json                                  ||\n||  imageDigest      |  sha256:4444444444444444444444444444444444444444444444444444444444444444   ||\n||  imagePushedAt    |  2024-05-31T16:10:00+00:00                                                 ||\n||  imageSizeInBytes |  1024                                                                      ||\n||  registryId       |  210987654321                                                              ||\n||  repositoryName   |  shop/cart                                                                 ||\n|+-------------------+----------------------------------------------------------------------------+|\n|||                                           imageTags                                          |||\n||+----------------------------------------------------------------------------------------------+||\n|||  1.0                                                                                         |||\n|||  stable                                                                                      |||\n||+----------------------------------------------------------------------------------------------+||\n||                                          imageDetails                                          ||\n|+-------------------+----------------------------------------------------------------------------+|\n||  artifactMediaType|                                                                            ||\n||  imageDigest      |  sha256:5555555555555555555555555555555555555555555555555555555555555555   ||\n||  imagePushedAt    |  2024-05-31T16:11:40.123456+00:00                                          ||\n||  imageSizeInBytes |  2048                                                                      ||\n||  registryId       |  210987654321                                                              ||\n||  repositoryName   |  shop/cart                                                                 ||\n|+-------------------+----------------------------------------------------------------------------+|\n"
         );
         assert_eq!(
-            table(r#"{"repositories": [{"repositoryArn": "arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart", "registryId": "210987654321", "repositoryName": "shop/cart", "repositoryUri": "210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart", "createdAt": "2024-05-31T16:08:37.250000+00:00", "imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": {"scanOnPush": true}, "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": "arn:aws:kms:eu-west-1:210987654321:key/k1"}}]}"#, "DescribeRepositories", 80).unwrap(),
+            table(DESCRIBE_REPOSITORIES, "DescribeRepositories", 80).unwrap(),
             "-------------------------------------------------------------------------------------\n|                               DescribeRepositories                                |\n+-----------------------------------------------------------------------------------+\n||                                  repositories                                   ||\n|+---------------------+-----------------------------------------------------------+|\n||  createdAt          |  2024-05-31T16:08:37.250000+00:00                         ||\n||  imageTagMutability |  IMMUTABLE                                                ||\n||  registryId         |  210987654321                                             ||\n||  repositoryArn      |  arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart  ||\n||  repositoryName     |  shop/cart                                                ||\n||  repositoryUri      |  210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart   ||\n|+---------------------+-----------------------------------------------------------+|\n|||                            encryptionConfiguration                            |||\n||+---------------------+---------------------------------------------------------+||\n|||  encryptionType     |  KMS                                                    |||\n|||  kmsKey             |  arn:aws:kms:eu-west-1:210987654321:key/k1              |||\n||+---------------------+---------------------------------------------------------+||\n|||                          imageScanningConfiguration                           |||\n||+--------------------------------------------------+----------------------------+||\n|||  scanOnPush                                      |  True                      |||\n||+--------------------------------------------------+----------------------------+||\n"
         );
     }
@@ -932,11 +927,11 @@ mod tests {
             "--------------------------------------------------\n|                       Op                       |\n+-----------------------+------------------------+\n| hhhhhhhhhhhhhhhhhhhh  | iiiiiiiiiiiiiiiiiiii   |\n+-----------------------+------------------------+\n|  x                    |  y                     |\n+-----------------------+------------------------+\n"
         );
         assert_eq!(
-            table(r#"{"imageDetails": [{"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:4444444444444444444444444444444444444444444444444444444444444444", "imageTags": ["1.0", "stable"], "imageSizeInBytes": 1024, "imagePushedAt": "2024-05-31T16:10:00+00:00", "artifactMediaType": "application/vnd.oci.image.config.v1+json"}, {"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:5555555555555555555555555555555555555555555555555555555555555555", "imageSizeInBytes": 2048, "imagePushedAt": "2024-05-31T16:11:40.123456+00:00"}]}"#, "DescribeImages", 300).unwrap(),
+            table(DESCRIBE_IMAGES, "DescribeImages", 300).unwrap(),
             "--------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------\n|                                                                                               DescribeImages                                                                                               |\n+------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------+\n||                                                                                               imageDetails                                                                                               ||\n|+------------------------------------------+---------------------------------------------------------------------------+----------------------------+-------------------+---------------+------------------+|\n||             artifactMediaType            |                                imageDigest                                |       imagePushedAt        | imageSizeInBytes  |  registryId   | repositoryName   ||\n|+------------------------------------------+---------------------------------------------------------------------------+----------------------------+-------------------+---------------+------------------+|\n||  application/vnd.oci.image.config.v1+json|  sha256:4444444444444444444444444444444444444444444444444444444444444444  |  2024-05-31T16:10:00+00:00 |  1024             |  210987654321 |  shop/cart       ||\n|+------------------------------------------+---------------------------------------------------------------------------+----------------------------+-------------------+---------------+------------------+|\n|||                                                                                                imageTags                                                                                               |||\n||+--------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------+||\n|||  1.0                                                                                                                                                                                                   |||\n|||  stable                                                                                                                                                                                                |||\n||+--------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------+||\n||                                                                                               imageDetails                                                                                               ||\n|+---------------------+---------------------------------------------------------------------------------+--------------------------------------+---------------------+-----------------+-------------------+|\n||  artifactMediaType  |                                   imageDigest                                   |            imagePushedAt             |  imageSizeInBytes   |   registryId    |  repositoryName   ||\n|+---------------------+---------------------------------------------------------------------------------+--------------------------------------+---------------------+-----------------+-------------------+|\n||                     |  sha256:5555555555555555555555555555555555555555555555555555555555555555        |  2024-05-31T16:11:40.123456+00:00    |  2048               |  210987654321   |  shop/cart        ||\n|+---------------------+---------------------------------------------------------------------------------+--------------------------------------+---------------------+-----------------+-------------------+|\n"
         );
         assert_eq!(
-            table(r#"{"repositories": [{"repositoryArn": "arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart", "registryId": "210987654321", "repositoryName": "shop/cart", "repositoryUri": "210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart", "createdAt": "2024-05-31T16:08:37.250000+00:00", "imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": {"scanOnPush": true}, "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": "arn:aws:kms:eu-west-1:210987654321:key/k1"}}]}"#, "DescribeRepositories", 40).unwrap(),
+            table(DESCRIBE_REPOSITORIES, "DescribeRepositories", 40).unwrap(),
             "-------------------------------------------------------------------------------------\n|                               DescribeRepositories                                |\n+-----------------------------------------------------------------------------------+\n||                                  repositories                                   ||\n|+---------------------+-----------------------------------------------------------+|\n||  createdAt          |  2024-05-31T16:08:37.250000+00:00                         ||\n||  imageTagMutability |  IMMUTABLE                                                ||\n||  registryId         |  210987654321                                             ||\n||  repositoryArn      |  arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart  ||\n||  repositoryName     |  shop/cart                                                ||\n||  repositoryUri      |  210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart   ||\n|+---------------------+-----------------------------------------------------------+|\n|||                            encryptionConfiguration                            |||\n||+---------------------+---------------------------------------------------------+||\n|||  encryptionType     |  KMS                                                    |||\n|||  kmsKey             |  arn:aws:kms:eu-west-1:210987654321:key/k1              |||\n||+---------------------+---------------------------------------------------------+||\n|||                          imageScanningConfiguration                           |||\n||+--------------------------------------------------+----------------------------+||\n|||  scanOnPush                                      |  True                      |||\n||+--------------------------------------------------+----------------------------+||\n"
         );
     }

@@ -243,12 +243,10 @@ pub(crate) fn push_scalar(buf: &mut String, v: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::recorded::{DESCRIBE_IMAGES, DESCRIBE_REPOSITORIES, printed};
 
     fn text(json: &str) -> String {
-        let v: Value = serde_json::from_str(json).unwrap();
-        let mut out = Vec::new();
-        write_text(&mut out, &v).unwrap();
-        String::from_utf8(out).unwrap()
+        printed(json, write_text)
     }
 
     // Every expected string below was printed by the aws CLI's own text
@@ -256,7 +254,7 @@ mod tests {
 
     #[test]
     fn reference_describe_images() {
-        let doc = r#"{"imageDetails": [{"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:4444444444444444444444444444444444444444444444444444444444444444", "imageTags": ["1.0", "stable"], "imageSizeInBytes": 1024, "imagePushedAt": "2024-05-31T16:10:00+00:00", "artifactMediaType": "application/vnd.oci.image.config.v1+json"}, {"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:5555555555555555555555555555555555555555555555555555555555555555", "imageSizeInBytes": 2048, "imagePushedAt": "2024-05-31T16:11:40.123456+00:00"}]}"#;
+        let doc = DESCRIBE_IMAGES;
         assert_eq!(
             text(doc),
             "IMAGEDETAILS\tapplication/vnd.oci.image.config.v1+json\tsha256:4444444444444444444444444444444444444444444444444444444444444444\t2024-05-31T16:10:00+00:00\t1024\t210987654321\tshop/cart\nIMAGETAGS\t1.0\nIMAGETAGS\tstable\nIMAGEDETAILS\t\tsha256:5555555555555555555555555555555555555555555555555555555555555555\t2024-05-31T16:11:40.123456+00:00\t2048\t210987654321\tshop/cart\n"
@@ -265,7 +263,7 @@ mod tests {
 
     #[test]
     fn reference_describe_repositories() {
-        let doc = r#"{"repositories": [{"repositoryArn": "arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart", "registryId": "210987654321", "repositoryName": "shop/cart", "repositoryUri": "210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart", "createdAt": "2024-05-31T16:08:37.250000+00:00", "imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": {"scanOnPush": true}, "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": "arn:aws:kms:eu-west-1:210987654321:key/k1"}}]}"#;
+        let doc = DESCRIBE_REPOSITORIES;
         assert_eq!(
             text(doc),
             "REPOSITORIES\t2024-05-31T16:08:37.250000+00:00\tIMMUTABLE\t210987654321\tarn:aws:ecr:eu-west-1:210987654321:repository/shop/cart\tshop/cart\t210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart\nENCRYPTIONCONFIGURATION\tKMS\tarn:aws:kms:eu-west-1:210987654321:key/k1\nIMAGESCANNINGCONFIGURATION\tTrue\n"
@@ -274,17 +272,21 @@ mod tests {
 
     #[test]
     fn query_scalars() {
-        assert_eq!(text("null"), "None\n");
-        assert_eq!(text("true"), "True\n");
-        assert_eq!(text("false"), "False\n");
-        assert_eq!(text("5"), "5\n");
-        assert_eq!(text("1.5"), "1.5\n");
-        assert_eq!(text("-0.0"), "-0.0\n");
-        assert_eq!(text("1e-5"), "1e-05\n");
-        assert_eq!(text("\"abc\""), "abc\n");
-        assert_eq!(text("\"\""), "\n");
-        assert_eq!(text("\"日本\""), "日本\n");
-        assert_eq!(text(r#""x\ty\nz""#), "x\ty\nz\n");
+        for (json, want) in [
+            ("null", "None\n"),
+            ("true", "True\n"),
+            ("false", "False\n"),
+            ("5", "5\n"),
+            ("1.5", "1.5\n"),
+            ("-0.0", "-0.0\n"),
+            ("1e-5", "1e-05\n"),
+            ("\"abc\"", "abc\n"),
+            ("\"\"", "\n"),
+            ("\"日本\"", "日本\n"),
+            (r#""x\ty\nz""#, "x\ty\nz\n"),
+        ] {
+            assert_eq!(text(json), want, "{json}");
+        }
     }
 
     #[test]

@@ -284,6 +284,10 @@ impl Emitter {
             Style::Single => self.write_single_quoted(text, allow_breaks),
             Style::Double => self.write_double_quoted(text, allow_breaks),
         }
+        // What follows a scalar is neither after white space nor at an
+        // indentation (libyaml's writers each end so).
+        self.whitespace = false;
+        self.indention = false;
         self.pop_indent();
     }
 
@@ -308,8 +312,6 @@ impl Emitter {
                 spaces = false;
             }
         }
-        self.whitespace = false;
-        self.indention = false;
     }
 
     fn write_single_quoted(&mut self, text: &str, allow_breaks: bool) {
@@ -363,8 +365,6 @@ impl Emitter {
             self.write_indent();
         }
         self.write_indicator("'", false, false, false);
-        self.whitespace = false;
-        self.indention = false;
     }
 
     fn write_double_quoted(&mut self, text: &str, allow_breaks: bool) {
@@ -426,8 +426,6 @@ impl Emitter {
             }
         }
         self.write_indicator("\"", false, false, false);
-        self.whitespace = false;
-        self.indention = false;
     }
 }
 
@@ -749,23 +747,18 @@ fn is_timestamp(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::recorded::{DESCRIBE_IMAGES, DESCRIBE_REPOSITORIES, printed};
 
     // Expected bytes come from aws CLI v2's recorded runs (shared
     // aws-v2-reference) or from ruamel.yaml 0.17.21 with its C emitter,
     // configured as aws v2 configures it (tests/fixtures/output/oracle.py).
 
     fn yaml(json: &str) -> String {
-        let v: Value = serde_json::from_str(json).unwrap();
-        let mut out = Vec::new();
-        write_yaml(&mut out, &v).unwrap();
-        String::from_utf8(out).unwrap()
+        printed(json, write_yaml)
     }
 
     fn stream(json: &str) -> String {
-        let v: Value = serde_json::from_str(json).unwrap();
-        let mut out = Vec::new();
-        write_yaml_stream_item(&mut out, &v).unwrap();
-        String::from_utf8(out).unwrap()
+        printed(json, write_yaml_stream_item)
     }
 
     #[test]
@@ -784,20 +777,29 @@ mod tests {
         );
     }
 
+    /// The recorded responses as `--output yaml` prints them whole, and as
+    /// one page of a paginated run.
+    #[test]
+    fn recorded_responses_whole_and_as_pages() {
+        for (doc, whole, page) in [
+            (
+                DESCRIBE_IMAGES,
+                "imageDetails:\n- artifactMediaType: application/vnd.oci.image.config.v1+json\n  imageDigest: sha256:4444444444444444444444444444444444444444444444444444444444444444\n  imagePushedAt: '2024-05-31T16:10:00+00:00'\n  imageSizeInBytes: 1024\n  imageTags:\n  - '1.0'\n  - stable\n  registryId: '210987654321'\n  repositoryName: shop/cart\n- imageDigest: sha256:5555555555555555555555555555555555555555555555555555555555555555\n  imagePushedAt: '2024-05-31T16:11:40.123456+00:00'\n  imageSizeInBytes: 2048\n  registryId: '210987654321'\n  repositoryName: shop/cart\n",
+                "- imageDetails:\n  - artifactMediaType: application/vnd.oci.image.config.v1+json\n    imageDigest: sha256:4444444444444444444444444444444444444444444444444444444444444444\n    imagePushedAt: '2024-05-31T16:10:00+00:00'\n    imageSizeInBytes: 1024\n    imageTags:\n    - '1.0'\n    - stable\n    registryId: '210987654321'\n    repositoryName: shop/cart\n  - imageDigest: sha256:5555555555555555555555555555555555555555555555555555555555555555\n    imagePushedAt: '2024-05-31T16:11:40.123456+00:00'\n    imageSizeInBytes: 2048\n    registryId: '210987654321'\n    repositoryName: shop/cart\n",
+            ),
+            (
+                DESCRIBE_REPOSITORIES,
+                "repositories:\n- createdAt: '2024-05-31T16:08:37.250000+00:00'\n  encryptionConfiguration:\n    encryptionType: KMS\n    kmsKey: arn:aws:kms:eu-west-1:210987654321:key/k1\n  imageScanningConfiguration:\n    scanOnPush: true\n  imageTagMutability: IMMUTABLE\n  registryId: '210987654321'\n  repositoryArn: arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart\n  repositoryName: shop/cart\n  repositoryUri: 210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart\n",
+                "- repositories:\n  - createdAt: '2024-05-31T16:08:37.250000+00:00'\n    encryptionConfiguration:\n      encryptionType: KMS\n      kmsKey: arn:aws:kms:eu-west-1:210987654321:key/k1\n    imageScanningConfiguration:\n      scanOnPush: true\n    imageTagMutability: IMMUTABLE\n    registryId: '210987654321'\n    repositoryArn: arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart\n    repositoryName: shop/cart\n    repositoryUri: 210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart\n",
+            ),
+        ] {
+            assert_eq!(yaml(doc), whole);
+            assert_eq!(stream(doc), page);
+        }
+    }
+
     #[test]
     fn reference_runs() {
-        assert_eq!(
-            yaml(
-                r#"{"imageDetails": [{"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:4444444444444444444444444444444444444444444444444444444444444444", "imageTags": ["1.0", "stable"], "imageSizeInBytes": 1024, "imagePushedAt": "2024-05-31T16:10:00+00:00", "artifactMediaType": "application/vnd.oci.image.config.v1+json"}, {"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:5555555555555555555555555555555555555555555555555555555555555555", "imageSizeInBytes": 2048, "imagePushedAt": "2024-05-31T16:11:40.123456+00:00"}]}"#
-            ),
-            "imageDetails:\n- artifactMediaType: application/vnd.oci.image.config.v1+json\n  imageDigest: sha256:4444444444444444444444444444444444444444444444444444444444444444\n  imagePushedAt: '2024-05-31T16:10:00+00:00'\n  imageSizeInBytes: 1024\n  imageTags:\n  - '1.0'\n  - stable\n  registryId: '210987654321'\n  repositoryName: shop/cart\n- imageDigest: sha256:5555555555555555555555555555555555555555555555555555555555555555\n  imagePushedAt: '2024-05-31T16:11:40.123456+00:00'\n  imageSizeInBytes: 2048\n  registryId: '210987654321'\n  repositoryName: shop/cart\n"
-        );
-        assert_eq!(
-            yaml(
-                r#"{"repositories": [{"repositoryArn": "arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart", "registryId": "210987654321", "repositoryName": "shop/cart", "repositoryUri": "210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart", "createdAt": "2024-05-31T16:08:37.250000+00:00", "imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": {"scanOnPush": true}, "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": "arn:aws:kms:eu-west-1:210987654321:key/k1"}}]}"#
-            ),
-            "repositories:\n- createdAt: '2024-05-31T16:08:37.250000+00:00'\n  encryptionConfiguration:\n    encryptionType: KMS\n    kmsKey: arn:aws:kms:eu-west-1:210987654321:key/k1\n  imageScanningConfiguration:\n    scanOnPush: true\n  imageTagMutability: IMMUTABLE\n  registryId: '210987654321'\n  repositoryArn: arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart\n  repositoryName: shop/cart\n  repositoryUri: 210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart\n"
-        );
         assert_eq!(
             yaml(r#""sha256:4444444444444444444444444444444444444444444444444444444444444444""#),
             "\"sha256:4444444444444444444444444444444444444444444444444444444444444444\"\n"
@@ -889,18 +891,6 @@ mod tests {
 
     #[test]
     fn pages_are_list_items() {
-        assert_eq!(
-            stream(
-                r#"{"imageDetails": [{"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:4444444444444444444444444444444444444444444444444444444444444444", "imageTags": ["1.0", "stable"], "imageSizeInBytes": 1024, "imagePushedAt": "2024-05-31T16:10:00+00:00", "artifactMediaType": "application/vnd.oci.image.config.v1+json"}, {"registryId": "210987654321", "repositoryName": "shop/cart", "imageDigest": "sha256:5555555555555555555555555555555555555555555555555555555555555555", "imageSizeInBytes": 2048, "imagePushedAt": "2024-05-31T16:11:40.123456+00:00"}]}"#
-            ),
-            "- imageDetails:\n  - artifactMediaType: application/vnd.oci.image.config.v1+json\n    imageDigest: sha256:4444444444444444444444444444444444444444444444444444444444444444\n    imagePushedAt: '2024-05-31T16:10:00+00:00'\n    imageSizeInBytes: 1024\n    imageTags:\n    - '1.0'\n    - stable\n    registryId: '210987654321'\n    repositoryName: shop/cart\n  - imageDigest: sha256:5555555555555555555555555555555555555555555555555555555555555555\n    imagePushedAt: '2024-05-31T16:11:40.123456+00:00'\n    imageSizeInBytes: 2048\n    registryId: '210987654321'\n    repositoryName: shop/cart\n"
-        );
-        assert_eq!(
-            stream(
-                r#"{"repositories": [{"repositoryArn": "arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart", "registryId": "210987654321", "repositoryName": "shop/cart", "repositoryUri": "210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart", "createdAt": "2024-05-31T16:08:37.250000+00:00", "imageTagMutability": "IMMUTABLE", "imageScanningConfiguration": {"scanOnPush": true}, "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": "arn:aws:kms:eu-west-1:210987654321:key/k1"}}]}"#
-            ),
-            "- repositories:\n  - createdAt: '2024-05-31T16:08:37.250000+00:00'\n    encryptionConfiguration:\n      encryptionType: KMS\n      kmsKey: arn:aws:kms:eu-west-1:210987654321:key/k1\n    imageScanningConfiguration:\n      scanOnPush: true\n    imageTagMutability: IMMUTABLE\n    registryId: '210987654321'\n    repositoryArn: arn:aws:ecr:eu-west-1:210987654321:repository/shop/cart\n    repositoryName: shop/cart\n    repositoryUri: 210987654321.dkr.ecr.eu-west-1.amazonaws.com/shop/cart\n"
-        );
         assert_eq!(
             stream(
                 r#"{"imageIds": [{"imageDigest": "sha256:4444444444444444444444444444444444444444444444444444444444444444", "imageTag": "1.0"}], "nextToken": "p2"}"#

@@ -359,34 +359,17 @@ fn element_value(
         })),
         ShapeKind::String { .. } | ShapeKind::Timestamp => Ok(Value::String(text.into_text())),
         ShapeKind::Integer { .. } | ShapeKind::Long { .. } => {
-            let s = text.into_text();
-            crate::python::int_from_str(&s)
-                .map(Value::from)
-                .ok_or_else(|| {
-                    ElementError::Coerce(format!(
-                        "invalid literal for int() with base 10: {}",
-                        crate::python::str_repr(&s)
-                    ))
-                })
+            crate::python::int_value(&text.into_text()).map_err(ElementError::Coerce)
         }
         ShapeKind::Float { .. } | ShapeKind::Double { .. } => {
-            let s = text.into_text();
-            crate::python::float_from_str(&s)
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .ok_or_else(|| {
-                    ElementError::Coerce(format!(
-                        "could not convert string to float: {}",
-                        crate::python::str_repr(&s)
-                    ))
-                })
+            crate::python::float_value(&text.into_text()).map_err(ElementError::Coerce)
         }
         ShapeKind::Boolean => {
             // awscli: "false" (any case) is False, any other text is True.
             let s = text.into_text();
             Ok(Value::Bool(!s.eq_ignore_ascii_case("false")))
         }
-        ShapeKind::Structure { members, .. } => {
+        ShapeKind::Structure { .. } | ShapeKind::Map { .. } => {
             let s = text.into_text();
             if py_trim(&s).starts_with('{') {
                 let value = parse_json(flag, &s)?;
@@ -397,7 +380,8 @@ fn element_value(
             }
             // awscli's special case: a structure whose only member is the
             // string `Value` takes the bare text.
-            if let [only] = members
+            if let ShapeKind::Structure { members, .. } = kind
+                && let [only] = members
                 && only.name == "Value"
                 && matches!(service.shape(only.shape).kind, ShapeKind::String { .. })
                 && !s.contains('=')
@@ -405,18 +389,6 @@ fn element_value(
                 let mut map = Map::new();
                 map.insert("Value".into(), Value::String(s));
                 return Ok(Value::Object(map));
-            }
-            let parsed = shorthand::parse(&s).map_err(|e| param_error(flag, e.0))?;
-            Ok(shorthand_json(service, shape, parsed, binary)?)
-        }
-        ShapeKind::Map { .. } => {
-            let s = text.into_text();
-            if py_trim(&s).starts_with('{') {
-                let value = parse_json(flag, &s)?;
-                return Ok(encode_blobs(service, shape, value, binary));
-            }
-            if py_trim(&s).starts_with('[') {
-                return Err(param_error(flag, format!("Invalid JSON:\n{s}")).into());
             }
             let parsed = shorthand::parse(&s).map_err(|e| param_error(flag, e.0))?;
             Ok(shorthand_json(service, shape, parsed, binary)?)
@@ -539,18 +511,8 @@ mod fuzz {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::reliability_fuzz::config;
     use crate::sdk;
-
-    fn config() -> ProptestConfig {
-        ProptestConfig {
-            cases: std::env::var("PROPTEST_CASES")
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(2000),
-            failure_persistence: None,
-            ..ProptestConfig::default()
-        }
-    }
 
     /// Text biased towards the characters the grammars care about.
     fn grammar_text() -> impl Strategy<Value = String> {
@@ -634,23 +596,13 @@ mod fuzz {
     proptest! {
         #![proptest_config(config())]
 
+        /// The shorthand parser, Python's JSON messages, the YAML loader and
+        /// the help's doc overview, each given the same text.
         #[test]
-        fn shorthand_parser_never_panics(s in grammar_text()) {
+        fn text_readers_never_panic(s in grammar_text()) {
             let _ = shorthand::parse(&s);
-        }
-
-        #[test]
-        fn python_json_messages_never_panic(s in grammar_text()) {
             let _ = pyjson::error_message(&s);
-        }
-
-        #[test]
-        fn yaml_loader_never_panics(s in grammar_text()) {
             let _ = yaml_input::load(&s);
-        }
-
-        #[test]
-        fn doc_overview_never_panics(s in grammar_text()) {
             let _ = skeleton::doc_overview(&s);
         }
 

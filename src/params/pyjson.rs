@@ -185,41 +185,39 @@ fn scan_string(s: &[char], mut end: usize) -> Scan<usize> {
 }
 
 fn scan_object(s: &[char], i: usize, depth: usize) -> Scan<usize> {
-    let mut i = skip_ws(s, i);
-    if s.get(i) == Some(&'}') {
-        return Ok(i + 1);
-    }
-    loop {
+    scan_items(s, i, '}', |i| {
         if s.get(i) != Some(&'"') {
             return Err(("Expecting property name enclosed in double quotes", i));
         }
-        i = scan_string(s, i + 1)?;
+        let mut i = scan_string(s, i + 1)?;
         i = skip_ws(s, i);
         if s.get(i) != Some(&':') {
             return Err(("Expecting ':' delimiter", i));
         }
-        i = skip_ws(s, i + 1);
-        i = scan_value(s, i, depth + 1)?;
-        i = skip_ws(s, i);
-        if s.get(i) == Some(&'}') {
-            return Ok(i + 1);
-        }
-        if s.get(i) != Some(&',') {
-            return Err(("Expecting ',' delimiter", i));
-        }
-        i = skip_ws(s, i + 1);
-    }
+        scan_value(s, skip_ws(s, i + 1), depth + 1)
+    })
 }
 
 fn scan_array(s: &[char], i: usize, depth: usize) -> Scan<usize> {
+    scan_items(s, i, ']', |i| scan_value(s, i, depth + 1))
+}
+
+/// The inside of an object or an array, from just after its opening
+/// character: items (`item` scans one, from where it starts to its end)
+/// separated by commas, up to `close`; the end is just past `close`.
+fn scan_items(
+    s: &[char],
+    i: usize,
+    close: char,
+    item: impl Fn(usize) -> Scan<usize>,
+) -> Scan<usize> {
     let mut i = skip_ws(s, i);
-    if s.get(i) == Some(&']') {
+    if s.get(i) == Some(&close) {
         return Ok(i + 1);
     }
     loop {
-        i = scan_value(s, i, depth + 1)?;
-        i = skip_ws(s, i);
-        if s.get(i) == Some(&']') {
+        i = skip_ws(s, item(i)?);
+        if s.get(i) == Some(&close) {
             return Ok(i + 1);
         }
         if s.get(i) != Some(&',') {

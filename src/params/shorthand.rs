@@ -61,37 +61,23 @@ fn is_py_ascii_ws(c: char) -> bool {
 
 /// The characters a value may start with (`_START_WORD`).
 fn is_start_char(c: char) -> bool {
-    let u = c as u32;
-    u == 0x21
-        || (0x23..=0x26).contains(&u)
-        || (0x28..=0x2b).contains(&u)
-        || (0x2d..=0x3c).contains(&u)
-        || (0x3e..=0x5a).contains(&u)
-        || (0x5c..=0x7a).contains(&u)
-        || (0x7c..=0xffff).contains(&u)
+    bmp_except(c, "\"',=[{")
 }
 
 /// The characters after the first one of a value (`_FIRST_FOLLOW_CHARS`).
 fn is_first_follow(c: char) -> bool {
-    let u = c as u32;
-    python::is_space(c)
-        || u == 0x21
-        || (0x23..=0x26).contains(&u)
-        || (0x28..=0x2b).contains(&u)
-        || (0x2d..=0x5c).contains(&u)
-        || (0x5e..=0x7c).contains(&u)
-        || (0x7e..=0xffff).contains(&u)
+    python::is_space(c) || bmp_except(c, "\"',]}")
 }
 
 /// The characters after the first one of a later csv item (`_SECOND_FOLLOW_CHARS`).
 fn is_second_follow(c: char) -> bool {
-    let u = c as u32;
-    python::is_space(c)
-        || u == 0x21
-        || (0x23..=0x26).contains(&u)
-        || (0x28..=0x2b).contains(&u)
-        || (0x2d..=0x3c).contains(&u)
-        || (0x3e..=0xffff).contains(&u)
+    python::is_space(c) || bmp_except(c, "\"',=")
+}
+
+/// botocore's character classes are ranges from `!` to U+FFFF with a few
+/// delimiters cut out: `c` in that span and not one of `delimiters`.
+fn bmp_except(c: char, delimiters: &str) -> bool {
+    ('!'..='\u{ffff}').contains(&c) && !delimiters.contains(c)
 }
 
 struct Parser {
@@ -498,27 +484,14 @@ pub fn to_json(
             Ok(Value::Array(vec![raw(v)]))
         }
         (ShapeKind::Integer { .. } | ShapeKind::Long { .. }, v) => match v {
-            SValue::Str(s) => python::int_from_str(&s).map(Value::from).ok_or_else(|| {
-                CoerceError(format!(
-                    "invalid literal for int() with base 10: {}",
-                    python::str_repr(&s)
-                ))
-            }),
+            SValue::Str(s) => python::int_value(&s).map_err(CoerceError),
             other => Err(CoerceError(format!(
                 "int() argument must be a string, a bytes-like object or a real number, not '{}'",
                 py_type(&other).name()
             ))),
         },
         (ShapeKind::Float { .. } | ShapeKind::Double { .. }, v) => match v {
-            SValue::Str(s) => python::float_from_str(&s)
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .ok_or_else(|| {
-                    CoerceError(format!(
-                        "could not convert string to float: {}",
-                        python::str_repr(&s)
-                    ))
-                }),
+            SValue::Str(s) => python::float_value(&s).map_err(CoerceError),
             other => Err(CoerceError(format!(
                 "float() argument must be a string or a real number, not '{}'",
                 py_type(&other).name()

@@ -96,16 +96,12 @@ fn generate(
     stack.push(shape);
     let value = match &service.shape(shape).kind {
         ShapeKind::Structure { members, .. } => {
-            if stack.iter().filter(|&&s| s == shape).count() > 1 {
-                Value::Object(Map::new())
-            } else {
-                let mut map = Map::new();
-                for m in members.iter() {
-                    let v = generate(service, m.shape, stack, m.name, member_names);
-                    map.insert(m.name.to_string(), v);
-                }
-                Value::Object(map)
+            let mut map = Map::new();
+            for m in expanded_members(stack, shape, members) {
+                let v = generate(service, m.shape, stack, m.name, member_names);
+                map.insert(m.name.to_string(), v);
             }
+            Value::Object(map)
         }
         ShapeKind::List { member, .. } => {
             let name = if member_names {
@@ -140,6 +136,21 @@ fn generate(
     value
 }
 
+/// The members a structure's skeleton lists (`shape` just pushed on
+/// `stack`): none when the structure is already being expanded further up,
+/// so a recursive shape stops there, as botocore's generator does.
+fn expanded_members(
+    stack: &[ShapeId],
+    shape: ShapeId,
+    members: &'static [Member],
+) -> &'static [Member] {
+    if stack.iter().filter(|&&s| s == shape).count() > 1 {
+        &[]
+    } else {
+        members
+    }
+}
+
 /// A node of the YAML skeleton.
 enum Node {
     Scalar(String),
@@ -168,21 +179,15 @@ pub fn input_yaml(service: &Service, shape: ShapeId) -> String {
 fn yaml_node(service: &Service, shape: ShapeId, stack: &mut Vec<ShapeId>) -> Node {
     stack.push(shape);
     let node = match &service.shape(shape).kind {
-        ShapeKind::Structure { members, .. } => {
-            if stack.iter().filter(|&&s| s == shape).count() > 1 {
-                Node::Commented(Vec::new())
-            } else {
-                Node::Commented(
-                    members
-                        .iter()
-                        .map(|m| {
-                            let child = yaml_node(service, m.shape, stack);
-                            (m.name.to_string(), child, member_comment(service, m))
-                        })
-                        .collect(),
-                )
-            }
-        }
+        ShapeKind::Structure { members, .. } => Node::Commented(
+            expanded_members(stack, shape, members)
+                .iter()
+                .map(|m| {
+                    let child = yaml_node(service, m.shape, stack);
+                    (m.name.to_string(), child, member_comment(service, m))
+                })
+                .collect(),
+        ),
         ShapeKind::List { member, .. } => Node::Seq(vec![yaml_node(service, *member, stack)]),
         ShapeKind::Map { value, .. } => {
             Node::Plain(vec![("KeyName".into(), yaml_node(service, *value, stack))])
@@ -432,43 +437,26 @@ fn emit_plain(out: &mut String, entries: &[(String, Node)], col: usize, inline: 
 /// The value after `key:` (the key written at `col`), its comment and the
 /// line break.
 fn emit_value(out: &mut String, node: &Node, col: usize, comment: &str, extra: bool) {
+    // A scalar or an empty structure stands on the key's line; a structure
+    // with entries follows on lines of its own.
+    let inline = match node {
+        Node::Scalar(s) => Some(s.as_str()),
+        Node::Commented(e) if e.is_empty() => Some("{}"),
+        Node::Plain(e) if e.is_empty() => Some("{}"),
+        Node::Seq(items) if items.is_empty() => Some("[]"),
+        _ => None,
+    };
+    if let Some(text) = inline {
+        out.push(' ');
+        out.push_str(text);
+    }
+    push_comment(out, comment, extra);
+    out.push('\n');
     match node {
-        Node::Scalar(s) => {
-            out.push(' ');
-            out.push_str(s);
-            push_comment(out, comment, extra);
-            out.push('\n');
-        }
-        Node::Commented(e) if e.is_empty() => {
-            out.push_str(" {}");
-            push_comment(out, comment, extra);
-            out.push('\n');
-        }
-        Node::Plain(e) if e.is_empty() => {
-            out.push_str(" {}");
-            push_comment(out, comment, extra);
-            out.push('\n');
-        }
-        Node::Seq(items) if items.is_empty() => {
-            out.push_str(" []");
-            push_comment(out, comment, extra);
-            out.push('\n');
-        }
-        Node::Commented(e) => {
-            push_comment(out, comment, extra);
-            out.push('\n');
-            emit_commented(out, e, col + 2, false);
-        }
-        Node::Plain(e) => {
-            push_comment(out, comment, extra);
-            out.push('\n');
-            emit_plain(out, e, col + 2, false);
-        }
-        Node::Seq(items) => {
-            push_comment(out, comment, extra);
-            out.push('\n');
-            emit_seq(out, items, col, false);
-        }
+        Node::Commented(e) if inline.is_none() => emit_commented(out, e, col + 2, false),
+        Node::Plain(e) if inline.is_none() => emit_plain(out, e, col + 2, false),
+        Node::Seq(items) if inline.is_none() => emit_seq(out, items, col, false),
+        _ => {}
     }
 }
 

@@ -32,48 +32,52 @@ fn special_plural_acronym(name: &str) -> Option<usize> {
 
 /// `(.)([A-Z][a-z]+)` → `\1_\2`, applied left to right without overlap.
 fn first_cap(s: &str, sep: char) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        // Try to match at i: any char, then an upper, then one or more lower.
+    insert_separators(s, sep, |chars, i| {
         if i + 2 < chars.len()
             && chars[i + 1].is_ascii_uppercase()
             && chars[i + 2].is_ascii_lowercase()
         {
-            let mut j = i + 2;
-            while j < chars.len() && chars[j].is_ascii_lowercase() {
-                j += 1;
-            }
-            out.push(chars[i]);
-            out.push(sep);
-            out.extend(&chars[i + 1..j]);
-            i = j;
+            let lower = chars[i + 2..].iter().take_while(|c| c.is_ascii_lowercase());
+            Some(i + 2 + lower.count())
         } else {
-            out.push(chars[i]);
-            i += 1;
+            None
         }
-    }
-    out
+    })
 }
 
 /// `([a-z0-9])([A-Z])` → `\1_\2`, applied left to right without overlap.
 fn end_cap(s: &str, sep: char) -> String {
+    insert_separators(s, sep, |chars, i| {
+        (i + 1 < chars.len()
+            && (chars[i].is_ascii_lowercase() || chars[i].is_ascii_digit())
+            && chars[i + 1].is_ascii_uppercase())
+        .then_some(i + 2)
+    })
+}
+
+/// A regex substitution `(.)(rest)` → `\1<sep>\2`, applied left to right
+/// without overlap: `match_end(chars, i)` is the end of a match that starts
+/// at `i`, if one does.
+fn insert_separators(
+    s: &str,
+    sep: char,
+    match_end: impl Fn(&[char], usize) -> Option<usize>,
+) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
-        if i + 1 < chars.len()
-            && (chars[i].is_ascii_lowercase() || chars[i].is_ascii_digit())
-            && chars[i + 1].is_ascii_uppercase()
-        {
-            out.push(chars[i]);
-            out.push(sep);
-            out.push(chars[i + 1]);
-            i += 2;
-        } else {
-            out.push(chars[i]);
-            i += 1;
+        match match_end(&chars, i) {
+            Some(end) => {
+                out.push(chars[i]);
+                out.push(sep);
+                out.extend(&chars[i + 1..end]);
+                i = end;
+            }
+            None => {
+                out.push(chars[i]);
+                i += 1;
+            }
         }
     }
     out
@@ -150,32 +154,29 @@ mod tests {
 
     #[test]
     fn matches_botocore() {
-        for (name, separator, want) in [
+        for (name, want) in [
             (
                 "imageTagMutabilityExclusionFilters",
-                '-',
                 "image-tag-mutability-exclusion-filters",
             ),
             (
                 "BatchCheckLayerAvailability",
-                '-',
                 "batch-check-layer-availability",
             ),
-            ("registryId", '-', "registry-id"),
-            ("DescribeARNs", '-', "describe-arns"),
-            ("kmsKeyARN", '-', "kms-key-arn"),
-            ("upstreamRegistryUrl", '-', "upstream-registry-url"),
-            ("ecrRepositoryPrefix", '-', "ecr-repository-prefix"),
+            ("registryId", "registry-id"),
+            ("DescribeARNs", "describe-arns"),
+            ("kmsKeyARN", "kms-key-arn"),
+            ("upstreamRegistryUrl", "upstream-registry-url"),
+            ("ecrRepositoryPrefix", "ecr-repository-prefix"),
             (
                 "GetRegistryScanningConfiguration",
-                '-',
                 "get-registry-scanning-configuration",
             ),
-            ("cvss3", '-', "cvss3"),
-            ("imageIds", '_', "image_ids"),
+            ("cvss3", "cvss3"),
         ] {
-            assert_eq!(xform_name(name, separator), want, "{name}");
+            assert_eq!(xform_name(name, '-'), want, "{name}");
         }
+        assert_eq!(xform_name("imageIds", '_'), "image_ids");
         assert_eq!(rust_ident("type"), "r#type");
     }
 }
