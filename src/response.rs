@@ -304,11 +304,18 @@ impl<'de> Visitor<'de> for ShapeVisitor<'_> {
             ShapeKind::Structure { members, .. } => {
                 // (model index, value), in body order; sorted afterwards.
                 let mut found: Vec<(usize, &'static str, Value)> = Vec::new();
-                while let Some(key) = map.next_key_seed(MemberKey(members))? {
+                // Bodies mostly list members in the model's order: the
+                // search for each key starts after the last one found.
+                let mut next = 0;
+                while let Some(key) = map.next_key_seed(MemberKey {
+                    members,
+                    from: next,
+                })? {
                     let Some(index) = key else {
                         map.next_value::<IgnoredAny>()?;
                         continue;
                     };
+                    next = index + 1;
                     let member = &members[index];
                     let value = map.next_value_seed(seed.with(member.shape))?;
                     // A repeated member: the last one wins, as in a dict.
@@ -349,8 +356,11 @@ impl<'de> Visitor<'de> for ShapeVisitor<'_> {
 
 /// A key of a structure, read as the index of the model member it names
 /// (`None` for a member the model lacks): compared where the parser holds
-/// it, so that no key is copied.
-struct MemberKey(&'static [Member]);
+/// it, so that no key is copied, starting at member `from`.
+struct MemberKey {
+    members: &'static [Member],
+    from: usize,
+}
 
 impl<'de> DeserializeSeed<'de> for MemberKey {
     type Value = Option<usize>;
@@ -368,7 +378,14 @@ impl<'de> Visitor<'de> for MemberKey {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
-        Ok(self.0.iter().position(|m| m.name == v))
+        let from = self.from.min(self.members.len());
+        let (before, after) = self.members.split_at(from);
+        let named = |m: &Member| m.name == v;
+        Ok(after
+            .iter()
+            .position(named)
+            .map(|i| from + i)
+            .or_else(|| before.iter().position(named)))
     }
 }
 

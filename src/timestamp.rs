@@ -194,27 +194,55 @@ fn iso8601_micros(secs: i64, micros: u32, zone: &jiff::tz::TimeZone) -> Option<S
         return None;
     }
     let second_of_day = local.rem_euclid(86_400);
-    // One buffer for the whole text (a large listing has a timestamp per
-    // item); writing to a String cannot fail.
-    use std::fmt::Write as _;
+    // Digits pushed by hand into one buffer: a large listing has a
+    // timestamp per item, and `write!` with padding costs several times more.
     let mut s = String::with_capacity(32);
-    let _ = write!(
-        s,
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        second_of_day / 3600,
-        (second_of_day % 3600) / 60,
-        second_of_day % 60
-    );
+    push_padded(&mut s, year as u32, 4);
+    s.push('-');
+    push_padded(&mut s, month, 2);
+    s.push('-');
+    push_padded(&mut s, day, 2);
+    s.push('T');
+    push_clock(&mut s, second_of_day as u32);
     if micros != 0 {
-        let _ = write!(s, ".{micros:06}");
+        s.push('.');
+        push_padded(&mut s, micros, 6);
     }
-    let sign = if offset < 0 { '-' } else { '+' };
-    let abs = offset.unsigned_abs();
-    let _ = write!(s, "{sign}{:02}:{:02}", abs / 3600, (abs % 3600) / 60);
+    s.push(if offset < 0 { '-' } else { '+' });
+    let abs = offset.unsigned_abs() as u32;
+    push_padded(&mut s, abs / 3600, 2);
+    s.push(':');
+    push_padded(&mut s, (abs % 3600) / 60, 2);
     if !abs.is_multiple_of(60) {
-        let _ = write!(s, ":{:02}", abs % 60);
+        s.push(':');
+        push_padded(&mut s, abs % 60, 2);
     }
     Some(s)
+}
+
+/// `HH:MM:SS` of a second of the day.
+fn push_clock(s: &mut String, second_of_day: u32) {
+    push_padded(s, second_of_day / 3600, 2);
+    s.push(':');
+    push_padded(s, (second_of_day % 3600) / 60, 2);
+    s.push(':');
+    push_padded(s, second_of_day % 60, 2);
+}
+
+/// `value` in decimal, zero-padded to `width` digits (wider values whole).
+fn push_padded(s: &mut String, value: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut n = value;
+    let mut len = 0;
+    while n > 0 || len == 0 {
+        digits[9 - len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+    }
+    for _ in len..width {
+        s.push('0');
+    }
+    s.extend(digits[10 - len..].iter().map(|&d| char::from(d)));
 }
 
 /// The zone's UTC offset in seconds at `secs`. Instants past jiff's range
@@ -283,6 +311,24 @@ pub fn parse_input(s: &str) -> Option<DateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padded_digits() {
+        let mut s = String::new();
+        for (value, width) in [
+            (0, 2),
+            (7, 2),
+            (59, 2),
+            (1, 4),
+            (2024, 4),
+            (12345, 4),
+            (5, 6),
+        ] {
+            push_padded(&mut s, value, width);
+            s.push(' ');
+        }
+        assert_eq!(s, "00 07 59 0001 2024 12345 000005 ");
+    }
 
     #[test]
     fn utc_and_microseconds() {
