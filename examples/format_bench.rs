@@ -129,9 +129,10 @@ fn main() {
                     return 0;
                 };
                 i += 1;
-                let _ = collector.print_page(&mut out, page, pager.non_aggregate());
+                let _ = collector.print_page(&mut out, page, pager.non_aggregate(), false);
             }
-            let _ = collector.print_end(&mut out, pager.non_aggregate(), pager.resume_token());
+            let _ =
+                collector.print_end(&mut out, pager.non_aggregate(), pager.resume_token(), false);
             out.into_inner().len()
         });
     }

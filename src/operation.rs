@@ -34,13 +34,16 @@ pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
                         let request = request.clone();
                         let response = client.call(call.operation, &request).await?;
                         let page = pages.accept(response)?;
-                        collector.print_page(&mut out, page, pages.non_aggregate())?;
+                        let last = pages.request().is_none();
+                        collector.print_page(&mut out, page, pages.non_aggregate(), last)?;
                     }
-                    collector.print_end(&mut out, pages.non_aggregate(), pages.resume_token())
+                    collector.print_end(&mut out, pages.non_aggregate(), pages.resume_token(), true)
                 }
                 _ => {
                     let response = client.call(call.operation, &input).await?;
-                    out.response(&response)
+                    let printed = out.response(&response);
+                    output::release_at_exit(response);
+                    printed
                 }
             }
         }

@@ -427,33 +427,49 @@ impl Collector {
 }
 
 impl Collector {
-    /// Takes one page and prints what is due now on `out`.
+    /// Takes one page and prints what is due now on `out` (`last`: no page
+    /// follows and the process ends after printing, so what is printed is
+    /// not freed; see [`crate::output::release_at_exit`]).
     pub fn print_page<W: std::io::Write>(
         &mut self,
         out: &mut crate::output::Output<W>,
         page: Value,
         non_aggregate: &Value,
+        last: bool,
     ) -> Result<(), Error> {
-        match self.page(page, non_aggregate) {
-            Some(document) => out.stream(&document),
-            None => Ok(()),
+        let Some(document) = self.page(page, non_aggregate) else {
+            return Ok(());
+        };
+        let printed = out.stream(&document);
+        if last {
+            crate::output::release_at_exit(document);
         }
+        printed
     }
 
     /// Ends the listing on `out`: the merged result, or what a streamed
-    /// format prints last.
+    /// format prints last (`exiting`: the process ends after printing, so
+    /// it is not freed).
     pub fn print_end<W: std::io::Write>(
         self,
         out: &mut crate::output::Output<W>,
         non_aggregate: &Value,
         resume_token: Option<&str>,
+        exiting: bool,
     ) -> Result<(), Error> {
         let merged = self.paging == Paging::Merged;
-        match self.finish(non_aggregate, resume_token) {
-            Some(document) if merged => out.response(&document),
-            Some(document) => out.stream(&document),
-            None => Ok(()),
+        let Some(document) = self.finish(non_aggregate, resume_token) else {
+            return Ok(());
+        };
+        let printed = if merged {
+            out.response(&document)
+        } else {
+            out.stream(&document)
+        };
+        if exiting {
+            crate::output::release_at_exit(document);
         }
+        printed
     }
 }
 

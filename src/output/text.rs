@@ -163,6 +163,7 @@ impl<W: Write + ?Sized> Sink<'_, W> {
         // one pass over its entries (no hashing of keys).
         let mut cells: Vec<Option<&Value>> = Vec::with_capacity(columns.len());
         let mut nested: Vec<(&str, &Value)> = Vec::new();
+        let mut seen: Vec<(&str, Option<usize>)> = Vec::new();
         for item in items {
             let Some(map) = item.as_object() else {
                 // aws fails with a Python error on a list mixing objects with
@@ -173,10 +174,10 @@ impl<W: Write + ?Sized> Sink<'_, W> {
             cells.clear();
             cells.resize(columns.len(), None);
             nested.clear();
-            for (k, v) in map {
-                match columns.binary_search(&k.as_str()) {
-                    Ok(i) => cells[i] = Some(v),
-                    Err(_) => nested.push((k.as_str(), v)),
+            for (position, (k, v)) in map.iter().enumerate() {
+                match column_of(&columns, &mut seen, position, k) {
+                    Some(i) => cells[i] = Some(v),
+                    None => nested.push((k.as_str(), v)),
                 }
             }
             if !columns.is_empty() {
@@ -202,6 +203,30 @@ impl<W: Write + ?Sized> Sink<'_, W> {
         }
         Ok(())
     }
+}
+
+/// The column of key `k` at `position` in its element. Elements of a list
+/// mostly have the same keys in the same order, so the answer for the
+/// previous element's key at that position is tried first (one comparison
+/// instead of a search).
+fn column_of<'a>(
+    columns: &[&str],
+    seen: &mut Vec<(&'a str, Option<usize>)>,
+    position: usize,
+    k: &'a str,
+) -> Option<usize> {
+    if let Some(&(key, column)) = seen.get(position)
+        && key == k
+    {
+        return column;
+    }
+    let column = columns.binary_search(&k).ok();
+    if position < seen.len() {
+        seen[position] = (k, column);
+    } else {
+        seen.push((k, column));
+    }
+    column
 }
 
 /// Python's `str.upper()` of a member name (ASCII without a new string).
