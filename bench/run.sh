@@ -283,6 +283,9 @@ out="$repo/bench/results-$date_tag.md"
 [ "$quick" = 0 ] || out="$work/results-quick.md"
 "$py" "$helper" report "$res" "$out"
 if [ "$quick" = 0 ]; then
+    # A second run the same day replaces the first one's raw data whole
+    # (a case it no longer has must not stay behind).
+    rm -rf "$repo/bench/raw-$date_tag"
     mkdir -p "$repo/bench/raw-$date_tag"
     cp "$res"/*.json "$res"/*.txt "$res"/*.tsv "$repo/bench/raw-$date_tag/"
     log "written $out (raw data in bench/raw-$date_tag/)"
