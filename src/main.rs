@@ -37,10 +37,10 @@ fn main() -> ExitCode {
 /// Turns off glibc malloc's fastbins. A response document is a few hundred
 /// thousand small allocations: with fastbins, each larger request or free
 /// among them first sweeps every small free chunk back together
-/// (`malloc_consolidate`), about a third of rcr's CPU on a 10,000-image
-/// listing (bench/run.sh case 4); without them small chunks are merged as
-/// they are freed and the thread cache still serves the common sizes. No
-/// effect on other C libraries.
+/// (`malloc_consolidate`): the largest single cost in a profile of a
+/// 10,000-image listing (bench/run.sh case 4), about a sixth of its CPU.
+/// Without them small chunks are merged as they are freed, and the thread
+/// cache still serves the common sizes. No effect on other C libraries.
 fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets a malloc parameter; called before any
