@@ -457,7 +457,9 @@ mod tests {
     #[test]
     fn chunked_bodies_read_as_whole_ones() {
         let op = SERVICE.operation("describe-repositories").unwrap();
-        let body = br#"{"repositories":[{"repositoryName":"r\u00e9","zzz":[1,{"a":2}],"createdAt":1.5}],"nextToken":"t"}"#;
+        // An escape and a raw two-byte character, so that some cuts fall
+        // inside each.
+        let body = r#"{"repositories":[{"repositoryName":"r\u00e9","registryId":"é","zzz":[1,{"a":2}],"createdAt":1.5}],"nextToken":"t"}"#.as_bytes();
         let whole = document(&SERVICE, op.output, body, TimestampFormat::Wire).unwrap();
         for cut in 0..=body.len() {
             let chunks = vec![
