@@ -249,6 +249,23 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The `Display` texts of an error and its sources, joined by `: `, without
+/// repeating a text a wrapper already included
+/// (how an SDK failure and a credential provider's failure are told).
+pub fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,8 +16,8 @@ use aws_credential_types::provider::{
 };
 use aws_types::SdkConfig;
 
+use crate::debug;
 use crate::error::Error;
-use crate::{debug, sdk};
 
 fn no_credentials() -> Error {
     Error::Client {
@@ -61,7 +61,7 @@ pub async fn resolve(config: SdkConfig) -> Result<SdkConfig, Error> {
         Err(CredentialsError::CredentialsNotLoaded(_)) => Err(no_credentials()),
         Err(e) => Err(Error::Other(format!(
             "Error when retrieving credentials: {}",
-            sdk::cause_chain(&e)
+            crate::error::cause_chain(&e)
         ))),
     }
 }

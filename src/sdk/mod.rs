@@ -29,7 +29,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_types::SdkConfig;
 use serde_json::Value;
 
-use crate::error::Error;
+use crate::error::{Error, cause_chain};
 use crate::generated;
 use crate::model::{Operation, Service};
 
@@ -409,23 +409,6 @@ where
         SdkError::ResponseError(_) => Error::ConnectionClosed { url: String::new() },
         _ => Error::Other(cause_chain(&e)),
     }
-}
-
-/// The `Display` texts of an error and its sources, joined by `: `, without
-/// repeating a text a wrapper already included (also how a credential
-/// provider's failure is told).
-pub(crate) fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = cause.source();
-    }
-    out
 }
 
 /// The JSON parser quotes the value it did not expect (``found `...` ``);
