@@ -118,30 +118,25 @@ fn iso_text(s: &str) -> Result<String, String> {
     let pieces = Pieces::parse(s.trim()).map_err(|_| invalid())?;
     let date = pieces.date();
     let time = pieces.time().unwrap_or_default();
-    let mut out = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        date.year(),
-        date.month(),
-        date.day(),
-        time.hour(),
-        time.minute(),
-        time.second()
-    );
-    let micros = time.subsec_nanosecond() / 1000;
-    if micros != 0 {
-        out.push_str(&format!(".{micros:06}"));
+    // Python's datetime holds the years 1 to 9999 only.
+    let year = u32::try_from(date.year()).map_err(|_| invalid())?;
+    if year == 0 {
+        return Err(invalid());
     }
+    let part = |n: i8| u32::try_from(n).unwrap_or(0);
+    let second_of_day = part(time.hour()) * 3600 + part(time.minute()) * 60 + part(time.second());
+    let micros = u32::try_from(time.subsec_nanosecond() / 1000).unwrap_or(0);
     let offset = match pieces.offset() {
         Some(PiecesOffset::Zulu) => Some(0),
-        Some(PiecesOffset::Numeric(n)) => Some(n.offset().seconds()),
+        Some(PiecesOffset::Numeric(n)) => Some(i64::from(n.offset().seconds())),
         _ => None,
     };
-    if let Some(offset) = offset {
-        let sign = if offset < 0 { '-' } else { '+' };
-        let abs = offset.unsigned_abs();
-        out.push_str(&format!("{sign}{:02}:{:02}", abs / 3600, (abs % 3600) / 60));
-    }
-    Ok(out)
+    Ok(isoformat(
+        [year, part(date.month()), part(date.day())],
+        second_of_day,
+        micros,
+        offset,
+    ))
 }
 
 /// Float epoch seconds split as CPython's `datetime.fromtimestamp` does:
@@ -194,30 +189,45 @@ fn iso8601_micros(secs: i64, micros: u32, zone: &jiff::tz::TimeZone) -> Option<S
         return None;
     }
     let second_of_day = local.rem_euclid(86_400);
-    // Digits pushed by hand into one buffer: a large listing has a
-    // timestamp per item, and `write!` with padding costs several times more.
+    Some(isoformat(
+        [year as u32, month, day],
+        second_of_day as u32,
+        micros,
+        Some(offset),
+    ))
+}
+
+/// Python's `datetime.isoformat()`: `YYYY-MM-DDTHH:MM:SS`, `.ffffff` when
+/// there are microseconds, then the UTC offset when the time has one
+/// (`±HH:MM`, and `:SS` when it has seconds). Digits are pushed by hand
+/// into one buffer: a large listing has a timestamp per item, and `write!`
+/// with padding costs several times more.
+fn isoformat(date: [u32; 3], second_of_day: u32, micros: u32, offset: Option<i64>) -> String {
+    let [year, month, day] = date;
     let mut s = String::with_capacity(32);
-    push_padded(&mut s, year as u32, 4);
+    push_padded(&mut s, year, 4);
     s.push('-');
     push_padded(&mut s, month, 2);
     s.push('-');
     push_padded(&mut s, day, 2);
     s.push('T');
-    push_clock(&mut s, second_of_day as u32);
+    push_clock(&mut s, second_of_day);
     if micros != 0 {
         s.push('.');
         push_padded(&mut s, micros, 6);
     }
-    s.push(if offset < 0 { '-' } else { '+' });
-    let abs = offset.unsigned_abs() as u32;
-    push_padded(&mut s, abs / 3600, 2);
-    s.push(':');
-    push_padded(&mut s, (abs % 3600) / 60, 2);
-    if !abs.is_multiple_of(60) {
+    if let Some(offset) = offset {
+        s.push(if offset < 0 { '-' } else { '+' });
+        let abs = offset.unsigned_abs() as u32;
+        push_padded(&mut s, abs / 3600, 2);
         s.push(':');
-        push_padded(&mut s, abs % 60, 2);
+        push_padded(&mut s, (abs % 3600) / 60, 2);
+        if !abs.is_multiple_of(60) {
+            s.push(':');
+            push_padded(&mut s, abs % 60, 2);
+        }
     }
-    Some(s)
+    s
 }
 
 /// `HH:MM:SS` of a second of the day.
@@ -408,6 +418,15 @@ mod tests {
             iso(serde_json::json!("2024-05-31T16:10:00Z")),
             Ok(serde_json::json!("2024-05-31T16:10:00+00:00"))
         );
+        // Naive text stays naive; Python's datetime has no year 0.
+        assert_eq!(
+            iso(serde_json::json!("2024-05-31T16:10:00")),
+            Ok(serde_json::json!("2024-05-31T16:10:00"))
+        );
+        assert!(matches!(
+            iso(serde_json::json!("0000-01-01T00:00:00")),
+            Err(TimestampError::Invalid(_))
+        ));
     }
 
     #[test]
