@@ -94,3 +94,16 @@ else
     printf '%s' "$stamp_want" >"$stamp_file"
     log "Python venv ready: moto $("$venv/bin/python" -c 'import moto; print(moto.__version__)'), $("$venv/bin/aws" --version 2>&1)"
 fi
+
+# ------------------------------------------------------------ aws CLI v2 ---
+# The oracle for every byte rcr prints under `ecr` and `ecr-public`: the real
+# aws CLI v2 (2.36.7), built from the source tarball in ../shared/oracle into
+# its own venv (about three minutes once; a second run does nothing). Tests
+# find it at $RCR_AWS_V2, else at the install script's default place.
+oracle_install="${RCR_ORACLE_DIR:-$repo/../shared/oracle}/install-aws-v2.sh"
+if [ -f "$oracle_install" ]; then
+    aws_v2="$(bash "$oracle_install" | tail -n 1)"
+    log "aws CLI v2 oracle: $aws_v2 ($("$aws_v2" --version 2>&1))"
+else
+    warn "$oracle_install not found: the aws v2 differential tests will fail"
+fi

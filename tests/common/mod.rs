@@ -2,9 +2,10 @@
 //! servers and drivers: isolated process runs (`run`, and `home` for a HOME
 //! several runs share), the scripted AWS JSON 1.1 capture server over HTTP
 //! or HTTPS (`capture`, `tls`), the fault server for broken connections
-//! (`fault`), moto_server (`moto`), the aws CLI v1 oracle (`awsv1`), a real
-//! container registry (`registry`), the recorded AWS CLI v2 reference cases
-//! (`reference`), and helpers of single areas (`credhelper`, `model_docs`).
+//! (`fault`), moto_server (`moto`), the aws CLI v2 oracle (`awsv2`) and the
+//! aws CLI v1 (`awsv1`), a real container registry (`registry`), the
+//! recorded AWS CLI v2 reference cases (`reference`), and helpers of single
+//! areas (`credhelper`, `model_docs`).
 //! Write no other server, moto starter or process runner in a test: extend
 //! these.
 //!
@@ -24,6 +25,7 @@
 #![allow(dead_code, unused_imports, unused_macros)]
 
 pub mod awsv1;
+pub mod awsv2;
 pub mod capture;
 pub mod credhelper;
 pub mod fault;
@@ -44,6 +46,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 pub use awsv1::AwsV1;
+pub use awsv2::AwsV2;
 pub use capture::{CaptureServer, CapturedRequest};
 pub use fault::FaultServer;
 pub use home::Home;
