@@ -62,7 +62,10 @@ pub fn stderr_as_rcr(aws_stderr: &str) -> String {
 pub fn differences(expected: &Observed, got: &Observed) -> Vec<String> {
     let mut diffs = Vec::new();
     if expected.code != got.code {
-        diffs.push(format!("exit code: aws {}, rcr {}", expected.code, got.code));
+        diffs.push(format!(
+            "exit code: aws {}, rcr {}",
+            expected.code, got.code
+        ));
     }
     if expected.stdout != got.stdout {
         diffs.push(format!(
@@ -125,7 +128,10 @@ pub fn compact_diff(expected: &[u8], got: &[u8]) -> String {
     if prefix > 0 {
         out.push_str(&format!("  (after {prefix} equal lines)\n"));
     }
-    for (mark, lines) in [("-", &e[prefix..e.len() - suffix]), ("+", &g[prefix..g.len() - suffix])] {
+    for (mark, lines) in [
+        ("-", &e[prefix..e.len() - suffix]),
+        ("+", &g[prefix..g.len() - suffix]),
+    ] {
         if lines.is_empty() {
             out.push_str(&format!("  {mark} (nothing)\n"));
         }

@@ -107,7 +107,9 @@ fn parse_file(path: &Path, cases: &mut Vec<Case>) {
         // A trailing backslash continues the command on the next line.
         let mut line = raw.to_owned();
         while line.ends_with('\\') {
-            let (_, next) = lines.next().unwrap_or_else(|| panic!("{at}: continued past the end"));
+            let (_, next) = lines
+                .next()
+                .unwrap_or_else(|| panic!("{at}: continued past the end"));
             line.push('\n');
             line.push_str(next);
         }
@@ -161,13 +163,21 @@ fn seed_moto(moto: &MotoServer) {
         json!({"repositoryName": "web", "imageTagMutability": "IMMUTABLE"}),
     );
     call(east, "CreateRepository", json!({"repositoryName": "api"}));
-    call(east, "CreateRepository", json!({"repositoryName": "backend/service"}));
+    call(
+        east,
+        "CreateRepository",
+        json!({"repositoryName": "backend/service"}),
+    );
     call(
         east,
         "CreateRepository",
         json!({"repositoryName": "nginx", "tags": [{"Key": "team", "Value": "edge"}]}),
     );
-    call("eu-west-1", "CreateRepository", json!({"repositoryName": "app"}));
+    call(
+        "eu-west-1",
+        "CreateRepository",
+        json!({"repositoryName": "app"}),
+    );
     // Each image is a distinct manifest (its digest is the manifest's
     // sha256); several tags of one image are several puts of one manifest.
     let images: [(&str, u32, &[&str]); 11] = [
@@ -175,7 +185,15 @@ fn seed_moto(moto: &MotoServer) {
         ("app", 2, &["v1.1.0", "stable"]),
         ("app", 3, &[]),
         ("app", 4, &["main-abc1234", "sha-deadbeef"]),
-        ("app", 5, &["latest", "v1.2.0", "git-0123456789abcdef0123456789abcdef01234567"]),
+        (
+            "app",
+            5,
+            &[
+                "latest",
+                "v1.2.0",
+                "git-0123456789abcdef0123456789abcdef01234567",
+            ],
+        ),
         ("app", 6, &[]),
         ("web", 7, &["latest"]),
         ("web", 8, &["v2"]),
@@ -184,7 +202,11 @@ fn seed_moto(moto: &MotoServer) {
         ("app", 11, &["latest"]),
     ];
     for (i, (repository, n, tags)) in images.iter().enumerate() {
-        let region = if i == images.len() - 1 { "eu-west-1" } else { east };
+        let region = if i == images.len() - 1 {
+            "eu-west-1"
+        } else {
+            east
+        };
         let manifest = manifest(*n);
         if tags.is_empty() {
             call(
@@ -282,6 +304,8 @@ struct Outcome {
     diffs: Vec<String>,
     aws: Option<Observed>,
     rcr: Option<Observed>,
+    /// How long aws's and rcr's runs took.
+    took: (Duration, Duration),
 }
 
 fn run_case(
@@ -291,17 +315,18 @@ fn run_case(
     scripts: &BTreeMap<String, Value>,
 ) -> Outcome {
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let (expected, _) = observe(case, Some(aws), moto, scripts);
-        let (got, _) = observe(case, None, moto, scripts);
-        (expected, got)
+        let (expected, aws_took) = observe(case, Some(aws), moto, scripts);
+        let (got, rcr_took) = observe(case, None, moto, scripts);
+        (expected, got, (aws_took, rcr_took))
     }));
     match result {
-        Ok((expected, got)) => Outcome {
+        Ok((expected, got, took)) => Outcome {
             name: case.name.clone(),
             line: case.line.clone(),
             diffs: compare_runs(&expected, &got),
             aws: Some(expected),
             rcr: Some(got),
+            took,
         },
         Err(panic) => {
             let message = panic
@@ -315,6 +340,7 @@ fn run_case(
                 diffs: vec![format!("the case could not run: {message}")],
                 aws: None,
                 rcr: None,
+                took: Default::default(),
             }
         }
     }
@@ -338,6 +364,7 @@ fn report_line(outcome: &Outcome) -> Value {
         "diffs": outcome.diffs,
         "aws": side(&outcome.aws),
         "rcr": side(&outcome.rcr),
+        "seconds": [outcome.took.0.as_secs_f64(), outcome.took.1.as_secs_f64()],
         "aws_stderr_as_rcr": outcome.aws.as_ref().map(|o| stderr_as_rcr(&String::from_utf8_lossy(&o.stderr))),
     })
 }
@@ -357,7 +384,12 @@ fn corpus_lines_split_as_sh_splits_them() {
             failures.push(format!("{}: ours {ours:?}\n  sh {theirs:?}", case.name));
         }
     }
-    assert_no_failures(&failures, cases.len(), "corpus lines split differently", "\n");
+    assert_no_failures(
+        &failures,
+        cases.len(),
+        "corpus lines split differently",
+        "\n",
+    );
 }
 
 #[test]

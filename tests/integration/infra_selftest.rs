@@ -818,12 +818,24 @@ fn aws_v1_matches_v2_recordings_via_capture_server() {
 
 #[test]
 fn split_command_quotes_escapes_and_assignments() {
-    let line = r#"AWS_DEFAULT_OUTPUT=text aws ecr x --query "a[?b==\`c\`]" 'it''s' a\ b "" --x=1 "Q=1""#;
+    let line =
+        r#"AWS_DEFAULT_OUTPUT=text aws ecr x --query "a[?b==\`c\`]" 'it''s' a\ b "" --x=1 "Q=1""#;
     let c = common::split_command(line).expect("splits");
     assert_eq!(c.env, vec![("AWS_DEFAULT_OUTPUT".into(), "text".into())]);
     assert_eq!(
         c.words,
-        ["aws", "ecr", "x", "--query", "a[?b==`c`]", "its", "a b", "", "--x=1", "Q=1"]
+        [
+            "aws",
+            "ecr",
+            "x",
+            "--query",
+            "a[?b==`c`]",
+            "its",
+            "a b",
+            "",
+            "--x=1",
+            "Q=1"
+        ]
     );
     let mut all = vec!["AWS_DEFAULT_OUTPUT=text".to_owned()];
     all.extend(c.words.iter().cloned());
@@ -836,7 +848,16 @@ fn split_command_quotes_escapes_and_assignments() {
 
 #[test]
 fn split_command_refuses_what_a_shell_would_expand() {
-    for line in ["aws $X", "aws \"$X\"", "aws `x`", "aws \"`x`\"", "aws a|b", "aws a*", "aws 'x", "X=1"] {
+    for line in [
+        "aws $X",
+        "aws \"$X\"",
+        "aws `x`",
+        "aws \"`x`\"",
+        "aws a|b",
+        "aws a*",
+        "aws 'x",
+        "X=1",
+    ] {
         assert!(common::split_command(line).is_err(), "{line}");
     }
 }
