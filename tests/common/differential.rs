@@ -109,40 +109,88 @@ pub fn compare_runs(aws: &Observed, rcr: &Observed) -> Vec<String> {
     differences(&expected, rcr)
 }
 
-/// The lines that differ between `expected` and `got`, after their common
-/// first and last lines: `- ` for aws's, `+ ` for rcr's, at most 8 each,
-/// long lines clipped.
+/// The lines that differ between `expected` and `got`, as a line diff
+/// (longest common subsequence): `- ` for aws's lines, `+ ` for rcr's,
+/// each line in Rust's debug quoting so whitespace shows. Long runs keep
+/// their first and last lines, long lines are clipped.
 pub fn compact_diff(expected: &[u8], got: &[u8]) -> String {
     let expected = String::from_utf8_lossy(expected);
     let got = String::from_utf8_lossy(got);
     let e: Vec<&str> = expected.split_inclusive('\n').collect();
     let g: Vec<&str> = got.split_inclusive('\n').collect();
-    let prefix = e.iter().zip(&g).take_while(|(a, b)| a == b).count();
-    let suffix = e[prefix..]
-        .iter()
-        .rev()
-        .zip(g[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
     let mut out = String::new();
-    if prefix > 0 {
-        out.push_str(&format!("  (after {prefix} equal lines)\n"));
-    }
-    for (mark, lines) in [
-        ("-", &e[prefix..e.len() - suffix]),
-        ("+", &g[prefix..g.len() - suffix]),
-    ] {
-        if lines.is_empty() {
-            out.push_str(&format!("  {mark} (nothing)\n"));
-        }
-        for line in lines.iter().take(8) {
+    let mut run: Vec<(char, &str)> = Vec::new();
+    let flush = |run: &mut Vec<(char, &str)>, out: &mut String| {
+        let show = |(mark, line): &(char, &str), out: &mut String| {
             out.push_str(&format!("  {mark} {}\n", clip(&format!("{line:?}"), 240)));
+        };
+        if run.len() <= 8 {
+            run.iter().for_each(|l| show(l, out));
+        } else {
+            run[..4].iter().for_each(|l| show(l, out));
+            out.push_str(&format!("  ... {} more lines ...\n", run.len() - 7));
+            run[run.len() - 3..].iter().for_each(|l| show(l, out));
         }
-        if lines.len() > 8 {
-            out.push_str(&format!("  {mark} ... {} more lines\n", lines.len() - 8));
+        run.clear();
+    };
+    if e.is_empty() {
+        out.push_str("  - (nothing)\n");
+    }
+    if g.is_empty() {
+        out.push_str("  + (nothing)\n");
+    }
+    for step in line_diff(&e, &g) {
+        match step {
+            Step::Same => flush(&mut run, &mut out),
+            Step::Expected(line) => run.push(('-', line)),
+            Step::Got(line) => run.push(('+', line)),
         }
     }
+    flush(&mut run, &mut out);
     out
+}
+
+enum Step<'a> {
+    Same,
+    Expected(&'a str),
+    Got(&'a str),
+}
+
+/// A line diff by longest common subsequence; outputs too long for that
+/// (more than a million line pairs) are shown as all-removed, all-added.
+fn line_diff<'a>(e: &[&'a str], g: &[&'a str]) -> Vec<Step<'a>> {
+    if e.len().saturating_mul(g.len()) > 1_000_000 {
+        let mut steps: Vec<Step<'a>> = e.iter().map(|l| Step::Expected(l)).collect();
+        steps.extend(g.iter().map(|l| Step::Got(l)));
+        return steps;
+    }
+    // lcs[i][j]: the LCS length of e[i..] and g[j..].
+    let mut lcs = vec![vec![0u32; g.len() + 1]; e.len() + 1];
+    for i in (0..e.len()).rev() {
+        for j in (0..g.len()).rev() {
+            lcs[i][j] = if e[i] == g[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut steps = Vec::new();
+    while i < e.len() || j < g.len() {
+        if i < e.len() && j < g.len() && e[i] == g[j] {
+            steps.push(Step::Same);
+            i += 1;
+            j += 1;
+        } else if i < e.len() && (j == g.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            steps.push(Step::Expected(e[i]));
+            i += 1;
+        } else {
+            steps.push(Step::Got(g[j]));
+            j += 1;
+        }
+    }
+    steps
 }
 
 fn clip(s: &str, max: usize) -> String {

@@ -870,3 +870,17 @@ fn stderr_as_rcr_renames_only_the_program() {
         "\nusage: rcr [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  rcr help\n  rcr <command> help\n\nrcr: [ERROR]: argument --output: Found invalid choice 'x' (see ~/.aws/config)\n"
     );
 }
+
+#[test]
+fn compact_diff_shows_only_the_lines_that_differ() {
+    let diff = common::differential::compact_diff(b"a\nb\nc\nd\n", b"a\nB\nc\nd\ne\n");
+    assert_eq!(diff, "  - \"b\\n\"\n  + \"B\\n\"\n  + \"e\\n\"\n");
+    assert_eq!(
+        common::differential::compact_diff(b"", b"x\n"),
+        "  - (nothing)\n  + \"x\\n\"\n"
+    );
+    let long: String = (0..20).map(|i| format!("{i}\n")).collect();
+    let diff = common::differential::compact_diff(b"", long.as_bytes());
+    assert!(diff.contains("  ... 13 more lines ...\n"), "{diff}");
+    assert!(diff.ends_with("  + \"19\\n\"\n"), "{diff}");
+}
