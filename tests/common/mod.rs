@@ -4,8 +4,10 @@
 //! or HTTPS (`capture`, `tls`), the fault server for broken connections
 //! (`fault`), moto_server (`moto`), the aws CLI v2 oracle (`awsv2`) and the
 //! aws CLI v1 (`awsv1`), a real container registry (`registry`), the
-//! recorded AWS CLI v2 reference cases (`reference`), and helpers of single
-//! areas (`credhelper`, `model_docs`).
+//! recorded AWS CLI v2 reference cases (`reference`), shell-like splitting
+//! of command lines (`shell`) and the comparison of an aws v2 run with
+//! rcr's (`differential`), and helpers of single areas (`credhelper`,
+//! `model_docs`).
 //! Write no other server, moto starter or process runner in a test: extend
 //! these.
 //!
@@ -28,6 +30,7 @@ pub mod awsv1;
 pub mod awsv2;
 pub mod capture;
 pub mod credhelper;
+pub mod differential;
 pub mod fault;
 pub mod home;
 pub mod http;
@@ -37,6 +40,7 @@ pub mod proc;
 pub mod reference;
 pub mod registry;
 pub mod run;
+pub mod shell;
 pub mod tempdir;
 pub mod tls;
 
@@ -48,6 +52,7 @@ use std::sync::{Mutex, OnceLock};
 pub use awsv1::AwsV1;
 pub use awsv2::AwsV2;
 pub use capture::{CaptureServer, CapturedRequest};
+pub use differential::Observed;
 pub use fault::FaultServer;
 pub use home::Home;
 pub use http::{HttpResponse, aws_json_call, http_request};
@@ -55,6 +60,7 @@ pub use moto::MotoServer;
 pub use reference::{AwsV2Result, ReferenceCase, reference_case, reference_cases};
 pub use registry::Registry;
 pub use run::{Output, Run, Running, SIGINT, SIGKILL, SIGTERM};
+pub use shell::{ShellCommand, split_command};
 pub use tempdir::TempDir;
 pub use tls::TestCertificates;
 

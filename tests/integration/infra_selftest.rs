@@ -815,3 +815,72 @@ fn aws_v1_matches_v2_recordings_via_capture_server() {
     }
     assert!(checked >= 6, "only {checked} cases checked");
 }
+
+#[test]
+fn split_command_quotes_escapes_and_assignments() {
+    let line =
+        r#"AWS_DEFAULT_OUTPUT=text aws ecr x --query "a[?b==\`c\`]" 'it''s' a\ b "" --x=1 "Q=1""#;
+    let c = common::split_command(line).expect("splits");
+    assert_eq!(c.env, vec![("AWS_DEFAULT_OUTPUT".into(), "text".into())]);
+    assert_eq!(
+        c.words,
+        [
+            "aws",
+            "ecr",
+            "x",
+            "--query",
+            "a[?b==`c`]",
+            "its",
+            "a b",
+            "",
+            "--x=1",
+            "Q=1"
+        ]
+    );
+    let mut all = vec!["AWS_DEFAULT_OUTPUT=text".to_owned()];
+    all.extend(c.words.iter().cloned());
+    assert_eq!(common::shell::sh_words(line), all);
+    // A quoted name is a word, not an assignment.
+    let quoted = common::split_command(r#""A=1" aws"#).expect("splits");
+    assert!(quoted.env.is_empty());
+    assert_eq!(quoted.words, ["A=1", "aws"]);
+}
+
+#[test]
+fn split_command_refuses_what_a_shell_would_expand() {
+    for line in [
+        "aws $X",
+        "aws \"$X\"",
+        "aws `x`",
+        "aws \"`x`\"",
+        "aws a|b",
+        "aws a*",
+        "aws 'x",
+        "X=1",
+    ] {
+        assert!(common::split_command(line).is_err(), "{line}");
+    }
+}
+
+#[test]
+fn stderr_as_rcr_renames_only_the_program() {
+    let aws = "\nusage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  aws help\n  aws <command> help\n\naws: [ERROR]: argument --output: Found invalid choice 'x' (see ~/.aws/config)\n";
+    assert_eq!(
+        common::differential::stderr_as_rcr(aws),
+        "\nusage: rcr [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  rcr help\n  rcr <command> help\n\nrcr: [ERROR]: argument --output: Found invalid choice 'x' (see ~/.aws/config)\n"
+    );
+}
+
+#[test]
+fn compact_diff_shows_only_the_lines_that_differ() {
+    let diff = common::differential::compact_diff(b"a\nb\nc\nd\n", b"a\nB\nc\nd\ne\n");
+    assert_eq!(diff, "  - \"b\\n\"\n  + \"B\\n\"\n  + \"e\\n\"\n");
+    assert_eq!(
+        common::differential::compact_diff(b"", b"x\n"),
+        "  - (nothing)\n  + \"x\\n\"\n"
+    );
+    let long: String = (0..20).map(|i| format!("{i}\n")).collect();
+    let diff = common::differential::compact_diff(b"", long.as_bytes());
+    assert!(diff.contains("  ... 13 more lines ...\n"), "{diff}");
+    assert!(diff.ends_with("  + \"19\\n\"\n"), "{diff}");
+}

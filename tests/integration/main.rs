@@ -19,6 +19,7 @@ mod config_faults;
 mod config_files_once;
 mod config_pager;
 mod config_tls;
+mod corpus_scripts;
 mod credhelper_cache;
 mod credhelper_configure;
 mod credhelper_doctor;
