@@ -12,6 +12,7 @@
 mod intercept;
 pub mod bridge;
 pub mod capture;
+mod error_body;
 mod error_members;
 mod splice;
 
@@ -55,6 +56,7 @@ pub struct ServiceClient {
     attempts: Arc<Attempts>,
     current_input: splice::CurrentInput,
     body: capture::BodySlot,
+    error_body: capture::ErrorSlot,
     max_attempts: u32,
     options: ClientOptions,
 }
@@ -68,8 +70,6 @@ pub struct ClientOptions {
     pub endpoint_for_errors: String,
     /// How response timestamps are printed (`cli_timestamp_format`).
     pub timestamps: crate::timestamp::TimestampFormat,
-    /// botocore's `legacy` retry mode (see `complete_error`).
-    pub legacy_retries: bool,
 }
 
 impl ClientOptions {
@@ -82,7 +82,6 @@ impl ClientOptions {
         ClientOptions {
             endpoint_for_errors: resolved.endpoint_for_errors.clone(),
             timestamps,
-            legacy_retries: resolved.legacy_retries,
         }
     }
 }
@@ -93,10 +92,11 @@ impl ServiceClient {
         let current_input = splice::CurrentInput::default();
         let splice = splice::SpliceInput(current_input.clone());
         let body = capture::BodySlot::default();
-        let capture = capture::CaptureInterceptor(body.clone());
+        let error_body = capture::ErrorSlot::default();
+        let capture = capture::CaptureInterceptor(body.clone(), error_body.clone());
         let observer = CallObserver {
             attempts: attempts.clone(),
-            debug_body: crate::debug::enabled().then(|| body.clone()),
+            debug_body: crate::debug::enabled().then(|| (body.clone(), error_body.clone())),
         };
         let max_attempts = config.retry_config().map(|r| r.max_attempts()).unwrap_or(3);
         // --no-sign-request: no credentials provider, so send unsigned.
@@ -130,6 +130,7 @@ impl ServiceClient {
             attempts,
             current_input,
             body,
+            error_body,
             max_attempts,
             options,
         }
@@ -153,12 +154,8 @@ impl ServiceClient {
                 operation.name
             ))
         };
+        // An empty body is a document without members, as botocore reads it.
         let body = self.body.take().unwrap_or_default();
-        // An AWS JSON service always sends at least `{}`, so an empty 2xx
-        // body is a broken endpoint or proxy, not a result to print.
-        if body.iter().all(|chunk| chunk.trim_ascii().is_empty()) {
-            return Err(invalid("the body is empty"));
-        }
         let timestamps = self.options.timestamps;
         let document =
             crate::response::document_from_chunks(self.service, operation.output, body, timestamps);
@@ -175,25 +172,39 @@ impl ServiceClient {
                 operation,
                 message,
                 members,
+                generic,
                 ..
             } => {
-                // botocore's standard retries mark a response
-                // MaxAttemptsReached whenever the attempt that failed was the
-                // last one allowed, retryable error or not (so with
-                // AWS_MAX_ATTEMPTS=1 every error says "(reached max retries:
-                // 0)"); its legacy mode only for errors it would retry.
+                // botocore's retries mark a response MaxAttemptsReached
+                // whenever the attempt that failed was the last one allowed,
+                // retryable error or not (so with AWS_MAX_ATTEMPTS=1 every
+                // error says "(reached max retries: 0)"). Which errors are
+                // retried is the SDK's classifiers' call: they see the code
+                // botocore reads (see `capture`), and their throttling and
+                // transient lists and statuses are botocore's standard ones.
                 let attempts = self.attempts.count.load(Ordering::Relaxed);
-                let status = self.attempts.status.load(Ordering::Relaxed);
-                let last_allowed = attempts >= self.max_attempts;
-                let max_retries = (last_allowed
-                    && (!self.options.legacy_retries || is_retryable(&code, status)))
-                .then(|| attempts.saturating_sub(1));
+                let max_retries =
+                    (attempts >= self.max_attempts).then(|| attempts.saturating_sub(1));
+                // The SDK parsed the JSON error the capture interceptor made
+                // of the body; the modeled members come from the body itself.
+                let (members, generic) = match self.error_body.peek() {
+                    Some(raw) => (
+                        Box::new(error_members::modeled_members(
+                            self.service,
+                            &code,
+                            &raw.body,
+                        )),
+                        raw.generic,
+                    ),
+                    None => (members, generic),
+                };
                 Error::Service {
                     code,
                     operation,
                     message,
                     max_retries,
                     members,
+                    generic,
                 }
             }
             Error::Connect { url } if url.is_empty() => Error::Connect {
@@ -226,50 +237,22 @@ impl ServiceClient {
     }
 }
 
-/// Error codes aws's standard retry mode retries (botocore's and the SDK's
-/// throttling and transient lists); any 5xx status is retried as well.
-const RETRYABLE_CODES: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "TransactionInProgressException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "EC2ThrottledException",
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "InternalError",
-];
-
-fn is_retryable(code: &str, status: u32) -> bool {
-    status >= 500 || status == 429 || RETRYABLE_CODES.contains(&code)
-}
-
 /// What the interceptor saw of the current call.
 #[derive(Debug, Default)]
 struct Attempts {
     count: AtomicU32,
-    /// HTTP status of the last response.
-    status: AtomicU32,
     /// URL of the last request.
     url: Mutex<String>,
 }
 
 /// Watches each attempt of the current call: counts the attempts and keeps
-/// the last URL and status; with `--debug` (a body slot given) it also logs
+/// the last URL; with `--debug` (a body slot given) it also logs
 /// each request and response, a successful response's body read from the
 /// slot the capture interceptor fills (the SDK itself only sees `{}`).
 #[derive(Debug)]
 struct CallObserver {
     attempts: Arc<Attempts>,
-    debug_body: Option<capture::BodySlot>,
+    debug_body: Option<(capture::BodySlot, capture::ErrorSlot)>,
 }
 
 impl_intercept! {
@@ -293,10 +276,6 @@ impl_intercept! {
             &self,
             context: &BeforeDeserializationInterceptorContextRef<'_>
         ) {
-            self.attempts.status.store(
-                u32::from(context.response().status().as_u16()),
-                Ordering::Relaxed,
-            );
             if self.debug_body.is_some() {
                 crate::debug::log_response_head(context.response());
             }
@@ -307,8 +286,8 @@ impl_intercept! {
             &self,
             context: &AfterDeserializationInterceptorContextRef<'_>
         ) {
-            if let Some(slot) = &self.debug_body {
-                let captured = slot.peek();
+            if let Some((slot, error_slot)) = &self.debug_body {
+                let captured = slot.peek().or_else(|| error_slot.peek().map(|raw| raw.body));
                 if let Some(bytes) = captured.as_deref().or(context.response().body().bytes()) {
                     crate::debug::log_response_body(bytes);
                 }
@@ -337,16 +316,9 @@ where
                     operation: operation.to_string(),
                     message: err.message().unwrap_or_default().to_string(),
                     max_retries: None,
-                    // The error type's crate tells which service answered.
-                    members: Box::new(error_members::modeled_members(
-                        if std::any::type_name::<E>().starts_with("aws_sdk_ecrpublic") {
-                            &generated::ecr_public_model::SERVICE
-                        } else {
-                            &generated::ecr_model::SERVICE
-                        },
-                        code,
-                        se.raw().body().bytes().unwrap_or_default(),
-                    )),
+                    // Read from the body by `ServiceClient::complete_error`.
+                    members: Box::default(),
+                    generic: false,
                 },
                 // A success status whose body is not the operation's output
                 // (truncated, HTML, wrong types): the SDK reports it as an
@@ -361,21 +333,15 @@ where
                             .unwrap_or_else(|| err.to_string())
                     )
                 )),
-                // botocore's generic error: a 5xx whose body is empty or an
-                // HTML page is named by its status and reason phrase.
-                None if status >= 500 && is_generic_body(se.raw()) => Error::Service {
-                    code: status.to_string(),
-                    operation: operation.to_string(),
-                    message: reason_phrase(status).to_string(),
-                    max_retries: None,
-                    members: Box::default(),
-                },
+                // Cannot happen: the capture interceptor gives every error
+                // response a `__type` (see `error_body`); the status then.
                 None => Error::Service {
-                    code: "Unknown".to_string(),
+                    code: status.to_string(),
                     operation: operation.to_string(),
                     message: err.message().unwrap_or_default().to_string(),
                     max_retries: None,
                     members: Box::default(),
+                    generic: false,
                 },
             }
         }
@@ -419,35 +385,6 @@ fn hide_found_value(mut detail: String) -> String {
         detail.push_str("found a value of another type");
     }
     detail
-}
-
-/// botocore's `_is_generic_error_response` body test: empty, or an HTML page.
-fn is_generic_body(raw: &HttpResponse) -> bool {
-    match raw.body().bytes() {
-        Some(body) => {
-            let body = body.trim_ascii();
-            body.is_empty() || body.starts_with(b"<html>")
-        }
-        None => false,
-    }
-}
-
-/// Python's `http.client.responses` phrase for the 5xx statuses.
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        505 => "HTTP Version Not Supported",
-        506 => "Variant Also Negotiates",
-        507 => "Insufficient Storage",
-        508 => "Loop Detected",
-        510 => "Not Extended",
-        511 => "Network Authentication Required",
-        _ => "",
-    }
 }
 
 /// The certificate problem when a request failed in the TLS handshake.
