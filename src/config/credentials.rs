@@ -29,6 +29,19 @@ fn no_credentials() -> Error {
     }
 }
 
+/// botocore's environment provider, first in the chain: an access key
+/// without a secret key is an error of its own (255), not a reason to try
+/// the next provider.
+pub fn check_environment_keys() -> Result<(), Error> {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("AWS_ACCESS_KEY_ID") && !set("AWS_SECRET_ACCESS_KEY") {
+        return Err(Error::Other(
+            "Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Resolves the credentials of `config` or fails with aws's error.
 pub async fn resolve(config: SdkConfig) -> Result<SdkConfig, Error> {
     let Some(provider) = config.credentials_provider() else {

@@ -15,6 +15,7 @@
 //! panics on values aws reports), and the `--cli-*` timeouts apply.
 
 pub mod credentials;
+pub mod endpoint;
 pub mod http;
 pub mod profiles;
 
@@ -160,6 +161,9 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     if let Some(e) = retry_error {
         return Err(e);
     }
+    if let Some(url) = config.endpoint_url() {
+        endpoint::check_endpoint(url)?;
+    }
     let from_flag = client.profile.source == ProfileSource::Flag;
     let config = match (profile, std::env::var_os("AWS_ACCESS_KEY_ID")) {
         (Some(name), Some(_)) if from_flag && !client.no_sign_request => {
@@ -181,7 +185,12 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
                 .credentials_provider(SharedCredentialsProvider::new(provider))
                 .build()
         }
-        _ => config,
+        _ => {
+            if !client.no_sign_request {
+                credentials::check_environment_keys()?;
+            }
+            config
+        }
     };
     let config = if client.no_sign_request {
         debug::log("rcr.config", "Credentials: none (--no-sign-request)");
@@ -189,6 +198,9 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     } else {
         credentials::resolve(config).await?
     };
+    if let Some(url) = config.endpoint_url() {
+        endpoint::check_request(url)?;
+    }
     let endpoint_for_errors = match config.endpoint_url() {
         Some(url) => with_root_path(url),
         None => default_endpoint(service, &region),

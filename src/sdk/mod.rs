@@ -14,6 +14,7 @@ pub mod bridge;
 pub mod capture;
 mod error_body;
 mod error_members;
+mod retry;
 mod splice;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -107,7 +108,8 @@ impl ServiceClient {
                 let mut b = $builder
                     .interceptor(observer)
                     .interceptor(splice)
-                    .interceptor(capture);
+                    .interceptor(capture)
+                    .retry_classifier(retry::BrokenResponse);
                 if unsigned {
                     b = b.allow_no_auth();
                 }
@@ -306,6 +308,11 @@ pub fn map_sdk_error<E>(operation: &str, e: SdkError<E, HttpResponse>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
+    if !matches!(e, SdkError::ServiceError(_)) {
+        // What failed, in the SDK's words (a service error's raw response is
+        // left out: it is logged as it arrived).
+        crate::debug::log("rcr.sdk", &format!("Request failed: {}", cause_chain(&e)));
+    }
     match &e {
         SdkError::ServiceError(se) => {
             let err = se.err();
@@ -359,10 +366,19 @@ where
                 Error::ReadTimeout { url: String::new() }
             }
         }
-        SdkError::DispatchFailure(df) if df.is_io() => Error::Connect { url: String::new() },
-        // The server closed the connection before a response head arrived
-        // (hyper's IncompleteMessage): botocore's ConnectionClosedError.
-        SdkError::DispatchFailure(_) if cause_chain(&e).contains("connection closed") => {
+        // The connection could not be made: botocore's EndpointConnectionError.
+        SdkError::DispatchFailure(df) if df.is_io() && cause_chain(&e).contains("(Connect)") => {
+            Error::Connect { url: String::new() }
+        }
+        // The server reset or closed the connection before a response head
+        // arrived (hyper's IncompleteMessage), or sent something that is
+        // not HTTP: urllib3 sees a broken connection, botocore's
+        // ConnectionClosedError.
+        SdkError::DispatchFailure(df)
+            if df.is_io()
+                || cause_chain(&e).contains("connection closed")
+                || retry::is_broken_response(&e) =>
+        {
             Error::ConnectionClosed { url: String::new() }
         }
         // The body stopped arriving: the SDK's stalled-stream protection
@@ -394,6 +410,12 @@ fn tls_failure(e: &dyn std::error::Error) -> Option<String> {
         let text = cause.to_string();
         if text.contains("invalid peer certificate") || text.contains("certificate verify") {
             return Some(format!("[SSL: CERTIFICATE_VERIFY_FAILED] {text}"));
+        }
+        // What came back is not TLS (a plain HTTP server's answer to the
+        // ClientHello): OpenSSL's words for it, as Python 3.11's ssl
+        // module reports them.
+        if text.contains("received corrupt message") {
+            return Some("[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)".into());
         }
         source = cause.source();
     }
