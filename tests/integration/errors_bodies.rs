@@ -375,6 +375,30 @@ fn success_bodies_that_are_not_json_are_documents_without_members() {
             raw("DescribeRepositories", 200, "application/x-amz-json-1.1", r#"{"repositories": [{"repositoryName": "a""#),
             Case::new("200 truncated json", &["ecr", "describe-repositories"]),
         ),
+        (
+            raw("GetAuthorizationToken", 200, "text/html", html),
+            Case::new("get-login-password meets 200 html", &["ecr", "get-login-password"]),
+        ),
+        (
+            raw("GetAuthorizationToken", 200, "application/x-amz-json-1.1", ""),
+            Case::new("get-login-password meets 200 empty, ecr-public", &["ecr-public", "get-login-password"]),
+        ),
+        (
+            raw("GetAuthorizationToken", 200, "application/x-amz-json-1.1", r#"{"authorizationData": []}"#),
+            Case::new("get-login-password meets no authorization data", &["ecr", "get-login-password"]),
+        ),
+        (
+            raw("GetAuthorizationToken", 200, "application/x-amz-json-1.1", r#"{"authorizationData": [{}]}"#),
+            Case::new("get-login-password meets no token", &["ecr", "get-login-password"]),
+        ),
+        (
+            raw("GetAuthorizationToken", 502, "text/html", BAD_GATEWAY),
+            Case::new("get-login-password meets a 502 page, retried", &["ecr", "get-login-password"]),
+        ),
+        (
+            raw("GetAuthorizationToken", 503, "text/plain", "down for maintenance"),
+            Case::new("get-login-password meets a 503, ecr-public, retried", &["ecr-public", "get-login-password"]),
+        ),
     ]);
     compare_scripted(cases);
 }
