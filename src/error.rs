@@ -223,9 +223,14 @@ impl Error {
                 let _ = writeln!(s, "rcr: [ERROR]: SSL validation failed for {url} {detail}");
             }
             Error::Interrupted => return String::from("\n"),
-            Error::Other(message) => {
-                let _ = writeln!(s, "rcr: [ERROR]: {message}");
-            }
+            // aws strips the message (a process's stderr ends in a newline;
+            // an empty one leaves the bare prefix).
+            Error::Other(message) => match message.trim() {
+                "" => s.push_str("rcr: [ERROR]:\n"),
+                message => {
+                    let _ = writeln!(s, "rcr: [ERROR]: {message}");
+                }
+            },
         }
         s
     }

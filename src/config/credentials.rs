@@ -16,6 +16,7 @@ use aws_credential_types::provider::{
 };
 use aws_types::SdkConfig;
 
+use super::profiles::ProfileFiles;
 use crate::debug;
 use crate::error::Error;
 
@@ -40,6 +41,64 @@ pub fn check_environment_keys() -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// Whether the environment holds a whole key pair (botocore's first
+/// provider then answers, and the profile is never read).
+pub fn environment_has_keys() -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    set("AWS_ACCESS_KEY_ID") && set("AWS_SECRET_ACCESS_KEY")
+}
+
+/// The profile's credential settings that botocore's providers refuse, in
+/// the order of its chain (assume role, the credentials file, the config
+/// file), with its words (255).
+pub fn check_profile(files: &ProfileFiles, name: &str) -> Result<(), Error> {
+    let merged = files.profile(name);
+    if merged.contains_key("role_arn") {
+        match merged.get("source_profile") {
+            Some(source) if !files.exists(source) => {
+                return Err(Error::Other(format!(
+                    "The source_profile \"{source}\" referenced in the profile \"{name}\" does not exist."
+                )));
+            }
+            None if !merged.contains_key("credential_source") => {
+                return Err(Error::Other(
+                    "Partial credentials found in assume-role, missing: source_profile or credential_source"
+                        .into(),
+                ));
+            }
+            _ => return Ok(()),
+        }
+    }
+    for (in_credentials_file, provider) in [(true, "shared-credentials-file"), (false, "config-file")] {
+        let profile = files.profile_in(name, in_credentials_file);
+        if profile.contains_key("aws_access_key_id") {
+            if !profile.contains_key("aws_secret_access_key") {
+                return Err(Error::Other(format!(
+                    "Partial credentials found in {provider}, missing: aws_secret_access_key"
+                )));
+            }
+            return Ok(());
+        }
+        // botocore asks credential_process between the two files.
+        if in_credentials_file && merged.contains_key("credential_process") {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// A `credential_process` that failed, in botocore's words: its exit
+/// status is not told, only what it wrote to stderr.
+fn process_failure(chain: &str) -> Option<String> {
+    if !chain.contains("external process exited with code") {
+        return None;
+    }
+    let stderr = chain.split_once("Stderr: ").map_or("", |(_, s)| s);
+    Some(format!(
+        "Error when retrieving credentials from custom-process: {stderr}"
+    ))
 }
 
 /// Resolves the credentials of `config` or fails with aws's error.
@@ -72,10 +131,12 @@ pub async fn resolve(config: SdkConfig) -> Result<SdkConfig, Error> {
                 .build())
         }
         Err(CredentialsError::CredentialsNotLoaded(_)) => Err(no_credentials()),
-        Err(e) => Err(Error::Other(format!(
-            "Error when retrieving credentials: {}",
-            crate::error::cause_chain(&e)
-        ))),
+        Err(e) => {
+            let chain = crate::error::cause_chain(&e);
+            Err(Error::Other(process_failure(&chain).unwrap_or_else(|| {
+                format!("Error when retrieving credentials: {chain}")
+            })))
+        }
     }
 }
 

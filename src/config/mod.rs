@@ -167,6 +167,7 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     let from_flag = client.profile.source == ProfileSource::Flag;
     let config = match (profile, std::env::var_os("AWS_ACCESS_KEY_ID")) {
         (Some(name), Some(_)) if from_flag && !client.no_sign_request => {
+            credentials::check_profile(&client.files, name)?;
             // v2: an explicit --profile wins over the environment's keys,
             // while AWS_PROFILE does not; the default chain reads the
             // environment first, so use the profile chain alone.
@@ -188,6 +189,9 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
         _ => {
             if !client.no_sign_request {
                 credentials::check_environment_keys()?;
+                if !credentials::environment_has_keys() {
+                    credentials::check_profile(&client.files, client.profile.name())?;
+                }
             }
             config
         }
