@@ -43,6 +43,8 @@ struct Case {
     env: Vec<(&'static str, String)>,
     /// The config file both programs read (empty when `None`).
     config: Option<&'static str>,
+    /// The credentials file both programs read (empty when `None`).
+    credentials: Option<&'static str>,
 }
 
 impl Case {
@@ -52,6 +54,7 @@ impl Case {
             args: args.iter().map(|s| s.to_string()).collect(),
             env: vec![(FAST.0, FAST.1.to_string())],
             config: None,
+            credentials: None,
         }
     }
 
@@ -72,6 +75,15 @@ impl Case {
         self
     }
 
+    /// Credentials from the files alone: no keys in the environment.
+    fn files(mut self, config: &'static str, credentials: &'static str) -> Case {
+        self.config = Some(config);
+        self.credentials = Some(credentials);
+        self.without_env("AWS_ACCESS_KEY_ID")
+            .without_env("AWS_SECRET_ACCESS_KEY")
+            .without_env("AWS_SESSION_TOKEN")
+    }
+
     fn arg(mut self, arg: &str) -> Case {
         self.args.push(arg.to_string());
         self
@@ -88,6 +100,9 @@ impl Case {
         }
         if let Some(config) = self.config {
             run.write_config(config);
+        }
+        if let Some(credentials) = self.credentials {
+            run.write_credentials(credentials);
         }
         run
     }
@@ -551,6 +566,24 @@ fn settings_and_credentials_errors_read_as_aws_words_them() {
         Case::new("max attempts in the profile", &dr)
             .without_env("AWS_MAX_ATTEMPTS")
             .config("[default]\nmax_attempts = x\n"),
+        Case::new("access key alone in the credentials file", &dr)
+            .files("", "[default]\naws_access_key_id = AKIDEXAMPLE\n"),
+        Case::new("access key alone in the config file", &dr)
+            .files("[default]\naws_access_key_id = AKIDEXAMPLE\n", ""),
+        Case::new("access key alone in a --profile", &["ecr", "describe-repositories", "--profile", "p"])
+            .files("[profile p]\naws_access_key_id = AKIDEXAMPLE\n", ""),
+        Case::new("credential_process failing with a message", &dr).files(
+            "[default]\ncredential_process = sh -c \"echo no credentials here >&2; exit 3\"\n",
+            "",
+        ),
+        Case::new("credential_process failing silently", &dr)
+            .files("[default]\ncredential_process = false\n", ""),
+        Case::new("role without a source", &dr)
+            .files("[default]\nrole_arn = arn:aws:iam::123456789012:role/r\n", ""),
+        Case::new("role whose source profile does not exist", &dr).files(
+            "[default]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = gone\n",
+            "",
+        ),
     ];
     let total = cases.len();
     let failures: Vec<String> = cases
