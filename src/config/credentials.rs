@@ -89,6 +89,21 @@ pub fn check_profile(files: &ProfileFiles, name: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The access key id goes into the Authorization header and the session
+/// token into its own: a control character in either cannot be sent (the
+/// SDK's signer would panic on the first). aws's HTTP client reports such
+/// a header as below, with the value, which rcr leaves out: it holds the
+/// signature or the token.
+fn check_header_values(credentials: &Credentials) -> Result<(), Error> {
+    let bad = |text: &str| text.chars().any(|c| c.is_ascii_control() && c != '\t');
+    if bad(credentials.access_key_id()) || credentials.session_token().is_some_and(bad) {
+        return Err(Error::Other(
+            "An HTTP Client raised an unhandled exception: Invalid header value (redacted)".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// A `credential_process` that failed, in botocore's words: its exit
 /// status is not told, only what it wrote to stderr.
 fn process_failure(chain: &str) -> Option<String> {
@@ -108,6 +123,7 @@ pub async fn resolve(config: SdkConfig) -> Result<SdkConfig, Error> {
     };
     match provider.provide_credentials().await {
         Ok(credentials) => {
+            check_header_values(&credentials)?;
             debug::log(
                 "rcr.credentials",
                 &format!(

@@ -158,6 +158,11 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
         });
     };
     debug::log("rcr.config", &format!("Region: {region}"));
+    if !is_region_name(&region) {
+        return Err(Error::Other(format!(
+            "Provided region_name '{region}' doesn't match a supported format."
+        )));
+    }
     if let Some(e) = retry_error {
         return Err(e);
     }
@@ -279,6 +284,17 @@ fn retry_config(settings: &BTreeMap<String, String>) -> Result<RetryConfig, Erro
         .with_max_attempts(attempts))
 }
 
+/// botocore's region name test (the SDK's endpoint rules would refuse
+/// the others with their internals): a host label of ASCII letters, digits
+/// and inner hyphens, 1 to 63 characters.
+fn is_region_name(region: &str) -> bool {
+    let bytes = region.as_bytes();
+    (1..=63).contains(&bytes.len())
+        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes.first() != Some(&b'-')
+        && bytes.last() != Some(&b'-')
+}
+
 fn with_root_path(url: &str) -> String {
     let after_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
     if after_scheme.contains('/') {
@@ -291,6 +307,16 @@ fn with_root_path(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_names_as_botocore_takes_them() {
+        for ok in ["us-east-1", "US-EAST-1", "a", "eu-west-2-x1"] {
+            assert!(is_region_name(ok), "{ok}");
+        }
+        for bad in ["", "us east", "é", "-", "a-", "-a", "us-east-1/x", &"a".repeat(64)] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn root_path() {

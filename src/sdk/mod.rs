@@ -389,8 +389,24 @@ where
         // The connection broke while the body was being read (a reset, an
         // early close).
         SdkError::ResponseError(_) => Error::ConnectionClosed { url: String::new() },
-        _ => Error::Other(cause_chain(&e)),
+        // Nothing above: say what went wrong in the words aws uses for an
+        // HTTP client's unknown failure, naming the root cause only (the
+        // SDK's wrappers name its interceptors and phases).
+        SdkError::DispatchFailure(_) => Error::Other(format!(
+            "An HTTP Client raised an unhandled exception: {}",
+            root_cause(&e)
+        )),
+        _ => Error::Other(root_cause(&e)),
     }
+}
+
+/// The last source of an error's chain.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 /// The JSON parser quotes the value it did not expect (``found `...` ``);

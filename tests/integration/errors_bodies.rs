@@ -557,6 +557,10 @@ fn settings_and_credentials_errors_read_as_aws_words_them() {
         Case::new("no region", &dr)
             .without_env("AWS_DEFAULT_REGION")
             .without_env("AWS_REGION"),
+        Case::new("region with a space", &["ecr", "describe-repositories", "--region", "us east"]),
+        Case::new("region not ascii, before a bad retry setting", &["ecr", "describe-repositories", "--region", "é"])
+            .env("AWS_MAX_ATTEMPTS", "abc"),
+        Case::new("region from the environment ending in a hyphen", &dr).env("AWS_DEFAULT_REGION", "us-east-"),
         Case::new("legacy retry mode from the environment", &dr).env("AWS_RETRY_MODE", "legacy"),
         Case::new("unknown retry mode", &dr).env("AWS_RETRY_MODE", "bogus"),
         Case::new("legacy retry mode from the profile", &dr).config("[default]\nretry_mode = legacy\n"),
