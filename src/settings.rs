@@ -139,13 +139,9 @@ impl Settings {
         }
     }
 
-    /// The values aws's argparse checks (`--endpoint-url`'s form, then 252:
-    /// `--color`, the timeouts),
+    /// The values aws's argparse checks (252: `--color`, the timeouts),
     /// then the client's settings for `config::load`.
     pub fn client(&self) -> Result<ClientSettings, Error> {
-        if let Some(url) = &self.flags.endpoint_url {
-            crate::config::endpoint::check_argument(url)?;
-        }
         if let Some(color) = &self.flags.color
             && !matches!(color.as_str(), "on" | "off" | "auto")
         {

@@ -1,7 +1,8 @@
 //! `--endpoint-url` checked as aws checks it, in its three places and
 //! words (the SDK would otherwise panic on an empty URL or report its
 //! request's internals):
-//! 1. [`check_argument`], when the argument is read: Python's `urlsplit`
+//! 1. [`check_argument`], when the argument is read (here, first thing
+//!    when the configuration is loaded): Python's `urlsplit`
 //!    must find a scheme (`Bad value for --endpoint-url "127.0.0.1:5000":
 //!    scheme is missing. ...`, 252) and balanced IPv6 brackets (`Invalid
 //!    IPv6 URL`, 255);

@@ -86,6 +86,9 @@ pub struct Resolved {
 }
 
 pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved, Error> {
+    if let Some(url) = &client.endpoint_url {
+        endpoint::check_argument(url)?;
+    }
     let profile = client.profile.chosen.as_deref();
     if let Some(name) = profile
         && !client.files.exists(name)

@@ -604,3 +604,25 @@ fn program_name_is_replaced_only_where_it_is_a_word() {
     assert_eq!(as_rcr("running \"aws login\"."), "running \"aws login\".");
     assert_eq!(as_rcr("\n  aws help\n"), "\n  rcr help\n");
 }
+
+/// A control character in the keys cannot go into a header. aws's HTTP
+/// client names the header's whole value (the signature, the token); rcr
+/// says the same without it, and never panics in the SDK's signer.
+#[test]
+fn control_characters_in_the_keys_are_an_error_not_a_panic() {
+    let server = CaptureServer::start(json!({"*": {}}));
+    for (key, value) in [
+        ("AWS_ACCESS_KEY_ID", "AKID\u{1}EXAMPLE"),
+        ("AWS_SESSION_TOKEN", "tok\nen"),
+    ] {
+        let out = Run::rcr()
+            .args(["ecr", "describe-repositories", "--endpoint-url", &server.url()])
+            .env(key, value)
+            .run();
+        out.assert_error(
+            255,
+            "\nrcr: [ERROR]: An HTTP Client raised an unhandled exception: Invalid header value (redacted)\n",
+        );
+    }
+    assert!(server.requests().is_empty());
+}
