@@ -509,7 +509,12 @@ mod tests {
         assert_eq!(broken, Ok(Value::Object(Map::new())));
         let trailing = document(&SERVICE, op.output, b"{} x", TimestampFormat::Wire);
         assert_eq!(trailing, Ok(Value::Object(Map::new())));
-        let html = document(&SERVICE, op.output, b"<html>portal</html>", TimestampFormat::Wire);
+        let html = document(
+            &SERVICE,
+            op.output,
+            b"<html>portal</html>",
+            TimestampFormat::Wire,
+        );
         assert_eq!(html, Ok(Value::Object(Map::new())));
         let secret = document(
             &SERVICE,

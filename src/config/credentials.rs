@@ -71,7 +71,9 @@ pub fn check_profile(files: &ProfileFiles, name: &str) -> Result<(), Error> {
             _ => return Ok(()),
         }
     }
-    for (in_credentials_file, provider) in [(true, "shared-credentials-file"), (false, "config-file")] {
+    for (in_credentials_file, provider) in
+        [(true, "shared-credentials-file"), (false, "config-file")]
+    {
         let profile = files.profile_in(name, in_credentials_file);
         if profile.contains_key("aws_access_key_id") {
             if !profile.contains_key("aws_secret_access_key") {

@@ -105,7 +105,9 @@ fn is_dns_name(host: &str) -> bool {
     let host = host.strip_suffix('.').unwrap_or(host);
     host.split('.').all(|label| {
         (1..=63).contains(&label.len())
-            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
             && !label.starts_with('-')
             && !label.ends_with('-')
     })
@@ -147,7 +149,12 @@ mod tests {
         assert!(check_argument("http://127.0.0.1:5000").is_ok());
         assert!(check_argument("HTTP://127.0.0.1").is_ok());
         assert!(check_argument("localhost:5000").is_ok());
-        assert_eq!(check_argument("127.0.0.1:5000").err().map(|e| e.exit_code()), Some(252));
+        assert_eq!(
+            check_argument("127.0.0.1:5000")
+                .err()
+                .map(|e| e.exit_code()),
+            Some(252)
+        );
         assert_eq!(check_argument("").err().map(|e| e.exit_code()), Some(252));
         assert_eq!(
             message(check_argument("http://[::1")),
@@ -157,10 +164,24 @@ mod tests {
 
     #[test]
     fn endpoint() {
-        for ok in ["http://127.0.0.1:5000", "https://a-b.example.com./x", "http://[::1]:80", "ftp://127.0.0.1:1", "http://127.0.0.1:abc"] {
+        for ok in [
+            "http://127.0.0.1:5000",
+            "https://a-b.example.com./x",
+            "http://[::1]:80",
+            "ftp://127.0.0.1:1",
+            "http://127.0.0.1:abc",
+        ] {
             assert!(check_endpoint(ok).is_ok(), "{ok}");
         }
-        for bad in ["http://", "https://", "http:///x", "file:///tmp", "http://a_b", "http://-a.com", "localhost:5000"] {
+        for bad in [
+            "http://",
+            "https://",
+            "http:///x",
+            "file:///tmp",
+            "http://a_b",
+            "http://-a.com",
+            "localhost:5000",
+        ] {
             assert_eq!(
                 message(check_endpoint(bad)),
                 format!("rcr: [ERROR]: Invalid endpoint: {bad}"),

@@ -293,7 +293,9 @@ fn retry_config(settings: &BTreeMap<String, String>) -> Result<RetryConfig, Erro
 fn is_region_name(region: &str) -> bool {
     let bytes = region.as_bytes();
     (1..=63).contains(&bytes.len())
-        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         && bytes.first() != Some(&b'-')
         && bytes.last() != Some(&b'-')
 }
@@ -316,7 +318,16 @@ mod tests {
         for ok in ["us-east-1", "US-EAST-1", "a", "eu-west-2-x1"] {
             assert!(is_region_name(ok), "{ok}");
         }
-        for bad in ["", "us east", "é", "-", "a-", "-a", "us-east-1/x", &"a".repeat(64)] {
+        for bad in [
+            "",
+            "us east",
+            "é",
+            "-",
+            "a-",
+            "-a",
+            "us-east-1/x",
+            &"a".repeat(64),
+        ] {
             assert!(!is_region_name(bad), "{bad}");
         }
     }

@@ -64,7 +64,9 @@ pub fn read(status: u16, body: &[u8]) -> ErrorBody {
 /// `com.amazon.coral#ThrottlingException:http://...` → `ThrottlingException`.
 fn sanitize(code: &str) -> String {
     let code = code.split_once(':').map_or(code, |(head, _)| head);
-    code.rsplit_once('#').map_or(code, |(_, tail)| tail).to_string()
+    code.rsplit_once('#')
+        .map_or(code, |(_, tail)| tail)
+        .to_string()
 }
 
 /// A JSON value as Python's `str()` shows it (strings as they are).
@@ -169,6 +171,9 @@ mod tests {
             read_text(400, r#"{"message":"no type"}"#),
             ("400".into(), "no type".into())
         );
-        assert_eq!(read_text(500, r#"{"oops":1}"#), ("500".into(), String::new()));
+        assert_eq!(
+            read_text(500, r#"{"oops":1}"#),
+            ("500".into(), String::new())
+        );
     }
 }

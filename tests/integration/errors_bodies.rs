@@ -117,7 +117,12 @@ impl Case {
 }
 
 /// What differs between aws's run and rcr's, if anything.
-fn differences(case: &Case, aws: &Output, rcr: &Output, requests: (usize, usize)) -> Option<String> {
+fn differences(
+    case: &Case,
+    aws: &Output,
+    rcr: &Output,
+    requests: (usize, usize),
+) -> Option<String> {
     let mut diffs = Vec::new();
     let (aws_out, aws_err) = (aws.stdout_str(), as_rcr(&aws.stderr_str()));
     let (rcr_out, rcr_err) = (rcr.stdout_str(), rcr.stderr_str());
@@ -140,7 +145,14 @@ fn differences(case: &Case, aws: &Output, rcr: &Output, requests: (usize, usize)
             requests.0, requests.1
         ));
     }
-    (!diffs.is_empty()).then(|| format!("{} ({}):\n{}", case.name, case.args.join(" "), diffs.join("\n")))
+    (!diffs.is_empty()).then(|| {
+        format!(
+            "{} ({}):\n{}",
+            case.name,
+            case.args.join(" "),
+            diffs.join("\n")
+        )
+    })
 }
 
 /// Runs each `(script, case)` through aws and rcr against a capture server
@@ -191,26 +203,55 @@ fn error_bodies_that_are_not_json_read_as_aws_reads_them() {
         ),
         (
             raw(dr, 502, "text/html", BAD_GATEWAY),
-            Case::new("502 html page, ecr-public, retried", &describe_repositories("ecr-public")),
+            Case::new(
+                "502 html page, ecr-public, retried",
+                &describe_repositories("ecr-public"),
+            ),
         ),
         (
-            raw(dr, 503, "text/plain", "Service Unavailable: try again later"),
+            raw(
+                dr,
+                503,
+                "text/plain",
+                "Service Unavailable: try again later",
+            ),
             Case::new("503 plain text, retried", &describe_repositories("ecr")),
         ),
         (
             raw(dr, 503, "text/plain", "upstream down\nretry later\n"),
-            Case::new("503 plain text, ecr-public, retried", &describe_repositories("ecr-public")),
+            Case::new(
+                "503 plain text, ecr-public, retried",
+                &describe_repositories("ecr-public"),
+            ),
         ),
         (
-            raw(dr, 403, "text/html", "<html><body>Forbidden by proxy policy</body></html>"),
+            raw(
+                dr,
+                403,
+                "text/html",
+                "<html><body>Forbidden by proxy policy</body></html>",
+            ),
             Case::new("403 html from a proxy", &describe_repositories("ecr")),
         ),
         (
-            raw(dr, 403, "text/html", "<html><body>Forbidden by proxy policy</body></html>"),
-            Case::new("403 html from a proxy, ecr-public", &describe_repositories("ecr-public")),
+            raw(
+                dr,
+                403,
+                "text/html",
+                "<html><body>Forbidden by proxy policy</body></html>",
+            ),
+            Case::new(
+                "403 html from a proxy, ecr-public",
+                &describe_repositories("ecr-public"),
+            ),
         ),
         (
-            raw(dr, 404, "text/html", "<html><head><title>404</title></head><body>Not Found</body></html>"),
+            raw(
+                dr,
+                404,
+                "text/html",
+                "<html><head><title>404</title></head><body>Not Found</body></html>",
+            ),
             Case::new("404 html", &describe_repositories("ecr")),
         ),
         (
@@ -227,40 +268,84 @@ fn error_bodies_that_are_not_json_read_as_aws_reads_them() {
         ),
         (
             raw(dr, 504, "text/plain", "  \n"),
-            Case::new("504 blank body, ecr-public, retried", &describe_repositories("ecr-public")),
+            Case::new(
+                "504 blank body, ecr-public, retried",
+                &describe_repositories("ecr-public"),
+            ),
         ),
         (
             raw(dr, 400, "application/x-amz-json-1.1", ""),
             Case::new("400 empty body", &describe_repositories("ecr")),
         ),
         (
-            raw(dr, 500, "application/x-amz-json-1.1", r#"{"message":"no type here"}"#),
-            Case::new("500 json without __type, retried", &describe_repositories("ecr")),
+            raw(
+                dr,
+                500,
+                "application/x-amz-json-1.1",
+                r#"{"message":"no type here"}"#,
+            ),
+            Case::new(
+                "500 json without __type, retried",
+                &describe_repositories("ecr"),
+            ),
         ),
         (
-            raw(dr, 400, "application/x-amz-json-1.1", r#"{"Message":"capital message"}"#),
-            Case::new("400 json without __type", &describe_repositories("ecr-public")),
+            raw(
+                dr,
+                400,
+                "application/x-amz-json-1.1",
+                r#"{"Message":"capital message"}"#,
+            ),
+            Case::new(
+                "400 json without __type",
+                &describe_repositories("ecr-public"),
+            ),
         ),
         (
             json!({dr: {"__status": 400, "__type": "ThrottlingException", "__content_type": "text/plain", "__raw": "slow down"}}),
-            Case::new("x-amzn-ErrorType header over a text body", &describe_repositories("ecr")),
+            Case::new(
+                "x-amzn-ErrorType header over a text body",
+                &describe_repositories("ecr"),
+            ),
         ),
         (
             json!({dr: {"__status": 400, "__type": "RepositoryNotFoundException", "__content_type": "text/plain", "__raw": "<html>gone</html>"}}),
-            Case::new("x-amzn-ErrorType header over html, ecr-public", &describe_repositories("ecr-public")),
+            Case::new(
+                "x-amzn-ErrorType header over html, ecr-public",
+                &describe_repositories("ecr-public"),
+            ),
         ),
         (
-            raw(dr, 400, "application/x-amz-json-1.1", r#"{"__type":"com.amazon.coral.availability#ThrottlingException:http://internal.amazon.com/","message":"Rate exceeded"}"#),
-            Case::new("namespaced throttling code, retried", &describe_repositories("ecr")),
+            raw(
+                dr,
+                400,
+                "application/x-amz-json-1.1",
+                r#"{"__type":"com.amazon.coral.availability#ThrottlingException:http://internal.amazon.com/","message":"Rate exceeded"}"#,
+            ),
+            Case::new(
+                "namespaced throttling code, retried",
+                &describe_repositories("ecr"),
+            ),
         ),
         (
-            raw(dr, 503, "text/html", "<!DOCTYPE html>\n<html><body>maintenance</body></html>\n"),
-            Case::new("503 doctype html is the message, retried", &describe_repositories("ecr")),
+            raw(
+                dr,
+                503,
+                "text/html",
+                "<!DOCTYPE html>\n<html><body>maintenance</body></html>\n",
+            ),
+            Case::new(
+                "503 doctype html is the message, retried",
+                &describe_repositories("ecr"),
+            ),
         ),
         (
             raw(dr, 502, "text/html", BAD_GATEWAY),
-            Case::new("502 with one attempt: max retries 0", &describe_repositories("ecr"))
-                .env("AWS_MAX_ATTEMPTS", "1"),
+            Case::new(
+                "502 with one attempt: max retries 0",
+                &describe_repositories("ecr"),
+            )
+            .env("AWS_MAX_ATTEMPTS", "1"),
         ),
         (
             raw(dr, 503, "text/plain", "busy"),
@@ -271,7 +356,14 @@ fn error_bodies_that_are_not_json_read_as_aws_reads_them() {
             raw("ListImages", 502, "text/html", BAD_GATEWAY),
             Case::new(
                 "502 on list-images with a query",
-                &["ecr", "list-images", "--repository-name", "app", "--query", "imageIds[0]"],
+                &[
+                    "ecr",
+                    "list-images",
+                    "--repository-name",
+                    "app",
+                    "--query",
+                    "imageIds[0]",
+                ],
             ),
         ),
     ];
@@ -285,7 +377,11 @@ fn each_error_format_for_an_error_body() {
         for (status, content_type, body) in [
             (503, "text/plain", "upstream down\nretry later\n"),
             (502, "text/html", BAD_GATEWAY),
-            (403, "text/html", "<html><body>Forbidden by proxy policy</body></html>"),
+            (
+                403,
+                "text/html",
+                "<html><body>Forbidden by proxy policy</body></html>",
+            ),
         ] {
             let name = match status {
                 503 => "503 text in a format, retried",
@@ -294,7 +390,10 @@ fn each_error_format_for_an_error_body() {
             };
             cases.push((
                 raw("DescribeRepositories", status, content_type, body),
-                Case::new(name, &["ecr", "describe-repositories", "--cli-error-format", format]),
+                Case::new(
+                    name,
+                    &["ecr", "describe-repositories", "--cli-error-format", format],
+                ),
             ));
         }
     }
@@ -325,12 +424,20 @@ fn waiters_and_pages_meeting_an_error_body() {
             Case::new("waiter meets a 502 page, retried", &wait),
         ),
         (
-            raw("DescribeImageScanFindings", 404, "text/html", "<html>not here</html>"),
+            raw(
+                "DescribeImageScanFindings",
+                404,
+                "text/html",
+                "<html>not here</html>",
+            ),
             Case::new("waiter meets a 404 page", &wait),
         ),
         (
             second_page_fails(502, "text/html", BAD_GATEWAY),
-            Case::new("second page 502, json, retried", &["ecr", "describe-repositories"]),
+            Case::new(
+                "second page 502, json, retried",
+                &["ecr", "describe-repositories"],
+            ),
         ),
         (
             second_page_fails(503, "text/plain", "upstream down"),
@@ -351,7 +458,10 @@ fn waiters_and_pages_meeting_an_error_body() {
                 {"__status": 502, "__content_type": "text/html", "__raw": BAD_GATEWAY, "__times": 1},
                 {"repositories": [{"repositoryName": "app"}]}
             ]}),
-            Case::new("502 once then success, retried", &["ecr", "describe-repositories"]),
+            Case::new(
+                "502 once then success, retried",
+                &["ecr", "describe-repositories"],
+            ),
         ),
     ];
     compare_scripted(cases);
@@ -371,7 +481,10 @@ fn success_bodies_that_are_not_json_are_documents_without_members() {
         ));
         cases.push((
             raw("DescribeRegistry", 200, "application/x-amz-json-1.1", ""),
-            Case::new("200 empty", &["ecr", "describe-registry", "--output", output]),
+            Case::new(
+                "200 empty",
+                &["ecr", "describe-registry", "--output", output],
+            ),
         ));
     }
     cases.extend([
@@ -379,40 +492,93 @@ fn success_bodies_that_are_not_json_are_documents_without_members() {
             raw("GetAuthorizationToken", 200, "text/html", html),
             Case::new(
                 "200 html with a query",
-                &["ecr", "get-authorization-token", "--query", "authorizationData", "--output", "text"],
+                &[
+                    "ecr",
+                    "get-authorization-token",
+                    "--query",
+                    "authorizationData",
+                    "--output",
+                    "text",
+                ],
             ),
         ),
         (
             raw("DescribeRegistries", 200, "text/plain", "ok"),
-            Case::new("200 text, ecr-public", &["ecr-public", "describe-registries"]),
+            Case::new(
+                "200 text, ecr-public",
+                &["ecr-public", "describe-registries"],
+            ),
         ),
         (
-            raw("DescribeRepositories", 200, "application/x-amz-json-1.1", r#"{"repositories": [{"repositoryName": "a""#),
+            raw(
+                "DescribeRepositories",
+                200,
+                "application/x-amz-json-1.1",
+                r#"{"repositories": [{"repositoryName": "a""#,
+            ),
             Case::new("200 truncated json", &["ecr", "describe-repositories"]),
         ),
         (
             raw("GetAuthorizationToken", 200, "text/html", html),
-            Case::new("get-login-password meets 200 html", &["ecr", "get-login-password"]),
+            Case::new(
+                "get-login-password meets 200 html",
+                &["ecr", "get-login-password"],
+            ),
         ),
         (
-            raw("GetAuthorizationToken", 200, "application/x-amz-json-1.1", ""),
-            Case::new("get-login-password meets 200 empty, ecr-public", &["ecr-public", "get-login-password"]),
+            raw(
+                "GetAuthorizationToken",
+                200,
+                "application/x-amz-json-1.1",
+                "",
+            ),
+            Case::new(
+                "get-login-password meets 200 empty, ecr-public",
+                &["ecr-public", "get-login-password"],
+            ),
         ),
         (
-            raw("GetAuthorizationToken", 200, "application/x-amz-json-1.1", r#"{"authorizationData": []}"#),
-            Case::new("get-login-password meets no authorization data", &["ecr", "get-login-password"]),
+            raw(
+                "GetAuthorizationToken",
+                200,
+                "application/x-amz-json-1.1",
+                r#"{"authorizationData": []}"#,
+            ),
+            Case::new(
+                "get-login-password meets no authorization data",
+                &["ecr", "get-login-password"],
+            ),
         ),
         (
-            raw("GetAuthorizationToken", 200, "application/x-amz-json-1.1", r#"{"authorizationData": [{}]}"#),
-            Case::new("get-login-password meets no token", &["ecr", "get-login-password"]),
+            raw(
+                "GetAuthorizationToken",
+                200,
+                "application/x-amz-json-1.1",
+                r#"{"authorizationData": [{}]}"#,
+            ),
+            Case::new(
+                "get-login-password meets no token",
+                &["ecr", "get-login-password"],
+            ),
         ),
         (
             raw("GetAuthorizationToken", 502, "text/html", BAD_GATEWAY),
-            Case::new("get-login-password meets a 502 page, retried", &["ecr", "get-login-password"]),
+            Case::new(
+                "get-login-password meets a 502 page, retried",
+                &["ecr", "get-login-password"],
+            ),
         ),
         (
-            raw("GetAuthorizationToken", 503, "text/plain", "down for maintenance"),
-            Case::new("get-login-password meets a 503, ecr-public, retried", &["ecr-public", "get-login-password"]),
+            raw(
+                "GetAuthorizationToken",
+                503,
+                "text/plain",
+                "down for maintenance",
+            ),
+            Case::new(
+                "get-login-password meets a 503, ecr-public, retried",
+                &["ecr-public", "get-login-password"],
+            ),
         ),
     ]);
     compare_scripted(cases);
@@ -423,8 +589,11 @@ fn success_bodies_that_are_not_json_are_documents_without_members() {
 fn default_attempts_for_a_bad_gateway() {
     compare_scripted(vec![(
         raw("DescribeRepositories", 502, "text/html", BAD_GATEWAY),
-        Case::new("502 with the default attempts, retried", &["ecr", "describe-repositories"])
-            .without_env("AWS_MAX_ATTEMPTS"),
+        Case::new(
+            "502 with the default attempts, retried",
+            &["ecr", "describe-repositories"],
+        )
+        .without_env("AWS_MAX_ATTEMPTS"),
     )]);
 }
 
@@ -483,36 +652,69 @@ fn connection_faults_read_as_aws_words_them() {
     // A port nobody listens on.
     let closed = format!("http://127.0.0.1:{}", common::free_port());
     check(Case::new("connection refused", &dr), Some(&closed), &none);
-    check(Case::new("connection refused, ecr-public", &["ecr-public", "describe-repositories"]), Some(&closed), &none);
+    check(
+        Case::new(
+            "connection refused, ecr-public",
+            &["ecr-public", "describe-repositories"],
+        ),
+        Some(&closed),
+        &none,
+    );
 
     let closes = FaultServer::start(|_, _, _| false);
-    check(Case::new("closed without an answer, retried", &dr), Some(&closes.url()), &|| closes.heads().len());
+    check(
+        Case::new("closed without an answer, retried", &dr),
+        Some(&closes.url()),
+        &|| closes.heads().len(),
+    );
 
     let garbage = FaultServer::start(|_, _, stream: &mut TcpStream| {
         let _ = stream.write_all(b"HELLO WORLD\r\n\r\n");
         false
     });
-    check(Case::new("garbage for an answer, retried", &dr), Some(&garbage.url()), &|| garbage.heads().len());
+    check(
+        Case::new("garbage for an answer, retried", &dr),
+        Some(&garbage.url()),
+        &|| garbage.heads().len(),
+    );
 
     let bad_status = FaultServer::start(|_, _, stream: &mut TcpStream| {
         let _ = stream.write_all(b"HTTP/1.1 abc OK\r\nContent-Length: 2\r\n\r\n{}");
         false
     });
-    check(Case::new("a status that is not a number, retried", &dr), Some(&bad_status.url()), &|| bad_status.heads().len());
+    check(
+        Case::new("a status that is not a number, retried", &dr),
+        Some(&bad_status.url()),
+        &|| bad_status.heads().len(),
+    );
 
     let cut = FaultServer::start(|_, head, stream: &mut TcpStream| {
         common::fault::read_body(stream, head);
         let _ = stream.write_all(format!("{}{{\"repo", common::fault::ok_head(100)).as_bytes());
         false
     });
-    check(Case::new("body cut short, retried", &dr), Some(&cut.url()), &|| cut.heads().len());
-
-    let reset = FaultServer::start(|_, _, stream: &mut TcpStream| common::fault::reset_mid_response(stream));
-    check(Case::new("reset in the middle, retried", &dr), Some(&reset.url()), &|| reset.heads().len());
-
-    let silent = FaultServer::start(|_, head, stream: &mut TcpStream| common::fault::never_answer(stream, head, 5));
     check(
-        Case::new("read timeout, retried", &dr).arg("--cli-read-timeout").arg("1"),
+        Case::new("body cut short, retried", &dr),
+        Some(&cut.url()),
+        &|| cut.heads().len(),
+    );
+
+    let reset = FaultServer::start(|_, _, stream: &mut TcpStream| {
+        common::fault::reset_mid_response(stream)
+    });
+    check(
+        Case::new("reset in the middle, retried", &dr),
+        Some(&reset.url()),
+        &|| reset.heads().len(),
+    );
+
+    let silent = FaultServer::start(|_, head, stream: &mut TcpStream| {
+        common::fault::never_answer(stream, head, 5)
+    });
+    check(
+        Case::new("read timeout, retried", &dr)
+            .arg("--cli-read-timeout")
+            .arg("1"),
         Some(&silent.url()),
         &|| silent.heads().len(),
     );
@@ -523,7 +725,11 @@ fn connection_faults_read_as_aws_words_them() {
         b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad request",
     );
     let https = format!("https://{}", plain.authority());
-    check(Case::new("https to a plain port, retried", &dr), Some(&https), &|| plain.heads().len());
+    check(
+        Case::new("https to a plain port, retried", &dr),
+        Some(&https),
+        &|| plain.heads().len(),
+    );
 
     let srv = CaptureServer::start(json!({"*": {}}));
     let ftp = format!("ftp://{}", srv.addr());
@@ -557,13 +763,21 @@ fn settings_and_credentials_errors_read_as_aws_words_them() {
         Case::new("no region", &dr)
             .without_env("AWS_DEFAULT_REGION")
             .without_env("AWS_REGION"),
-        Case::new("region with a space", &["ecr", "describe-repositories", "--region", "us east"]),
-        Case::new("region not ascii, before a bad retry setting", &["ecr", "describe-repositories", "--region", "é"])
-            .env("AWS_MAX_ATTEMPTS", "abc"),
-        Case::new("region from the environment ending in a hyphen", &dr).env("AWS_DEFAULT_REGION", "us-east-"),
+        Case::new(
+            "region with a space",
+            &["ecr", "describe-repositories", "--region", "us east"],
+        ),
+        Case::new(
+            "region not ascii, before a bad retry setting",
+            &["ecr", "describe-repositories", "--region", "é"],
+        )
+        .env("AWS_MAX_ATTEMPTS", "abc"),
+        Case::new("region from the environment ending in a hyphen", &dr)
+            .env("AWS_DEFAULT_REGION", "us-east-"),
         Case::new("legacy retry mode from the environment", &dr).env("AWS_RETRY_MODE", "legacy"),
         Case::new("unknown retry mode", &dr).env("AWS_RETRY_MODE", "bogus"),
-        Case::new("legacy retry mode from the profile", &dr).config("[default]\nretry_mode = legacy\n"),
+        Case::new("legacy retry mode from the profile", &dr)
+            .config("[default]\nretry_mode = legacy\n"),
         Case::new("max attempts not a number", &dr).env("AWS_MAX_ATTEMPTS", "abc"),
         Case::new("max attempts negative", &dr).env("AWS_MAX_ATTEMPTS", "-1"),
         Case::new("max attempts zero", &dr).env("AWS_MAX_ATTEMPTS", "0"),
@@ -574,16 +788,21 @@ fn settings_and_credentials_errors_read_as_aws_words_them() {
             .files("", "[default]\naws_access_key_id = AKIDEXAMPLE\n"),
         Case::new("access key alone in the config file", &dr)
             .files("[default]\naws_access_key_id = AKIDEXAMPLE\n", ""),
-        Case::new("access key alone in a --profile", &["ecr", "describe-repositories", "--profile", "p"])
-            .files("[profile p]\naws_access_key_id = AKIDEXAMPLE\n", ""),
+        Case::new(
+            "access key alone in a --profile",
+            &["ecr", "describe-repositories", "--profile", "p"],
+        )
+        .files("[profile p]\naws_access_key_id = AKIDEXAMPLE\n", ""),
         Case::new("credential_process failing with a message", &dr).files(
             "[default]\ncredential_process = sh -c \"echo no credentials here >&2; exit 3\"\n",
             "",
         ),
         Case::new("credential_process failing silently", &dr)
             .files("[default]\ncredential_process = false\n", ""),
-        Case::new("role without a source", &dr)
-            .files("[default]\nrole_arn = arn:aws:iam::123456789012:role/r\n", ""),
+        Case::new("role without a source", &dr).files(
+            "[default]\nrole_arn = arn:aws:iam::123456789012:role/r\n",
+            "",
+        ),
         Case::new("role whose source profile does not exist", &dr).files(
             "[default]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = gone\n",
             "",
@@ -616,7 +835,12 @@ fn control_characters_in_the_keys_are_an_error_not_a_panic() {
         ("AWS_SESSION_TOKEN", "tok\nen"),
     ] {
         let out = Run::rcr()
-            .args(["ecr", "describe-repositories", "--endpoint-url", &server.url()])
+            .args([
+                "ecr",
+                "describe-repositories",
+                "--endpoint-url",
+                &server.url(),
+            ])
             .env(key, value)
             .run();
         out.assert_error(
