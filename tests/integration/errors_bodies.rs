@@ -340,6 +340,27 @@ fn error_bodies_that_are_not_json_read_as_aws_reads_them() {
             ),
         ),
         (
+            json!({dr: {"__status": 302, "__content_type": "text/html", "__headers": {"Location": "http://127.0.0.1:9/login"}, "__raw": "<html><body>Found</body></html>"}}),
+            Case::new(
+                "302 to a captive portal's login page",
+                &describe_repositories("ecr"),
+            ),
+        ),
+        (
+            raw(dr, 407, "text/plain", "Proxy Authentication Required"),
+            Case::new(
+                "407 from a proxy, ecr-public",
+                &describe_repositories("ecr-public"),
+            ),
+        ),
+        (
+            raw(dr, 500, "application/json", "[1, 2]"),
+            Case::new(
+                "500 json that is not an object, retried",
+                &describe_repositories("ecr"),
+            ),
+        ),
+        (
             raw(dr, 502, "text/html", BAD_GATEWAY),
             Case::new(
                 "502 with one attempt: max retries 0",
