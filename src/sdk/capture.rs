@@ -70,6 +70,8 @@ pub struct RawError {
     pub body: Bytes,
     /// botocore read it as a generic error (see `super::error_body`).
     pub generic: bool,
+    /// botocore could not read it at all (see `super::error_body`).
+    pub python_error: Option<String>,
 }
 
 /// Where the last error response of the current call waits.
@@ -81,6 +83,11 @@ impl ErrorSlot {
         if let Ok(mut slot) = self.0.lock() {
             *slot = raw;
         }
+    }
+
+    /// Forgets the last error response (a new call starts).
+    pub fn clear(&self) {
+        self.put(None);
     }
 
     /// The last error response, left in place.
@@ -211,6 +218,7 @@ impl Body for ErrorBody {
                     this.slot.put(Some(RawError {
                         body,
                         generic: read.generic,
+                        python_error: read.python_error,
                     }));
                     let json = serde_json::json!({"__type": read.code, "message": read.message});
                     return Poll::Ready(Some(Ok(Frame::data(Bytes::from(json.to_string())))));

@@ -26,6 +26,10 @@ pub struct ErrorBody {
     /// A generic error (status and phrase): botocore's error document then
     /// lists `Code` before `Message`.
     pub generic: bool,
+    /// JSON that is not an object: botocore fails reading it, with
+    /// Python's `AttributeError` (`'list' object has no attribute 'get'`),
+    /// before any retry; aws prints that and exits 255.
+    pub python_error: Option<String>,
 }
 
 /// Reads the error response with `status` and `body`.
@@ -36,6 +40,7 @@ pub fn read(status: u16, body: &[u8]) -> ErrorBody {
             code: status.to_string(),
             message: reason_phrase(status).to_string(),
             generic: true,
+            python_error: None,
         };
     }
     let document = if body.is_empty() {
@@ -45,6 +50,17 @@ pub fn read(status: u16, body: &[u8]) -> ErrorBody {
         serde_json::from_str::<Value>(&text)
             .unwrap_or_else(|_| serde_json::json!({ "message": text }))
     };
+    let python_error = (!document.is_object()).then(|| {
+        let class = match &document {
+            Value::Null => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Number(n) if n.is_f64() => "float",
+            Value::Number(_) => "int",
+            Value::String(_) => "str",
+            _ => "list",
+        };
+        format!("'{class}' object has no attribute 'get'")
+    });
     let field = |name: &str| document.get(name).filter(|v| !v.is_null());
     let code = match field("__type") {
         Some(code) => sanitize(&python_str(code)),
@@ -58,6 +74,7 @@ pub fn read(status: u16, body: &[u8]) -> ErrorBody {
         code,
         message,
         generic: false,
+        python_error,
     }
 }
 

@@ -109,7 +109,7 @@ impl ServiceClient {
                     .interceptor(observer)
                     .interceptor(splice)
                     .interceptor(capture)
-                    .retry_classifier(retry::BrokenResponse);
+                    .retry_classifier(retry::BrokenResponse(error_body.clone()));
                 if unsigned {
                     b = b.allow_no_auth();
                 }
@@ -142,6 +142,7 @@ impl ServiceClient {
     /// document botocore would parse from the response body.
     pub async fn call(&self, operation: &Operation, input: &Value) -> Result<Value, Error> {
         self.attempts.count.store(0, Ordering::Relaxed);
+        self.error_body.clear();
         self.current_input.set(input);
         let result = match &self.inner {
             Inner::Ecr(c) => generated::ecr_bridge::call(c, operation.name, input).await,
@@ -189,7 +190,11 @@ impl ServiceClient {
                     (attempts >= self.max_attempts).then(|| attempts.saturating_sub(1));
                 // The SDK parsed the JSON error the capture interceptor made
                 // of the body; the modeled members come from the body itself.
-                let (members, generic) = match self.error_body.peek() {
+                let raw = self.error_body.peek();
+                if let Some(failure) = raw.as_ref().and_then(|r| r.python_error.clone()) {
+                    return Error::Other(failure);
+                }
+                let (members, generic) = match raw {
                     Some(raw) => (
                         Box::new(error_members::modeled_members(
                             self.service,

@@ -1,18 +1,29 @@
-//! The one retry botocore makes that the SDK's classifiers do not: an
-//! answer that is not HTTP (garbage for a status line, a status that is not
-//! a number). urllib3 reads it as a broken connection and botocore retries
-//! that as a `ConnectionClosedError`; the SDK's client reports a parse
-//! error of its own kind, which no default classifier retries.
+//! Where botocore's retries and the SDK's part. botocore retries an answer
+//! that is not HTTP (garbage for a status line, a status that is not a
+//! number): urllib3 reads it as a broken connection, a
+//! `ConnectionClosedError`; the SDK's client reports a parse error of its
+//! own kind, which no default classifier retries. And botocore never
+//! retries an error body it cannot read (JSON that is not an object: it
+//! fails before deciding), where the SDK would retry its 5xx status.
 
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 
-/// Retries a response whose head could not be read as HTTP.
+/// Retries a response whose head could not be read as HTTP; forbids
+/// retrying one whose error body botocore could not read (the slot holds
+/// the last error response).
 #[derive(Debug)]
-pub struct BrokenResponse;
+pub struct BrokenResponse(pub super::capture::ErrorSlot);
 
 impl ClassifyRetry for BrokenResponse {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        if self
+            .0
+            .peek()
+            .is_some_and(|raw| raw.python_error.is_some())
+        {
+            return RetryAction::RetryForbidden;
+        }
         match ctx.output_or_error() {
             Some(Err(e)) => match e.as_connector_error() {
                 Some(connector) if is_broken_response(connector) => RetryAction::transient_error(),
