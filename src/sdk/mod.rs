@@ -159,10 +159,16 @@ impl ServiceClient {
         };
         // An empty body is a document without members, as botocore reads it.
         let body = self.body.take().unwrap_or_default();
+        let python_error = not_an_object(&body);
         let timestamps = self.options.timestamps;
         let document =
             crate::response::document_from_chunks(self.service, operation.output, body, timestamps);
         document.map_err(|e| match e {
+            // JSON that is not an object: botocore fails on it with Python's
+            // AttributeError, which aws prints.
+            crate::response::BodyError::Invalid(_) if python_error.is_some() => {
+                Error::Other(python_error.unwrap_or_default())
+            }
             crate::response::BodyError::Invalid(detail) => invalid(&detail),
             crate::response::BodyError::Timestamp(message) => Error::Other(message),
         })
@@ -242,6 +248,31 @@ impl ServiceClient {
             _ => self.options.endpoint_for_errors.clone(),
         }
     }
+}
+
+/// The AttributeError botocore meets reading a success body whose JSON
+/// value is not an object, told by its first byte (`None` for an object, or
+/// text that is not JSON at all, which the parser tells apart).
+fn not_an_object(chunks: &[bytes::Bytes]) -> Option<String> {
+    let first = chunks
+        .iter()
+        .flat_map(|c| c.iter())
+        .find(|b| !b.is_ascii_whitespace())?;
+    let is_float = || {
+        chunks
+            .iter()
+            .any(|c| c.iter().any(|b| matches!(b, b'.' | b'e' | b'E')))
+    };
+    let (class, attribute) = match first {
+        b'n' => ("NoneType", "update"),
+        b'[' => ("list", "get"),
+        b'"' => ("str", "get"),
+        b't' | b'f' => ("bool", "get"),
+        b'-' | b'0'..=b'9' if is_float() => ("float", "get"),
+        b'-' | b'0'..=b'9' => ("int", "get"),
+        _ => return None,
+    };
+    Some(format!("'{class}' object has no attribute '{attribute}'"))
 }
 
 /// What the interceptor saw of the current call.

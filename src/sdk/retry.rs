@@ -17,11 +17,7 @@ pub struct BrokenResponse(pub super::capture::ErrorSlot);
 
 impl ClassifyRetry for BrokenResponse {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
-        if self
-            .0
-            .peek()
-            .is_some_and(|raw| raw.python_error.is_some())
-        {
+        if self.0.peek().is_some_and(|raw| raw.python_error.is_some()) {
             return RetryAction::RetryForbidden;
         }
         match ctx.output_or_error() {

@@ -101,11 +101,19 @@ fn malformed_success_bodies_are_a_clear_255() {
         assert_eq!(out.stdout_str(), "", "{what}: {out}");
         assert_eq!(out.stderr_str(), "", "{what}: {out}");
     }
-    // JSON of the wrong shapes is a clear error.
+    // JSON that is not an object fails in botocore with Python's words.
+    for (body, message) in [
+        ("null", "'NoneType' object has no attribute 'update'"),
+        ("[1, 2, 3]", "'list' object has no attribute 'get'"),
+        ("\"imageDetails\"", "'str' object has no attribute 'get'"),
+    ] {
+        server.set_response("DescribeImages", json!({ "__raw": body }));
+        let out = rcr(DESCRIBE, &server.url()).run();
+        assert_clean_failure(&out, 255);
+        assert_eq!(out.stderr_str(), format!("\nrcr: [ERROR]: {message}\n"));
+    }
+    // JSON of the wrong shapes inside is a clear error.
     let bodies = [
-        ("null", "null"),
-        ("array", "[1, 2, 3]"),
-        ("string", "\"imageDetails\""),
         ("list is a string", r#"{"imageDetails": "none"}"#),
         (
             "member types",
