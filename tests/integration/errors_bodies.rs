@@ -531,6 +531,21 @@ fn success_bodies_that_are_not_json_are_documents_without_members() {
             ),
         ),
         (
+            raw("DescribeRepositories", 200, "application/json", "[1, 2]"),
+            Case::new("200 json list", &["ecr", "describe-repositories"]),
+        ),
+        (
+            raw("DescribeRegistry", 200, "application/json", "null"),
+            Case::new("200 json null", &["ecr", "describe-registry"]),
+        ),
+        (
+            raw("DescribeRegistries", 200, "application/json", "1.5"),
+            Case::new(
+                "200 json number, ecr-public",
+                &["ecr-public", "describe-registries"],
+            ),
+        ),
+        (
             raw(
                 "DescribeRepositories",
                 200,
