@@ -159,7 +159,8 @@ impl ServiceClient {
         };
         // An empty body is a document without members, as botocore reads it.
         let body = self.body.take().unwrap_or_default();
-        let python_error = not_an_object(&body);
+        let request_id = self.attempts.request_id.load(Ordering::Relaxed);
+        let python_error = not_an_object(&body, request_id);
         let timestamps = self.options.timestamps;
         let document =
             crate::response::document_from_chunks(self.service, operation.output, body, timestamps);
@@ -252,8 +253,10 @@ impl ServiceClient {
 
 /// The AttributeError botocore meets reading a success body whose JSON
 /// value is not an object, told by its first byte (`None` for an object, or
-/// text that is not JSON at all, which the parser tells apart).
-fn not_an_object(chunks: &[bytes::Bytes]) -> Option<String> {
+/// text that is not JSON at all, which the parser tells apart). A `null`
+/// fails where the response metadata goes in: `setdefault` when the
+/// response named a request id, `update` otherwise.
+fn not_an_object(chunks: &[bytes::Bytes], request_id: bool) -> Option<String> {
     let first = chunks
         .iter()
         .flat_map(|c| c.iter())
@@ -264,6 +267,7 @@ fn not_an_object(chunks: &[bytes::Bytes]) -> Option<String> {
             .any(|c| c.iter().any(|b| matches!(b, b'.' | b'e' | b'E')))
     };
     let (class, attribute) = match first {
+        b'n' if request_id => ("NoneType", "setdefault"),
         b'n' => ("NoneType", "update"),
         b'[' => ("list", "get"),
         b'"' => ("str", "get"),
@@ -279,6 +283,9 @@ fn not_an_object(chunks: &[bytes::Bytes]) -> Option<String> {
 #[derive(Debug, Default)]
 struct Attempts {
     count: AtomicU32,
+    /// Whether the last response named its request id (botocore's
+    /// metadata step then fails differently on a `null` body).
+    request_id: std::sync::atomic::AtomicBool,
     /// URL of the last request.
     url: Mutex<String>,
 }
@@ -314,6 +321,10 @@ impl_intercept! {
             &self,
             context: &BeforeDeserializationInterceptorContextRef<'_>
         ) {
+            let request_id = ["x-amzn-requestid", "x-amz-request-id"]
+                .iter()
+                .any(|h| context.response().headers().contains_key(*h));
+            self.attempts.request_id.store(request_id, Ordering::Relaxed);
             if self.debug_body.is_some() {
                 crate::debug::log_response_head(context.response());
             }

@@ -103,7 +103,8 @@ fn malformed_success_bodies_are_a_clear_255() {
     }
     // JSON that is not an object fails in botocore with Python's words.
     for (body, message) in [
-        ("null", "'NoneType' object has no attribute 'update'"),
+        // (`setdefault`: the capture server names a request id.)
+        ("null", "'NoneType' object has no attribute 'setdefault'"),
         ("[1, 2, 3]", "'list' object has no attribute 'get'"),
         ("\"imageDetails\"", "'str' object has no attribute 'get'"),
     ] {
