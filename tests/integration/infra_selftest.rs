@@ -815,3 +815,20 @@ fn aws_v1_matches_v2_recordings_via_capture_server() {
     }
     assert!(checked >= 6, "only {checked} cases checked");
 }
+
+/// `FaultServer::answering_at_once` writes its bytes before reading
+/// anything (what a TLS client meets at a plain HTTP port) and counts the
+/// connection.
+#[test]
+fn fault_server_answers_at_once() {
+    let server = common::FaultServer::answering_at_once(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+    let mut stream = TcpStream::connect(server.authority()).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("read timeout");
+    let mut got = [0u8; 28];
+    stream.read_exact(&mut got).expect("the answer, unasked");
+    assert_eq!(&got, b"HTTP/1.1 400 Bad Request\r\n\r\n");
+    assert_eq!(server.heads().len(), 1);
+    assert!(server.url().ends_with(&server.authority()));
+}
