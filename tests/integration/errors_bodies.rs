@@ -403,10 +403,12 @@ fn each_error_format_for_an_error_body() {
                 "text/html",
                 "<html><body>Forbidden by proxy policy</body></html>",
             ),
+            (500, "application/json", "[1]"),
         ] {
             let name = match status {
                 503 => "503 text in a format, retried",
                 502 => "502 html in a format, retried",
+                500 => "500 json list in a format, not retried",
                 _ => "403 html in a format",
             };
             cases.push((
@@ -688,6 +690,13 @@ fn connection_faults_read_as_aws_words_them() {
     // A port nobody listens on.
     let closed = format!("http://127.0.0.1:{}", common::free_port());
     check(Case::new("connection refused", &dr), Some(&closed), &none);
+    check(
+        Case::new("connection refused, json error format", &dr)
+            .arg("--cli-error-format")
+            .arg("json"),
+        Some(&closed),
+        &none,
+    );
     check(
         Case::new(
             "connection refused, ecr-public",
