@@ -44,6 +44,10 @@ pub enum Error {
         /// `message` itself; empty for an unmodeled error. Boxed: an
         /// ordered map is large and errors travel in every `Result`.
         members: Box<Map<String, Value>>,
+        /// botocore's generic error (a 5xx with an empty body or an HTML
+        /// page: the status and its phrase), whose document lists `Code`
+        /// before `Message`.
+        generic: bool,
     },
     /// `--profile` names a profile that no file defines.
     ProfileNotFound(String),
@@ -113,10 +117,15 @@ impl Error {
                 code,
                 message,
                 members,
+                generic,
                 ..
             } => {
                 let line = self.service_line();
-                let mut document = document(&[("Message", message), ("Code", code)]);
+                let mut document = if *generic {
+                    document(&[("Code", code), ("Message", message)])
+                } else {
+                    document(&[("Message", message), ("Code", code)])
+                };
                 for (k, v) in members.iter() {
                     if !document.contains_key(k) {
                         document.insert(k.clone(), v.clone());
@@ -214,9 +223,14 @@ impl Error {
                 let _ = writeln!(s, "rcr: [ERROR]: SSL validation failed for {url} {detail}");
             }
             Error::Interrupted => return String::from("\n"),
-            Error::Other(message) => {
-                let _ = writeln!(s, "rcr: [ERROR]: {message}");
-            }
+            // aws strips the message (a process's stderr ends in a newline;
+            // an empty one leaves the bare prefix).
+            Error::Other(message) => match message.trim() {
+                "" => s.push_str("rcr: [ERROR]:\n"),
+                message => {
+                    let _ = writeln!(s, "rcr: [ERROR]: {message}");
+                }
+            },
         }
         s
     }
@@ -278,6 +292,7 @@ mod tests {
             message: "gone".into(),
             max_retries: None,
             members: Box::default(),
+            generic: false,
         };
         assert_eq!(
             e.report(),

@@ -182,6 +182,7 @@ mod tests {
             message: "key disabled".into(),
             max_retries: None,
             members: Box::new(members.as_object().cloned().unwrap_or_default()),
+            generic: false,
         }
     }
 

@@ -29,6 +29,7 @@ use base64::Engine as _;
 use bytes::{Buf, Bytes};
 use serde::Deserializer;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::error::Category;
 use serde_json::{Map, Number, Value};
 
 use crate::model::{Member, Service, ShapeId, ShapeKind};
@@ -129,7 +130,17 @@ fn parse<'de, R: serde_json::de::Read<'de>>(
     if let Some(message) = out_of_range.take() {
         return Err(BodyError::Timestamp(message));
     }
-    let value = parsed.map_err(|e| BodyError::Invalid(describe(e)))?;
+    let value = match parsed {
+        Ok(value) => value,
+        // botocore reads a body that is not JSON (a captive portal's page,
+        // a truncated answer) as `{"message": <the text>}`, and no output
+        // shape has a `message` member (see the test
+        // `no_output_has_a_message_member`): a document without members.
+        Err(e) if matches!(e.classify(), Category::Syntax | Category::Eof) => {
+            return Ok(Value::Object(Map::new()));
+        }
+        Err(e) => return Err(BodyError::Invalid(describe(e))),
+    };
     if value.is_null() {
         return Err(BodyError::Invalid("the body is null".into()));
     }
@@ -477,7 +488,10 @@ mod tests {
             Bytes::from_static(b"{\"repositories\":"),
             Bytes::from_static(b"["),
         ];
-        assert!(document_from_chunks(&SERVICE, op.output, broken, TimestampFormat::Wire).is_err());
+        // Cut short: not JSON, so a document without members (botocore's
+        // `{"message": ...}`).
+        let cut_short = document_from_chunks(&SERVICE, op.output, broken, TimestampFormat::Wire);
+        assert_eq!(cut_short, Ok(Value::Object(Map::new())));
     }
 
     #[test]
@@ -491,9 +505,17 @@ mod tests {
             b"{\"repositories\":[",
             TimestampFormat::Wire,
         );
-        assert!(broken.is_err());
+        // Not JSON: botocore's `{"message": ...}`, read without members.
+        assert_eq!(broken, Ok(Value::Object(Map::new())));
         let trailing = document(&SERVICE, op.output, b"{} x", TimestampFormat::Wire);
-        assert!(trailing.is_err());
+        assert_eq!(trailing, Ok(Value::Object(Map::new())));
+        let html = document(
+            &SERVICE,
+            op.output,
+            b"<html>portal</html>",
+            TimestampFormat::Wire,
+        );
+        assert_eq!(html, Ok(Value::Object(Map::new())));
         let secret = document(
             &SERVICE,
             op.output,
@@ -514,5 +536,21 @@ mod tests {
             TimestampFormat::Wire,
         );
         assert_eq!(loose.unwrap()["nextToken"], 5);
+    }
+
+    /// Why a body that is not JSON reads as an empty document: botocore
+    /// reads it as `{"message": <text>}`, and that member is in no output.
+    #[test]
+    fn no_output_has_a_message_member() {
+        for service in crate::sdk::SERVICES {
+            for op in service.operations {
+                let members = service.shape(op.output).kind.members();
+                assert!(
+                    members.iter().all(|m| m.name != "message"),
+                    "{}: reading a body that is not JSON must now keep its text",
+                    op.name
+                );
+            }
+        }
     }
 }

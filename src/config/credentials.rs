@@ -16,6 +16,7 @@ use aws_credential_types::provider::{
 };
 use aws_types::SdkConfig;
 
+use super::profiles::ProfileFiles;
 use crate::debug;
 use crate::error::Error;
 
@@ -29,6 +30,94 @@ fn no_credentials() -> Error {
     }
 }
 
+/// botocore's environment provider, first in the chain: an access key
+/// without a secret key is an error of its own (255), not a reason to try
+/// the next provider.
+pub fn check_environment_keys() -> Result<(), Error> {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("AWS_ACCESS_KEY_ID") && !set("AWS_SECRET_ACCESS_KEY") {
+        return Err(Error::Other(
+            "Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the environment holds a whole key pair (botocore's first
+/// provider then answers, and the profile is never read).
+pub fn environment_has_keys() -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    set("AWS_ACCESS_KEY_ID") && set("AWS_SECRET_ACCESS_KEY")
+}
+
+/// The profile's credential settings that botocore's providers refuse, in
+/// the order of its chain (assume role, the credentials file, the config
+/// file), with its words (255).
+pub fn check_profile(files: &ProfileFiles, name: &str) -> Result<(), Error> {
+    let merged = files.profile(name);
+    if merged.contains_key("role_arn") {
+        match merged.get("source_profile") {
+            Some(source) if !files.exists(source) => {
+                return Err(Error::Other(format!(
+                    "The source_profile \"{source}\" referenced in the profile \"{name}\" does not exist."
+                )));
+            }
+            None if !merged.contains_key("credential_source") => {
+                return Err(Error::Other(
+                    "Partial credentials found in assume-role, missing: source_profile or credential_source"
+                        .into(),
+                ));
+            }
+            _ => return Ok(()),
+        }
+    }
+    for (in_credentials_file, provider) in
+        [(true, "shared-credentials-file"), (false, "config-file")]
+    {
+        let profile = files.profile_in(name, in_credentials_file);
+        if profile.contains_key("aws_access_key_id") {
+            if !profile.contains_key("aws_secret_access_key") {
+                return Err(Error::Other(format!(
+                    "Partial credentials found in {provider}, missing: aws_secret_access_key"
+                )));
+            }
+            return Ok(());
+        }
+        // botocore asks credential_process between the two files.
+        if in_credentials_file && merged.contains_key("credential_process") {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// The access key id goes into the Authorization header and the session
+/// token into its own: a control character in either cannot be sent (the
+/// SDK's signer would panic on the first). aws's HTTP client reports such
+/// a header as below, with the value, which rcr leaves out: it holds the
+/// signature or the token.
+fn check_header_values(credentials: &Credentials) -> Result<(), Error> {
+    let bad = |text: &str| text.chars().any(|c| c.is_ascii_control() && c != '\t');
+    if bad(credentials.access_key_id()) || credentials.session_token().is_some_and(bad) {
+        return Err(Error::Other(
+            "An HTTP Client raised an unhandled exception: Invalid header value (redacted)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A `credential_process` that failed, in botocore's words: its exit
+/// status is not told, only what it wrote to stderr.
+fn process_failure(chain: &str) -> Option<String> {
+    if !chain.contains("external process exited with code") {
+        return None;
+    }
+    let stderr = chain.split_once("Stderr: ").map_or("", |(_, s)| s);
+    Some(format!(
+        "Error when retrieving credentials from custom-process: {stderr}"
+    ))
+}
+
 /// Resolves the credentials of `config` or fails with aws's error.
 pub async fn resolve(config: SdkConfig) -> Result<SdkConfig, Error> {
     let Some(provider) = config.credentials_provider() else {
@@ -36,6 +125,7 @@ pub async fn resolve(config: SdkConfig) -> Result<SdkConfig, Error> {
     };
     match provider.provide_credentials().await {
         Ok(credentials) => {
+            check_header_values(&credentials)?;
             debug::log(
                 "rcr.credentials",
                 &format!(
@@ -59,10 +149,12 @@ pub async fn resolve(config: SdkConfig) -> Result<SdkConfig, Error> {
                 .build())
         }
         Err(CredentialsError::CredentialsNotLoaded(_)) => Err(no_credentials()),
-        Err(e) => Err(Error::Other(format!(
-            "Error when retrieving credentials: {}",
-            crate::error::cause_chain(&e)
-        ))),
+        Err(e) => {
+            let chain = crate::error::cause_chain(&e);
+            Err(Error::Other(process_failure(&chain).unwrap_or_else(|| {
+                format!("Error when retrieving credentials: {chain}")
+            })))
+        }
     }
 }
 

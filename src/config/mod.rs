@@ -15,6 +15,7 @@
 //! panics on values aws reports), and the `--cli-*` timeouts apply.
 
 pub mod credentials;
+pub mod endpoint;
 pub mod http;
 pub mod profiles;
 
@@ -82,13 +83,12 @@ pub struct Resolved {
     /// The URL aws names in connection errors when no request was made yet:
     /// the endpoint and `/`.
     pub endpoint_for_errors: String,
-    /// Whether this run uses botocore's `legacy` retry mode, which says
-    /// `(reached max retries: N)` only for errors it would have retried
-    /// (standard mode says it whenever the last allowed attempt failed).
-    pub legacy_retries: bool,
 }
 
 pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved, Error> {
+    if let Some(url) = &client.endpoint_url {
+        endpoint::check_argument(url)?;
+    }
     let profile = client.profile.chosen.as_deref();
     if let Some(name) = profile
         && !client.files.exists(name)
@@ -117,7 +117,12 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
         None => timeouts.disable_read_timeout(),
     };
     let timeouts = timeouts.build();
-    let (retry, legacy_retries) = retry_config(&settings)?;
+    // A bad retry setting is reported after a missing region, as aws does;
+    // the loader meanwhile gets the default.
+    let (retry, retry_error) = match retry_config(&settings) {
+        Ok(retry) => (retry, None),
+        Err(e) => (RetryConfig::standard(), Some(e)),
+    };
     debug::log(
         "rcr.config",
         &format!(
@@ -156,9 +161,21 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
         });
     };
     debug::log("rcr.config", &format!("Region: {region}"));
+    if !is_region_name(&region) {
+        return Err(Error::Other(format!(
+            "Provided region_name '{region}' doesn't match a supported format."
+        )));
+    }
+    if let Some(e) = retry_error {
+        return Err(e);
+    }
+    if let Some(url) = config.endpoint_url() {
+        endpoint::check_endpoint(url)?;
+    }
     let from_flag = client.profile.source == ProfileSource::Flag;
     let config = match (profile, std::env::var_os("AWS_ACCESS_KEY_ID")) {
         (Some(name), Some(_)) if from_flag && !client.no_sign_request => {
+            credentials::check_profile(&client.files, name)?;
             // v2: an explicit --profile wins over the environment's keys,
             // while AWS_PROFILE does not; the default chain reads the
             // environment first, so use the profile chain alone.
@@ -177,7 +194,15 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
                 .credentials_provider(SharedCredentialsProvider::new(provider))
                 .build()
         }
-        _ => config,
+        _ => {
+            if !client.no_sign_request {
+                credentials::check_environment_keys()?;
+                if !credentials::environment_has_keys() {
+                    credentials::check_profile(&client.files, client.profile.name())?;
+                }
+            }
+            config
+        }
     };
     let config = if client.no_sign_request {
         debug::log("rcr.config", "Credentials: none (--no-sign-request)");
@@ -185,6 +210,9 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     } else {
         credentials::resolve(config).await?
     };
+    if let Some(url) = config.endpoint_url() {
+        endpoint::check_request(url)?;
+    }
     let endpoint_for_errors = match config.endpoint_url() {
         Some(url) => with_root_path(url),
         None => default_endpoint(service, &region),
@@ -199,7 +227,6 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     Ok(Resolved {
         sdk_config: config,
         endpoint_for_errors,
-        legacy_retries,
     })
 }
 
@@ -219,46 +246,58 @@ fn default_endpoint(service: &Service, region: &str) -> String {
 }
 
 /// Retries as aws v2 resolves them: `AWS_MAX_ATTEMPTS` / `max_attempts`
-/// and `AWS_RETRY_MODE` / `retry_mode`, each on its own; standard mode with 3
-/// attempts by default, `legacy` with 5 (it retries the same errors with
-/// the same exponential backoff here). The flag says whether it is `legacy`.
-fn retry_config(settings: &BTreeMap<String, String>) -> Result<(RetryConfig, bool), Error> {
+/// and `AWS_RETRY_MODE` / `retry_mode`, each on its own (an empty variable
+/// counts as set); standard mode with 3 attempts by default. aws v2 knows
+/// only `standard` and `adaptive` (botocore's `legacy` is refused), reads the
+/// attempts as Python's `int()` does, and checks them before the mode.
+fn retry_config(settings: &BTreeMap<String, String>) -> Result<RetryConfig, Error> {
     let pick = |env: &str, key: &str| {
         std::env::var(env)
             .ok()
-            .filter(|v| !v.is_empty())
             .or_else(|| settings.get(key).cloned())
     };
-    let mode = pick("AWS_RETRY_MODE", "retry_mode");
-    let legacy = mode.as_deref().map(str::trim) == Some("legacy");
-    let (mode, default_attempts) = match mode.as_deref().map(str::trim) {
-        None | Some("standard") => (RetryMode::Standard, 3),
-        Some("adaptive") => (RetryMode::Adaptive, 3),
-        Some("legacy") => (RetryMode::Standard, 5),
-        Some(other) => {
-            return Err(Error::Other(format!(
-                "Invalid value '{other}' for retry_mode; valid values are: legacy, standard, adaptive"
-            )));
-        }
-    };
     let attempts = match pick("AWS_MAX_ATTEMPTS", "max_attempts") {
-        None => default_attempts,
-        Some(v) => match v.trim().parse::<u32>() {
-            // botocore makes one attempt when told zero.
-            Ok(n) => n.max(1),
-            Err(_) => {
+        None => 3,
+        Some(v) => match crate::python::int_from_str(&v) {
+            Some(n) if n >= 1 => u32::try_from(n).unwrap_or(u32::MAX),
+            Some(n) => {
                 return Err(Error::Other(format!(
-                    "Invalid value '{v}' for max_attempts: it must be an integer"
+                    "Value provided to \"max_attempts\": {n} must be an integer greater than or equal to one."
+                )));
+            }
+            None => {
+                return Err(Error::Other(format!(
+                    "invalid literal for int() with base 10: {}",
+                    crate::python::str_repr(&v)
                 )));
             }
         },
     };
-    Ok((
-        RetryConfig::standard()
-            .with_retry_mode(mode)
-            .with_max_attempts(attempts),
-        legacy,
-    ))
+    let mode = match pick("AWS_RETRY_MODE", "retry_mode").as_deref() {
+        None | Some("standard") => RetryMode::Standard,
+        Some("adaptive") => RetryMode::Adaptive,
+        Some(other) => {
+            return Err(Error::Other(format!(
+                "Invalid value provided to \"mode\": \"{other}\" must be one of: \"standard\" or \"adaptive\""
+            )));
+        }
+    };
+    Ok(RetryConfig::standard()
+        .with_retry_mode(mode)
+        .with_max_attempts(attempts))
+}
+
+/// botocore's region name test (the SDK's endpoint rules would refuse
+/// the others with their internals): a host label of ASCII letters, digits
+/// and inner hyphens, 1 to 63 characters.
+fn is_region_name(region: &str) -> bool {
+    let bytes = region.as_bytes();
+    (1..=63).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes.first() != Some(&b'-')
+        && bytes.last() != Some(&b'-')
 }
 
 fn with_root_path(url: &str) -> String {
@@ -273,6 +312,25 @@ fn with_root_path(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_names_as_botocore_takes_them() {
+        for ok in ["us-east-1", "US-EAST-1", "a", "eu-west-2-x1"] {
+            assert!(is_region_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "us east",
+            "é",
+            "-",
+            "a-",
+            "-a",
+            "us-east-1/x",
+            &"a".repeat(64),
+        ] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn root_path() {

@@ -169,6 +169,16 @@ impl ProfileFiles {
         merged
     }
 
+    /// The settings of profile `name` in one file: the credentials file's
+    /// (`from_credentials_file`) or the config file's.
+    pub fn profile_in(&self, name: &str, from_credentials_file: bool) -> BTreeMap<String, String> {
+        if from_credentials_file {
+            settings(&self.credentials, false, name)
+        } else {
+            settings(&self.config, true, name)
+        }
+    }
+
     /// A setting of `profile` (`output`, `cli_timestamp_format`, ...), for
     /// the settings aws-config does not read.
     pub fn setting(&self, profile: &str, key: &str) -> Option<String> {

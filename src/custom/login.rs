@@ -80,14 +80,23 @@ pub struct Login {
 /// Decodes the base64 token `user:password` of a GetAuthorizationToken
 /// response. ECR answers a list of authorization data (one per registry; the
 /// first is the caller's), ECR Public a single structure.
+///
+/// A response without them (a captive portal's 200 page reads as a document
+/// without members) fails in the words of the Python error aws meets:
+/// `'authorizationData'`, `list index out of range`, `'authorizationToken'`.
 pub fn decode(response: &Value) -> Result<Login, Error> {
+    let missing = |key: &str| Error::Other(format!("'{key}'"));
     let data = match response.get("authorizationData") {
-        Some(Value::Array(list)) => list.first(),
-        other => other,
+        None => return Err(missing("authorizationData")),
+        Some(Value::Array(list)) => list
+            .first()
+            .ok_or_else(|| Error::Other("list index out of range".into()))?,
+        Some(other) => other,
     };
     let token = data
-        .and_then(|d| d.get("authorizationToken"))
-        .and_then(Value::as_str)
+        .get("authorizationToken")
+        .ok_or_else(|| missing("authorizationToken"))?
+        .as_str()
         .ok_or_else(|| {
             Error::Other(format!(
                 "The {OPERATION} response has no authorization token"
@@ -99,10 +108,10 @@ pub fn decode(response: &Value) -> Result<Login, Error> {
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(|| Error::Other("The authorization token is not valid base64".to_string()))?;
     let (username, password) = decoded.split_once(':').ok_or_else(|| {
-        Error::Other("The authorization token is not of the form user:password".to_string())
+        Error::Other("not enough values to unpack (expected 2, got 1)".to_string())
     })?;
     let expires_at = data
-        .and_then(|d| d.get("expiresAt"))
+        .get("expiresAt")
         .and_then(Value::as_f64)
         .filter(|f| f.is_finite());
     Ok(Login {
@@ -146,5 +155,20 @@ mod tests {
         ] {
             assert!(password(&v).is_err(), "{v}");
         }
+        let message = |v: Value| password(&v).err().map(|e| e.to_string());
+        let aws = |m: &str| Some(format!("rcr: [ERROR]: {m}"));
+        assert_eq!(message(json!({})), aws("'authorizationData'"));
+        assert_eq!(
+            message(json!({"authorizationData": []})),
+            aws("list index out of range")
+        );
+        assert_eq!(
+            message(json!({"authorizationData": {}})),
+            aws("'authorizationToken'")
+        );
+        assert_eq!(
+            message(json!({"authorizationData": [{"authorizationToken": "bm9jb2xvbg=="}]})),
+            aws("not enough values to unpack (expected 2, got 1)")
+        );
     }
 }

@@ -327,6 +327,7 @@ mod tests {
             message: "m".into(),
             max_retries: None,
             members: Box::default(),
+            generic: false,
         });
         let a = Acceptor {
             state: AcceptorState::Retry,

@@ -444,6 +444,7 @@ async fn apply(
             ),
             max_retries: None,
             members: Box::default(),
+            generic: false,
         });
     }
     Ok((document, error))

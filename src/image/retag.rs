@@ -96,6 +96,7 @@ async fn fetch(
             ),
             max_retries: None,
             members: Box::default(),
+            generic: false,
         });
     };
     let manifest: Value = serde_json::from_str(manifest_text).unwrap_or(Value::Null);

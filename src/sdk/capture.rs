@@ -6,8 +6,14 @@
 //! `{}` (an empty output costs it nothing), and the body's chunks, passed on
 //! as they arrive (`Bytes` are reference counted: no copy), wait in a
 //! [`BodySlot`] for [`super::ServiceClient::call`], which parses them in
-//! order, freeing each once read. Error responses are left
-//! alone: the SDK classifies them from their body.
+//! order, freeing each once read.
+//!
+//! Error responses are read whole and handed to the SDK as the JSON error
+//! botocore would have read from them (`super::error_body`): a proxy's HTML
+//! page or a plain-text 503 then gets botocore's code (the status) and
+//! message from both services, and the SDK's retry rules classify that code
+//! as botocore's do. The original body waits in an [`ErrorSlot`] for the
+//! modeled members and `--debug`.
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -58,9 +64,42 @@ fn join(mut chunks: Vec<Bytes>) -> Bytes {
     }
 }
 
-/// Swaps the body of each 2xx response for a [`CaptureBody`].
+/// The last error response of the current call: its body as it came.
+#[derive(Debug, Clone)]
+pub struct RawError {
+    pub body: Bytes,
+    /// botocore read it as a generic error (see `super::error_body`).
+    pub generic: bool,
+    /// botocore could not read it at all (see `super::error_body`).
+    pub python_error: Option<String>,
+}
+
+/// Where the last error response of the current call waits.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorSlot(Arc<Mutex<Option<RawError>>>);
+
+impl ErrorSlot {
+    fn put(&self, raw: Option<RawError>) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = raw;
+        }
+    }
+
+    /// Forgets the last error response (a new call starts).
+    pub fn clear(&self) {
+        self.put(None);
+    }
+
+    /// The last error response, left in place.
+    pub fn peek(&self) -> Option<RawError> {
+        self.0.lock().ok()?.clone()
+    }
+}
+
+/// Swaps the body of each 2xx response for a [`CaptureBody`], and that of
+/// every other response for an [`ErrorBody`].
 #[derive(Debug)]
-pub struct CaptureInterceptor(pub BodySlot);
+pub struct CaptureInterceptor(pub BodySlot, pub ErrorSlot);
 
 impl_intercept! {
     impl Intercept for CaptureInterceptor {
@@ -70,11 +109,22 @@ impl_intercept! {
         ) {
             // Each attempt starts empty: an earlier attempt's body is not this one's.
             self.0.put(None);
+            self.1.put(None);
             let response = context.response_mut();
+            let inner = std::mem::replace(response.body_mut(), SdkBody::taken());
             if !response.status().is_success() {
+                // botocore's JSON parser reads the code from the body alone;
+                // the SDK's would prefer this header.
+                response.headers_mut().remove("x-amzn-errortype");
+                *response.body_mut() = SdkBody::from_body_1_x(ErrorBody {
+                    inner,
+                    status: response.status().as_u16(),
+                    slot: self.1.clone(),
+                    chunks: Vec::new(),
+                    done: false,
+                });
                 return Ok(());
             }
-            let inner = std::mem::replace(response.body_mut(), SdkBody::taken());
             *response.body_mut() = SdkBody::from_body_1_x(CaptureBody {
                 inner,
                 slot: self.0.clone(),
@@ -122,6 +172,56 @@ impl Body for CaptureBody {
                     this.done = true;
                     this.slot.put(Some(std::mem::take(&mut this.chunks)));
                     return Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b"{}")))));
+                }
+            }
+        }
+    }
+}
+
+/// Reads an error response's real body into the [`ErrorSlot`] and gives the
+/// SDK, in its place, the JSON error botocore would read from it.
+struct ErrorBody {
+    inner: SdkBody,
+    status: u16,
+    slot: ErrorSlot,
+    chunks: Vec<Bytes>,
+    done: bool,
+}
+
+impl Body for ErrorBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = &mut *self;
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            match Pin::new(&mut this.inner).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data()
+                        && !data.is_empty()
+                    {
+                        this.chunks.push(data);
+                    }
+                }
+                Poll::Ready(None) => {
+                    this.done = true;
+                    let body = join(std::mem::take(&mut this.chunks));
+                    let read = super::error_body::read(this.status, &body);
+                    this.slot.put(Some(RawError {
+                        body,
+                        generic: read.generic,
+                        python_error: read.python_error,
+                    }));
+                    let json = serde_json::json!({"__type": read.code, "message": read.message});
+                    return Poll::Ready(Some(Ok(Frame::data(Bytes::from(json.to_string())))));
                 }
             }
         }

@@ -12,7 +12,9 @@
 mod intercept;
 pub mod bridge;
 pub mod capture;
+mod error_body;
 mod error_members;
+mod retry;
 mod splice;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -55,6 +57,7 @@ pub struct ServiceClient {
     attempts: Arc<Attempts>,
     current_input: splice::CurrentInput,
     body: capture::BodySlot,
+    error_body: capture::ErrorSlot,
     max_attempts: u32,
     options: ClientOptions,
 }
@@ -68,8 +71,6 @@ pub struct ClientOptions {
     pub endpoint_for_errors: String,
     /// How response timestamps are printed (`cli_timestamp_format`).
     pub timestamps: crate::timestamp::TimestampFormat,
-    /// botocore's `legacy` retry mode (see `complete_error`).
-    pub legacy_retries: bool,
 }
 
 impl ClientOptions {
@@ -82,7 +83,6 @@ impl ClientOptions {
         ClientOptions {
             endpoint_for_errors: resolved.endpoint_for_errors.clone(),
             timestamps,
-            legacy_retries: resolved.legacy_retries,
         }
     }
 }
@@ -93,10 +93,11 @@ impl ServiceClient {
         let current_input = splice::CurrentInput::default();
         let splice = splice::SpliceInput(current_input.clone());
         let body = capture::BodySlot::default();
-        let capture = capture::CaptureInterceptor(body.clone());
+        let error_body = capture::ErrorSlot::default();
+        let capture = capture::CaptureInterceptor(body.clone(), error_body.clone());
         let observer = CallObserver {
             attempts: attempts.clone(),
-            debug_body: crate::debug::enabled().then(|| body.clone()),
+            debug_body: crate::debug::enabled().then(|| (body.clone(), error_body.clone())),
         };
         let max_attempts = config.retry_config().map(|r| r.max_attempts()).unwrap_or(3);
         // --no-sign-request: no credentials provider, so send unsigned.
@@ -107,7 +108,8 @@ impl ServiceClient {
                 let mut b = $builder
                     .interceptor(observer)
                     .interceptor(splice)
-                    .interceptor(capture);
+                    .interceptor(capture)
+                    .retry_classifier(retry::BrokenResponse(error_body.clone()));
                 if unsigned {
                     b = b.allow_no_auth();
                 }
@@ -130,6 +132,7 @@ impl ServiceClient {
             attempts,
             current_input,
             body,
+            error_body,
             max_attempts,
             options,
         }
@@ -139,6 +142,7 @@ impl ServiceClient {
     /// document botocore would parse from the response body.
     pub async fn call(&self, operation: &Operation, input: &Value) -> Result<Value, Error> {
         self.attempts.count.store(0, Ordering::Relaxed);
+        self.error_body.clear();
         self.current_input.set(input);
         let result = match &self.inner {
             Inner::Ecr(c) => generated::ecr_bridge::call(c, operation.name, input).await,
@@ -153,16 +157,19 @@ impl ServiceClient {
                 operation.name
             ))
         };
+        // An empty body is a document without members, as botocore reads it.
         let body = self.body.take().unwrap_or_default();
-        // An AWS JSON service always sends at least `{}`, so an empty 2xx
-        // body is a broken endpoint or proxy, not a result to print.
-        if body.iter().all(|chunk| chunk.trim_ascii().is_empty()) {
-            return Err(invalid("the body is empty"));
-        }
+        let request_id = self.attempts.request_id.load(Ordering::Relaxed);
+        let python_error = not_an_object(&body, request_id);
         let timestamps = self.options.timestamps;
         let document =
             crate::response::document_from_chunks(self.service, operation.output, body, timestamps);
         document.map_err(|e| match e {
+            // JSON that is not an object: botocore fails on it with Python's
+            // AttributeError, which aws prints.
+            crate::response::BodyError::Invalid(_) if python_error.is_some() => {
+                Error::Other(python_error.unwrap_or_default())
+            }
             crate::response::BodyError::Invalid(detail) => invalid(&detail),
             crate::response::BodyError::Timestamp(message) => Error::Other(message),
         })
@@ -175,25 +182,43 @@ impl ServiceClient {
                 operation,
                 message,
                 members,
+                generic,
                 ..
             } => {
-                // botocore's standard retries mark a response
-                // MaxAttemptsReached whenever the attempt that failed was the
-                // last one allowed, retryable error or not (so with
-                // AWS_MAX_ATTEMPTS=1 every error says "(reached max retries:
-                // 0)"); its legacy mode only for errors it would retry.
+                // botocore's retries mark a response MaxAttemptsReached
+                // whenever the attempt that failed was the last one allowed,
+                // retryable error or not (so with AWS_MAX_ATTEMPTS=1 every
+                // error says "(reached max retries: 0)"). Which errors are
+                // retried is the SDK's classifiers' call: they see the code
+                // botocore reads (see `capture`), and their throttling and
+                // transient lists and statuses are botocore's standard ones.
                 let attempts = self.attempts.count.load(Ordering::Relaxed);
-                let status = self.attempts.status.load(Ordering::Relaxed);
-                let last_allowed = attempts >= self.max_attempts;
-                let max_retries = (last_allowed
-                    && (!self.options.legacy_retries || is_retryable(&code, status)))
-                .then(|| attempts.saturating_sub(1));
+                let max_retries =
+                    (attempts >= self.max_attempts).then(|| attempts.saturating_sub(1));
+                // The SDK parsed the JSON error the capture interceptor made
+                // of the body; the modeled members come from the body itself.
+                let raw = self.error_body.peek();
+                if let Some(failure) = raw.as_ref().and_then(|r| r.python_error.clone()) {
+                    return Error::Other(failure);
+                }
+                let (members, generic) = match raw {
+                    Some(raw) => (
+                        Box::new(error_members::modeled_members(
+                            self.service,
+                            &code,
+                            &raw.body,
+                        )),
+                        raw.generic,
+                    ),
+                    None => (members, generic),
+                };
                 Error::Service {
                     code,
                     operation,
                     message,
                     max_retries,
                     members,
+                    generic,
                 }
             }
             Error::Connect { url } if url.is_empty() => Error::Connect {
@@ -226,50 +251,53 @@ impl ServiceClient {
     }
 }
 
-/// Error codes aws's standard retry mode retries (botocore's and the SDK's
-/// throttling and transient lists); any 5xx status is retried as well.
-const RETRYABLE_CODES: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "TransactionInProgressException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "EC2ThrottledException",
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "InternalError",
-];
-
-fn is_retryable(code: &str, status: u32) -> bool {
-    status >= 500 || status == 429 || RETRYABLE_CODES.contains(&code)
+/// The AttributeError botocore meets reading a success body whose JSON
+/// value is not an object, told by its first byte (`None` for an object, or
+/// text that is not JSON at all, which the parser tells apart). A `null`
+/// fails where the response metadata goes in: `setdefault` when the
+/// response named a request id, `update` otherwise.
+fn not_an_object(chunks: &[bytes::Bytes], request_id: bool) -> Option<String> {
+    let first = chunks
+        .iter()
+        .flat_map(|c| c.iter())
+        .find(|b| !b.is_ascii_whitespace())?;
+    let is_float = || {
+        chunks
+            .iter()
+            .any(|c| c.iter().any(|b| matches!(b, b'.' | b'e' | b'E')))
+    };
+    let (class, attribute) = match first {
+        b'n' if request_id => ("NoneType", "setdefault"),
+        b'n' => ("NoneType", "update"),
+        b'[' => ("list", "get"),
+        b'"' => ("str", "get"),
+        b't' | b'f' => ("bool", "get"),
+        b'-' | b'0'..=b'9' if is_float() => ("float", "get"),
+        b'-' | b'0'..=b'9' => ("int", "get"),
+        _ => return None,
+    };
+    Some(format!("'{class}' object has no attribute '{attribute}'"))
 }
 
 /// What the interceptor saw of the current call.
 #[derive(Debug, Default)]
 struct Attempts {
     count: AtomicU32,
-    /// HTTP status of the last response.
-    status: AtomicU32,
+    /// Whether the last response named its request id (botocore's
+    /// metadata step then fails differently on a `null` body).
+    request_id: std::sync::atomic::AtomicBool,
     /// URL of the last request.
     url: Mutex<String>,
 }
 
 /// Watches each attempt of the current call: counts the attempts and keeps
-/// the last URL and status; with `--debug` (a body slot given) it also logs
+/// the last URL; with `--debug` (a body slot given) it also logs
 /// each request and response, a successful response's body read from the
 /// slot the capture interceptor fills (the SDK itself only sees `{}`).
 #[derive(Debug)]
 struct CallObserver {
     attempts: Arc<Attempts>,
-    debug_body: Option<capture::BodySlot>,
+    debug_body: Option<(capture::BodySlot, capture::ErrorSlot)>,
 }
 
 impl_intercept! {
@@ -293,10 +321,10 @@ impl_intercept! {
             &self,
             context: &BeforeDeserializationInterceptorContextRef<'_>
         ) {
-            self.attempts.status.store(
-                u32::from(context.response().status().as_u16()),
-                Ordering::Relaxed,
-            );
+            let request_id = ["x-amzn-requestid", "x-amz-request-id"]
+                .iter()
+                .any(|h| context.response().headers().contains_key(*h));
+            self.attempts.request_id.store(request_id, Ordering::Relaxed);
             if self.debug_body.is_some() {
                 crate::debug::log_response_head(context.response());
             }
@@ -307,8 +335,8 @@ impl_intercept! {
             &self,
             context: &AfterDeserializationInterceptorContextRef<'_>
         ) {
-            if let Some(slot) = &self.debug_body {
-                let captured = slot.peek();
+            if let Some((slot, error_slot)) = &self.debug_body {
+                let captured = slot.peek().or_else(|| error_slot.peek().map(|raw| raw.body));
                 if let Some(bytes) = captured.as_deref().or(context.response().body().bytes()) {
                     crate::debug::log_response_body(bytes);
                 }
@@ -327,6 +355,11 @@ pub fn map_sdk_error<E>(operation: &str, e: SdkError<E, HttpResponse>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
+    if !matches!(e, SdkError::ServiceError(_)) {
+        // What failed, in the SDK's words (a service error's raw response is
+        // left out: it is logged as it arrived).
+        crate::debug::log("rcr.sdk", &format!("Request failed: {}", cause_chain(&e)));
+    }
     match &e {
         SdkError::ServiceError(se) => {
             let err = se.err();
@@ -337,16 +370,9 @@ where
                     operation: operation.to_string(),
                     message: err.message().unwrap_or_default().to_string(),
                     max_retries: None,
-                    // The error type's crate tells which service answered.
-                    members: Box::new(error_members::modeled_members(
-                        if std::any::type_name::<E>().starts_with("aws_sdk_ecrpublic") {
-                            &generated::ecr_public_model::SERVICE
-                        } else {
-                            &generated::ecr_model::SERVICE
-                        },
-                        code,
-                        se.raw().body().bytes().unwrap_or_default(),
-                    )),
+                    // Read from the body by `ServiceClient::complete_error`.
+                    members: Box::default(),
+                    generic: false,
                 },
                 // A success status whose body is not the operation's output
                 // (truncated, HTML, wrong types): the SDK reports it as an
@@ -361,21 +387,15 @@ where
                             .unwrap_or_else(|| err.to_string())
                     )
                 )),
-                // botocore's generic error: a 5xx whose body is empty or an
-                // HTML page is named by its status and reason phrase.
-                None if status >= 500 && is_generic_body(se.raw()) => Error::Service {
-                    code: status.to_string(),
-                    operation: operation.to_string(),
-                    message: reason_phrase(status).to_string(),
-                    max_retries: None,
-                    members: Box::default(),
-                },
+                // Cannot happen: the capture interceptor gives every error
+                // response a `__type` (see `error_body`); the status then.
                 None => Error::Service {
-                    code: "Unknown".to_string(),
+                    code: status.to_string(),
                     operation: operation.to_string(),
                     message: err.message().unwrap_or_default().to_string(),
                     max_retries: None,
                     members: Box::default(),
+                    generic: false,
                 },
             }
         }
@@ -393,10 +413,19 @@ where
                 Error::ReadTimeout { url: String::new() }
             }
         }
-        SdkError::DispatchFailure(df) if df.is_io() => Error::Connect { url: String::new() },
-        // The server closed the connection before a response head arrived
-        // (hyper's IncompleteMessage): botocore's ConnectionClosedError.
-        SdkError::DispatchFailure(_) if cause_chain(&e).contains("connection closed") => {
+        // The connection could not be made: botocore's EndpointConnectionError.
+        SdkError::DispatchFailure(df) if df.is_io() && cause_chain(&e).contains("(Connect)") => {
+            Error::Connect { url: String::new() }
+        }
+        // The server reset or closed the connection before a response head
+        // arrived (hyper's IncompleteMessage), or sent something that is
+        // not HTTP: urllib3 sees a broken connection, botocore's
+        // ConnectionClosedError.
+        SdkError::DispatchFailure(df)
+            if df.is_io()
+                || cause_chain(&e).contains("connection closed")
+                || retry::is_broken_response(&e) =>
+        {
             Error::ConnectionClosed { url: String::new() }
         }
         // The body stopped arriving: the SDK's stalled-stream protection
@@ -407,8 +436,24 @@ where
         // The connection broke while the body was being read (a reset, an
         // early close).
         SdkError::ResponseError(_) => Error::ConnectionClosed { url: String::new() },
-        _ => Error::Other(cause_chain(&e)),
+        // Nothing above: say what went wrong in the words aws uses for an
+        // HTTP client's unknown failure, naming the root cause only (the
+        // SDK's wrappers name its interceptors and phases).
+        SdkError::DispatchFailure(_) => Error::Other(format!(
+            "An HTTP Client raised an unhandled exception: {}",
+            root_cause(&e)
+        )),
+        _ => Error::Other(root_cause(&e)),
     }
+}
+
+/// The last source of an error's chain.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 /// The JSON parser quotes the value it did not expect (``found `...` ``);
@@ -421,35 +466,6 @@ fn hide_found_value(mut detail: String) -> String {
     detail
 }
 
-/// botocore's `_is_generic_error_response` body test: empty, or an HTML page.
-fn is_generic_body(raw: &HttpResponse) -> bool {
-    match raw.body().bytes() {
-        Some(body) => {
-            let body = body.trim_ascii();
-            body.is_empty() || body.starts_with(b"<html>")
-        }
-        None => false,
-    }
-}
-
-/// Python's `http.client.responses` phrase for the 5xx statuses.
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        505 => "HTTP Version Not Supported",
-        506 => "Variant Also Negotiates",
-        507 => "Insufficient Storage",
-        508 => "Loop Detected",
-        510 => "Not Extended",
-        511 => "Network Authentication Required",
-        _ => "",
-    }
-}
-
 /// The certificate problem when a request failed in the TLS handshake.
 fn tls_failure(e: &dyn std::error::Error) -> Option<String> {
     let mut source: Option<&dyn std::error::Error> = Some(e);
@@ -457,6 +473,12 @@ fn tls_failure(e: &dyn std::error::Error) -> Option<String> {
         let text = cause.to_string();
         if text.contains("invalid peer certificate") || text.contains("certificate verify") {
             return Some(format!("[SSL: CERTIFICATE_VERIFY_FAILED] {text}"));
+        }
+        // What came back is not TLS (a plain HTTP server's answer to the
+        // ClientHello): OpenSSL's words for it, as Python 3.11's ssl
+        // module reports them.
+        if text.contains("received corrupt message") {
+            return Some("[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)".into());
         }
         source = cause.source();
     }

@@ -84,8 +84,47 @@ impl FaultServer {
         FaultServer { port, heads, stop }
     }
 
+    /// Starts a server that writes `bytes` to each connection as soon as
+    /// it is accepted, before reading anything, then closes it once the
+    /// client has stopped sending: a plain HTTP server as a TLS client
+    /// meets it (its ClientHello holds no blank line, so a server waiting
+    /// for a request head would never answer). `heads()` gets one empty
+    /// head per connection.
+    pub fn answering_at_once(bytes: &'static [u8]) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).expect("bind 127.0.0.1:0");
+        let port = listener.local_addr().expect("local_addr").port();
+        let heads = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (h, s) = (heads.clone(), stop.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if s.load(Ordering::Relaxed) {
+                    break;
+                }
+                let Ok(mut stream) = conn else { continue };
+                h.lock().unwrap_or_else(|e| e.into_inner()).push(Head {
+                    text: String::new(),
+                    content_length: 0,
+                });
+                std::thread::spawn(move || {
+                    let _ = stream.write_all(bytes);
+                    let _ = stream.flush();
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                    let mut sink = [0u8; 4096];
+                    while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+                });
+            }
+        });
+        FaultServer { port, heads, stop }
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The server's `host:port`.
+    pub fn authority(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
     }
 
     /// The request heads received so far.

@@ -883,4 +883,20 @@ fn compact_diff_shows_only_the_lines_that_differ() {
     let diff = common::differential::compact_diff(b"", long.as_bytes());
     assert!(diff.contains("  ... 13 more lines ...\n"), "{diff}");
     assert!(diff.ends_with("  + \"19\\n\"\n"), "{diff}");
+
+/// `FaultServer::answering_at_once` writes its bytes before reading
+/// anything (what a TLS client meets at a plain HTTP port) and counts the
+/// connection.
+#[test]
+fn fault_server_answers_at_once() {
+    let server = common::FaultServer::answering_at_once(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+    let mut stream = TcpStream::connect(server.authority()).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("read timeout");
+    let mut got = [0u8; 28];
+    stream.read_exact(&mut got).expect("the answer, unasked");
+    assert_eq!(&got, b"HTTP/1.1 400 Bad Request\r\n\r\n");
+    assert_eq!(server.heads().len(), 1);
+    assert!(server.url().ends_with(&server.authority()));
 }

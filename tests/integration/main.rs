@@ -30,6 +30,7 @@ mod custom_help;
 mod custom_login;
 mod custom_login_e2e;
 mod custom_wait;
+mod errors_bodies;
 mod errors_structured;
 mod image;
 mod infra_selftest;

@@ -191,7 +191,12 @@ fn errors_with_debug_show_no_secret() {
                 continue;
             }
             let out = rcr(&server, args).run();
-            assert_ne!(out.exit_code(), 0, "{what}: {out}");
+            // A 200 body that is not JSON is, as in aws, a document without
+            // members: get-authorization-token prints nothing and succeeds.
+            let not_json = ["truncated token body", "html"].contains(&what);
+            if !(not_json && args[1] == "get-authorization-token") {
+                assert_ne!(out.exit_code(), 0, "{what}: {out}");
+            }
             assert_no_secrets(&format!("{what}: {}", args.join(" ")), &out, &server, false);
         }
     }
