@@ -35,6 +35,8 @@ pub fn report(error: &Error, args: &[String]) -> String {
     let Some(structured) = error.structured() else {
         return error.report();
     };
+    // The options as the parser read them (`--cli-e json` is the format).
+    let args = &*crate::cli::argparse::expand_globals(args).unwrap_or(std::borrow::Cow::Borrowed(args));
     let (format, mut warning) = resolve(args);
     let text = match format.as_str() {
         "legacy" => write_error(&structured.legacy),
@@ -57,7 +59,13 @@ pub fn report(error: &Error, args: &[String]) -> String {
 fn resolve(args: &[String]) -> (String, String) {
     crate::settings::error_format(command_line_value(args, FLAG), || {
         let profile = Selection::choose(flag_value(args, "--profile").as_deref());
-        ProfileFiles::of_this_run().setting(profile.name(), "cli_error_format")
+        let files = ProfileFiles::of_this_run();
+        match &profile.chosen {
+            // aws cannot read the setting of a profile that does not exist
+            // and falls back to its plain (legacy) text.
+            Some(name) if !files.exists(name) => Some("legacy".into()),
+            _ => files.setting(profile.name(), "cli_error_format"),
+        }
     })
 }
 

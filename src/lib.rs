@@ -47,13 +47,28 @@ use error::Error;
 /// `help`, a customization from the table (`custom::CUSTOMIZATIONS`), or a
 /// model operation.
 pub fn run(args: &[String]) -> Result<(), Error> {
-    let words = cli::globals::positionals(args);
-    if cli::asks_version(args, &words) {
+    // aws's main parser: abbreviated global options spelled out (an
+    // ambiguous one stops the line), then the choices of the globals.
+    let args = &*cli::argparse::expand_globals(args)?;
+    if let Some(before) = cli::before_version(args) {
+        // argparse acts on `--version` where it stands: what comes before
+        // it has been checked, what comes after is never looked at.
+        cli::globals::check_choices(before)?;
+        if let Some(&first) = cli::globals::command_words(before).first()
+            && first != "help"
+            && custom::top_level(first).is_none()
+            && sdk::service(first).is_none()
+        {
+            return Err(cli::invalid_command(first));
+        }
         return output::print_bytes(format!("{}\n", version::version_line()).as_bytes());
     }
+    cli::globals::check_choices(args)?;
+    let words = cli::globals::positionals(args);
     if let Some(topic) = cli::help_words(args, &words) {
         return custom::print_help(&topic);
     }
+    let words = cli::globals::command_words(args);
     let Some(&first) = words.first() else {
         return Err(Error::usage(
             "the following arguments are required: command",
@@ -73,6 +88,6 @@ pub fn run(args: &[String]) -> Result<(), Error> {
     }
     let operation = service
         .operation(second)
-        .ok_or_else(|| cli::invalid_operation(second))?;
+        .ok_or_else(|| cli::invalid_operation(service, second))?;
     operation::run(&cli::parse_operation(args, service, operation)?, args)
 }

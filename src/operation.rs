@@ -113,10 +113,15 @@ fn paging_options(
         .map(|(name, _)| *name)
         .collect();
         if !used.is_empty() {
-            return Err(Error::Other(format!(
-                "Error during pagination: Cannot specify --no-paginate along with pagination arguments: {}",
-                used.join(", ")
-            )));
+            // aws v2's words and code (v1 said "Error during pagination", 255).
+            return Err(Error::Client {
+                code: "ParamValidation",
+                message: format!(
+                    "Cannot specify --no-paginate along with pagination arguments: {}",
+                    used.join(", ")
+                ),
+                exit: 252,
+            });
         }
         return Ok(None);
     }
