@@ -64,6 +64,7 @@ pub fn run(args: &[String]) -> Result<(), Error> {
         return output::print_bytes(format!("{}\n", version::version_line()).as_bytes());
     }
     cli::globals::check_choices(args)?;
+    settings::check_command_line(args)?;
     let words = cli::globals::positionals(args);
     if let Some(topic) = cli::help_words(args, &words) {
         return custom::print_help(&topic);

@@ -200,6 +200,32 @@ pub fn check_choices(args: &[String]) -> Result<(), crate::error::Error> {
     Ok(())
 }
 
+/// The value of the last `--name value` / `--name=value` of a global
+/// option on the line (spelled out), as the parser keeps it.
+pub fn last_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    let mut found = None;
+    let mut i = 0;
+    while i < args.len() {
+        let word = args[i].as_str();
+        i += 1;
+        if word == "--" {
+            break;
+        }
+        let Some(flag) = word.strip_prefix("--") else {
+            continue;
+        };
+        if flag == name {
+            if let Some(v) = args.get(i).filter(|v| !super::argparse::is_option_word(v)) {
+                found = Some(v.as_str());
+                i += 1;
+            }
+        } else if let Some(v) = flag.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+            found = Some(v);
+        }
+    }
+    found
+}
+
 /// The positional words as aws's main, service and `wait` parsers take
 /// them: every argument word that is not a global option's value, options
 /// they do not know taking no value (`rcr ecr --repository-name x

@@ -55,6 +55,15 @@ pub struct ClientSettings {
     pub read_timeout: Option<Duration>,
 }
 
+/// aws's error when no region is configured anywhere.
+pub fn no_region() -> Error {
+    Error::Client {
+        code: "NoRegion",
+        message: "You must specify a region. You can also configure your region by running \"aws configure\".".into(),
+        exit: 253,
+    }
+}
+
 /// aws's default for both `--cli-*-timeout`s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -149,11 +158,7 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     let config = loader.load().await;
 
     let Some(region) = config.region().map(|r| r.to_string()) else {
-        return Err(Error::Client {
-            code: "NoRegion",
-            message: "You must specify a region. You can also configure your region by running \"aws configure\".".into(),
-            exit: 253,
-        });
+        return Err(no_region());
     };
     debug::log("rcr.config", &format!("Region: {region}"));
     let from_flag = client.profile.source == ProfileSource::Flag;

@@ -66,6 +66,7 @@ pub fn run(globals: &Globals, service: &'static Service, args: &[String]) -> Res
             Error::internal(format!("the {} model has no {OPERATION}", service.cli_name))
         })?;
     let settings = Settings::resolve(globals);
+    settings.check_client()?;
     let response = session::with_client(&settings, service, args, async |client| {
         client
             .call(operation, &Value::Object(serde_json::Map::new()))

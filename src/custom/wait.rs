@@ -124,6 +124,7 @@ pub const DELAY_OVERRIDE_ENV: &str = "RCR_WAITER_DELAY_OVERRIDE";
 
 pub fn run(call: &OperationCall, waiter: &'static Waiter, args: &[String]) -> Result<(), Error> {
     let settings = Settings::resolve(&call.globals);
+    settings.check_client()?;
     let binary = settings.binary_format()?;
     let input = params::build_and_validate(call, binary)?;
     let delay = std::env::var(DELAY_OVERRIDE_ENV)
