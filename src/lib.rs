@@ -64,6 +64,9 @@ pub fn run(args: &[String]) -> Result<(), Error> {
         return output::print_bytes(format!("{}\n", version::version_line()).as_bytes());
     }
     cli::globals::check_choices(args)?;
+    // The main parser is done: errors from here on are written in the
+    // format the command line chose.
+    cli::globals::mark_parsed();
     settings::check_command_line(args)?;
     let words = cli::globals::positionals(args);
     if let Some(topic) = cli::help_words(args, &words) {

@@ -157,10 +157,12 @@ const CHOICES: &[(&str, &[&str])] = &[
     ("cli-error-format", ERROR_FORMATS),
 ];
 
-/// aws's main parser's choice checks, in command-line order (the first bad
-/// value is the error, before the service's and the operation's words are
-/// looked at): `argument --output: Found invalid choice 'csv'`, with
-/// suggestions. `args` has its global options spelled out.
+/// aws's main parser's checks of the global options' values, in
+/// command-line order (the first bad one is the error, before the
+/// service's and the operation's words are looked at): a value missing
+/// (`argument --region: expected one argument`) or not among the choices
+/// (`argument --output: Found invalid choice 'csv'`, with suggestions).
+/// `args` has its global options spelled out.
 pub fn check_choices(args: &[String]) -> Result<(), crate::error::Error> {
     let mut i = 0;
     while i < args.len() {
@@ -176,9 +178,9 @@ pub fn check_choices(args: &[String]) -> Result<(), crate::error::Error> {
             Some((n, v)) => (n, Some(v)),
             None => (flag, None),
         };
-        let Some((_, choices)) = CHOICES.iter().find(|(n, _)| *n == name) else {
+        if !find(name).is_some_and(|o| o.value.is_some()) {
             continue;
-        };
+        }
         let value = match inline {
             Some(v) => v,
             None => match args.get(i) {
@@ -186,10 +188,16 @@ pub fn check_choices(args: &[String]) -> Result<(), crate::error::Error> {
                     i += 1;
                     v.as_str()
                 }
-                _ => continue,
+                _ => {
+                    return Err(crate::error::Error::usage(format!(
+                        "argument --{name}: expected one argument"
+                    )));
+                }
             },
         };
-        if !choices.contains(&value) {
+        if let Some((_, choices)) = CHOICES.iter().find(|(n, _)| *n == name)
+            && !choices.contains(&value)
+        {
             return Err(super::argparse::invalid_choice(
                 &format!("--{name}"),
                 value,
