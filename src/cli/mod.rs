@@ -130,7 +130,7 @@ pub fn parse_with_globals(
 pub struct Known {
     pub globals: Globals,
     pub matches: ArgMatches,
-    /// The words no option took, in the order aws lists them.
+    /// The words no option took, in command-line order.
     pub strays: Vec<String>,
 }
 
@@ -138,10 +138,17 @@ impl Known {
     /// aws's `Unknown options: a, b` when words were left over.
     pub fn no_strays(&self) -> Result<(), Error> {
         if self.strays.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::UnknownOptions(self.strays.join(", ")))
+            return Ok(());
         }
+        // An operation's parser has an optional `help` positional: it takes
+        // the first stray argument, which aws then lists last
+        // (`--bogus a b` is `--bogus, b, a`).
+        let mut words: Vec<&str> = self.strays.iter().map(String::as_str).collect();
+        if let Some(at) = words.iter().position(|w| !argparse::is_option_word(w)) {
+            let help = words.remove(at);
+            words.push(help);
+        }
+        Err(Error::UnknownOptions(words.join(", ")))
     }
 }
 
@@ -185,8 +192,7 @@ pub fn parse_known(
 }
 
 /// The operation parser's stage of aws: `command`'s abbreviated options
-/// spelled out, and the words no option takes taken out of the line (in
-/// aws's order of report). `path` is the number of words naming the
+/// spelled out, and the words no option takes taken out of the line. `path` is the number of words naming the
 /// command (service, operation, ...).
 fn own_options<'a>(
     args: &'a [String],
@@ -217,17 +223,9 @@ fn own_options<'a>(
             _ => Arity::One,
         })
     };
-    let mut strays = argparse::stray_words(&args, arity, path);
+    let strays = argparse::stray_words(&args, arity, path);
     if strays.is_empty() {
         return Ok((args, Vec::new()));
-    }
-    // The operation parser's optional `help` positional takes the first of
-    // its words when that is an argument, and aws lists it last.
-    if let Some(first) = first_own_word(&args, path)
-        && strays.first() == Some(&first)
-        && !argparse::is_option_word(&args[first])
-    {
-        strays.rotate_left(1);
     }
     let words: Vec<String> = strays.iter().map(|&i| args[i].clone()).collect();
     let kept: Vec<String> = args
@@ -237,36 +235,6 @@ fn own_options<'a>(
         .map(|(_, w)| w.clone())
         .collect();
     Ok((std::borrow::Cow::Owned(kept), words))
-}
-
-/// The index of the first word the operation's own parser sees: not one of
-/// the `path` words, not a global option or its value.
-fn first_own_word(args: &[String], path: usize) -> Option<usize> {
-    let mut positionals = 0;
-    let mut i = 0;
-    while i < args.len() {
-        let word = args[i].as_str();
-        if !argparse::is_option_word(word) {
-            if positionals < path {
-                positionals += 1;
-                i += 1;
-                continue;
-            }
-            return Some(i);
-        }
-        let flag = word.trim_start_matches('-');
-        match globals::find(flag) {
-            Some(g) if word.starts_with("--") => {
-                i += 1;
-                if g.value.is_some() && args.get(i).is_some_and(|v| !argparse::is_option_word(v)) {
-                    i += 1;
-                }
-            }
-            _ if word.starts_with("--") && globals::find(flag.split_once('=').map_or(flag, |(n, _)| n)).is_some() => i += 1,
-            _ => return Some(i),
-        }
-    }
-    None
 }
 
 /// The call of `operation` of `service` on this command line: argparse's

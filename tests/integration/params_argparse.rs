@@ -158,6 +158,13 @@ fn required_arguments_come_before_unknown_words() {
         (&[], &["ecr", "describe-images", "--bogus", "x", "--force", "y"]),
         (&[], &["ecr", "describe-repositories", "yes", "--bogus"]),
         (&[], &["ecr", "describe-repositories", "--bogus", "a", "b"]),
+        (&[], &["ecr", "describe-repositories", "--bogus", "a", "b", "c", "--foo", "d"]),
+        (&[], &["ecr", "describe-repositories", "--bogus", "a", "--x"]),
+        (&[], &["ecr", "get-login-password", "x", "--bogus"]),
+        (
+            &[],
+            &["ecr", "wait", "image-scan-complete", "--repository-name", "app", "--image-id", "imageTag=a", "--bogus", "a", "b"],
+        ),
         (&[], &["ecr", "create-repository", "--repository-name", "app", "--no-image"]),
         (&[], &["ecr", "delete-repository", "--repository-name", "app", "--force", "yes"]),
         (&[], &["ecr", "wait", "image-scan-complete", "--bogus"]),
