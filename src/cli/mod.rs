@@ -218,8 +218,8 @@ fn own_options<'a>(
             return Some(Arity::None);
         }
         Some(match arg.get_num_args() {
-            Some(range) if range.min_values() == 0 => Arity::Optional,
             Some(range) if range.max_values() > 1 => Arity::Many,
+            Some(range) if range.min_values() == 0 => Arity::Optional,
             _ => Arity::One,
         })
     };
@@ -342,7 +342,8 @@ pub fn root_command() -> Command {
                 .allow_negative_numbers(true)
                 .action(ArgAction::Set)
                 .overrides_with(opt.name),
-            None => arg.action(ArgAction::SetTrue),
+            // Repeating a switch is allowed, as in argparse.
+            None => arg.action(ArgAction::SetTrue).overrides_with(opt.name),
         };
         cmd = cmd.arg(arg);
     }
@@ -364,13 +365,13 @@ pub fn operation_command(service: &Service, operation: &Operation) -> Command {
                         .long(member.cli_name)
                         .action(ArgAction::SetTrue)
                         .help(help)
-                        .overrides_with(no),
+                        .overrides_with_all([no, member.cli_name]),
                 )
                 .arg(
                     Arg::new(no)
                         .long(no)
                         .action(ArgAction::SetTrue)
-                        .overrides_with(member.cli_name),
+                        .overrides_with_all([member.cli_name, no]),
                 );
             continue;
         }
@@ -384,8 +385,10 @@ pub fn operation_command(service: &Service, operation: &Operation) -> Command {
             .allow_negative_numbers(many)
             .action(ArgAction::Set)
             .overrides_with(member.cli_name)
+            // aws's list options take any number of words (nargs='*'):
+            // none is an empty list, which validation then judges.
             .num_args(if many {
-                ValueRange::new(1..)
+                ValueRange::new(0..)
             } else {
                 ValueRange::new(1..=1)
             });

@@ -147,6 +147,25 @@ fn abbreviated_options_parse_as_in_aws() {
         ),
         (&[], &["ecr", "describe-repositories", "--cli-e", "json", "--output", "csv"]),
         (&[], &["ecr", "describe-repositories", "--debugx"]),
+        (&[], &["ecr", "describe-repositories", "--endpoint", "http://127.0.0.1:9"]),
+        (&[], &["ecr", "describe-repositories", "--prof", "default"]),
+        (&[], &["ecr", "describe-repositories", "--max-items", "1", "--starting", "2"]),
+        (&[], &["ecr-public", "describe-repositories", "--repo", "x"]),
+        (
+            &[],
+            &["ecr", "batch-delete-image", "--repository-name", "app", "--image-i", "imageTag=a", "imageTag=b"],
+        ),
+        (
+            &[],
+            &["ecr", "describe-images", "--repository-name", "app", "--image-ids", "imageTag=a", "--image"],
+        ),
+        (&[], &["ecr", "describe-repositories", "--repository-names", "--output", "text"]),
+        (&[], &["ecr", "describe-repositories", "--no-paginate", "--no-pag"]),
+        (&[], &["ecr", "delete-repository", "--repository-name", "app", "--force", "--no-force"]),
+        (&[], &["ecr", "describe-repositories", "--output="]),
+        (&[], &["ecr", "describe-repositories", "--region"]),
+        (&[], &["ecr", "describe-repositories", "--region", "--cli-error-format", "json"]),
+        (&[], &["ecr", "describe-repositories", "--", "--out"]),
     ]);
 }
 
