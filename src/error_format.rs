@@ -36,7 +36,8 @@ pub fn report(error: &Error, args: &[String]) -> String {
         return error.report();
     };
     // The options as the parser read them (`--cli-e json` is the format).
-    let args = &*crate::cli::argparse::expand_globals(args).unwrap_or(std::borrow::Cow::Borrowed(args));
+    let args =
+        &*crate::cli::argparse::expand_globals(args).unwrap_or(std::borrow::Cow::Borrowed(args));
     let (format, mut warning) = resolve(args);
     let text = match format.as_str() {
         "legacy" => write_error(&structured.legacy),

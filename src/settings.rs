@@ -270,7 +270,10 @@ pub fn check_command_line(args: &[String]) -> Result<(), Error> {
             exit: 252,
         });
     }
-    for (name, kind) in [("cli-read-timeout", "read"), ("cli-connect-timeout", "connect")] {
+    for (name, kind) in [
+        ("cli-read-timeout", "read"),
+        ("cli-connect-timeout", "connect"),
+    ] {
         if let Some(value) = last_value(args, name)
             && python_int(value).is_none()
         {
@@ -315,7 +318,9 @@ fn is_host_label(label: &str) -> bool {
         && label.len() <= 63
         && !label.starts_with('-')
         && !label.ends_with('-')
-        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// Whether botocore accepts `region` as a region name: a host label, not
@@ -407,11 +412,15 @@ mod tests {
             assert_eq!(python_int(bad), None, "{bad}");
         }
         assert_eq!(
-            timeout("read", Some("-1")).expect_err("negative").to_string(),
+            timeout("read", Some("-1"))
+                .expect_err("negative")
+                .to_string(),
             "rcr: [ERROR]: Attempted to set read timeout to -1, but the timeout cannot be set to a value less than or equal to 0."
         );
         assert_eq!(
-            timeout("connect", Some("abc'x")).expect_err("text").to_string(),
+            timeout("connect", Some("abc'x"))
+                .expect_err("text")
+                .to_string(),
             "rcr: [ERROR]: invalid literal for int() with base 10: \"abc'x\""
         );
     }
@@ -426,7 +435,9 @@ mod tests {
         }
         assert!(has_scheme("localhost:4566") && has_scheme("http://x"));
         assert!(!has_scheme("notaurl") && !has_scheme("//x") && !has_scheme(""));
-        assert!(is_valid_endpoint("http://127.0.0.1:9/x") && is_valid_endpoint("https://u@h.example."));
+        assert!(
+            is_valid_endpoint("http://127.0.0.1:9/x") && is_valid_endpoint("https://u@h.example.")
+        );
         assert!(!is_valid_endpoint("http://") && !is_valid_endpoint("localhost:4566"));
         assert!(!is_valid_endpoint("http:foo"));
     }

@@ -304,7 +304,14 @@ fn longest_block(a: &[char], b: &[char]) -> (usize, usize, usize) {
 mod tests {
     use super::*;
 
-    const NAMES: &[&str] = &["output", "query", "profile", "region", "no-paginate", "no-sign-request"];
+    const NAMES: &[&str] = &[
+        "output",
+        "query",
+        "profile",
+        "region",
+        "no-paginate",
+        "no-sign-request",
+    ];
 
     fn words(w: &[&str]) -> Vec<String> {
         w.iter().map(|s| s.to_string()).collect()
@@ -315,7 +322,10 @@ mod tests {
         assert_eq!(lookup("--output", NAMES).ok(), Some(Named::Exact));
         assert_eq!(lookup("--output=json", NAMES).ok(), Some(Named::Exact));
         assert_eq!(lookup("--out", NAMES).ok(), Some(Named::Prefix("output")));
-        assert_eq!(lookup("--out=text", NAMES).ok(), Some(Named::Prefix("output")));
+        assert_eq!(
+            lookup("--out=text", NAMES).ok(),
+            Some(Named::Prefix("output"))
+        );
         assert_eq!(lookup("--bogus", NAMES).ok(), Some(Named::Unknown));
         assert_eq!(lookup("value", NAMES).ok(), Some(Named::NotAnOption));
         assert_eq!(lookup("--", NAMES).ok(), Some(Named::NotAnOption));
@@ -367,9 +377,19 @@ mod tests {
             "skeleton" => Some(Arity::Optional),
             _ => None,
         };
-        let args = words(&["ecr", "op", "--force", "yes", "--name", "a", "b", "--ids", "1", "2", "--bogus", "-1"]);
+        let args = words(&[
+            "ecr", "op", "--force", "yes", "--name", "a", "b", "--ids", "1", "2", "--bogus", "-1",
+        ]);
         assert_eq!(stray_words(&args, arity, 2), vec![3, 6, 10, 11]);
-        let args = words(&["ecr", "op", "--name", "--force", "--skeleton", "--name=x", "y"]);
+        let args = words(&[
+            "ecr",
+            "op",
+            "--name",
+            "--force",
+            "--skeleton",
+            "--name=x",
+            "y",
+        ]);
         assert_eq!(stray_words(&args, arity, 2), vec![6]);
     }
 
@@ -379,13 +399,19 @@ mod tests {
         let e = invalid_choice("--output", "yaml-s", &formats);
         assert_eq!(
             e.to_string(),
-            Error::usage("argument --output: Found invalid choice 'yaml-s'\n\nMaybe you meant:\n\n  * yaml").to_string()
+            Error::usage(
+                "argument --output: Found invalid choice 'yaml-s'\n\nMaybe you meant:\n\n  * yaml"
+            )
+            .to_string()
         );
         let e = invalid_choice("--output", "tbl", &formats);
         assert!(!e.to_string().contains("Maybe"), "{e}");
         // Best first; equal scores: the larger word first.
         let commands = ["ecs", "ecr", "ec2", "s3"];
-        assert_eq!(close_matches("ec", &commands, 3, 0.8), vec!["ecs", "ecr", "ec2"]);
+        assert_eq!(
+            close_matches("ec", &commands, 3, 0.8),
+            vec!["ecs", "ecr", "ec2"]
+        );
         assert_eq!(close_matches("ecr2", &commands, 3, 0.8), vec!["ecr", "ec2"]);
     }
 
@@ -393,8 +419,13 @@ mod tests {
     fn ratios_as_difflib() {
         assert_eq!(ratio("abcd", "bcde"), 0.75);
         assert_eq!(ratio("", ""), 1.0);
-        assert!((ratio("describe-repositoriez", "describe-repositories") - 40.0 / 42.0).abs() < 1e-12);
-        assert_eq!(close_matches("jsn", &["json", "text", "table"], 3, 0.6), vec!["json"]);
+        assert!(
+            (ratio("describe-repositoriez", "describe-repositories") - 40.0 / 42.0).abs() < 1e-12
+        );
+        assert_eq!(
+            close_matches("jsn", &["json", "text", "table"], 3, 0.6),
+            vec!["json"]
+        );
         assert!(close_matches("zzz", &["json"], 3, 0.6).is_empty());
     }
 }

@@ -178,7 +178,7 @@ pub fn check_choices(args: &[String]) -> Result<(), crate::error::Error> {
             Some((n, v)) => (n, Some(v)),
             None => (flag, None),
         };
-        if !find(name).is_some_and(|o| o.value.is_some()) {
+        if find(name).is_none_or(|o| o.value.is_none()) {
             continue;
         }
         let value = match inline {
@@ -260,7 +260,9 @@ pub fn command_words(args: &[String]) -> Vec<&str> {
             continue;
         }
         if find(flag).is_some_and(|o| o.value.is_some())
-            && args.get(i).is_some_and(|v| !super::argparse::is_option_word(v))
+            && args
+                .get(i)
+                .is_some_and(|v| !super::argparse::is_option_word(v))
         {
             i += 1;
         }
@@ -342,9 +344,20 @@ mod tests {
 
     #[test]
     fn choices_are_checked_in_order() {
-        let args = owned_words(&["--color", "on", "ecr", "--output", "csv", "--cli-error-format=x"]);
+        let args = owned_words(&[
+            "--color",
+            "on",
+            "ecr",
+            "--output",
+            "csv",
+            "--cli-error-format=x",
+        ]);
         let e = check_choices(&args).expect_err("csv");
-        assert!(e.to_string().contains("argument --output: Found invalid choice 'csv'"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("argument --output: Found invalid choice 'csv'"),
+            "{e}"
+        );
         let args = owned_words(&["--output=yaml", "--cli-binary-format", "raw-in-base64-out"]);
         assert!(check_choices(&args).is_ok());
     }

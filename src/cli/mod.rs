@@ -162,8 +162,8 @@ pub fn parse_known(
     command: Command,
 ) -> Result<Known, Error> {
     let name = command.get_name().to_string();
-    let leaf = command.get_subcommands().next().is_none()
-        && command.get_positionals().next().is_none();
+    let leaf =
+        command.get_subcommands().next().is_none() && command.get_positionals().next().is_none();
     let (args, strays) = if leaf {
         own_options(args, parents.len() + 1, &command)?
     } else {
@@ -200,7 +200,10 @@ fn own_options<'a>(
     command: &Command,
 ) -> Result<(std::borrow::Cow<'a, [String]>, Vec<String>), Error> {
     use argparse::Arity;
-    let names: Vec<&str> = command.get_arguments().filter_map(|a| a.get_long()).collect();
+    let names: Vec<&str> = command
+        .get_arguments()
+        .filter_map(|a| a.get_long())
+        .collect();
     let is_global = |word: &str| {
         let flag = word.trim_start_matches('-');
         globals::find(flag.split_once('=').map_or(flag, |(n, _)| n)).is_some()
@@ -213,7 +216,9 @@ fn own_options<'a>(
                 None => Arity::None,
             });
         }
-        let arg = command.get_arguments().find(|a| a.get_long() == Some(name))?;
+        let arg = command
+            .get_arguments()
+            .find(|a| a.get_long() == Some(name))?;
         if !arg.get_action().takes_values() {
             return Some(Arity::None);
         }

@@ -37,8 +37,7 @@ pub static CUSTOMIZATION: Customization = Customization {
     },
     run: |service, args| {
         let service = in_service(service)?;
-        let known =
-            crate::cli::parse_known(args, &[service.cli_name], clap::Command::new(NAME))?;
+        let known = crate::cli::parse_known(args, &[service.cli_name], clap::Command::new(NAME))?;
         if !known.strays.is_empty() {
             // aws's commands of its own report leftover words without the
             // usage block, joined by bare commas.

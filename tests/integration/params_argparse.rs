@@ -18,10 +18,7 @@ use crate::common::{AwsV2, CaptureServer, Output, Run};
 /// An environment change: set (`Some`) or removed (`None`).
 type Env<'a> = &'a [(&'a str, Option<&'a str>)];
 
-const NO_CREDENTIALS: Env = &[
-    ("AWS_ACCESS_KEY_ID", None),
-    ("AWS_SECRET_ACCESS_KEY", None),
-];
+const NO_CREDENTIALS: Env = &[("AWS_ACCESS_KEY_ID", None), ("AWS_SECRET_ACCESS_KEY", None)];
 
 /// A server answering what the cases call.
 fn server() -> CaptureServer {
@@ -100,71 +97,268 @@ fn abbreviated_options_parse_as_in_aws() {
         (&[], &["--out", "yaml", "ecr", "describe-repositories"]),
         (
             &[],
-            &["ecr", "describe-repositories", "--quer", "repositories[0].repositoryName"],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--quer",
+                "repositories[0].repositoryName",
+            ],
         ),
         (
             &[],
-            &["ecr", "describe-repositories", "--q", "repositories[].repositoryName", "--o", "text"],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--q",
+                "repositories[].repositoryName",
+                "--o",
+                "text",
+            ],
         ),
-        (&[], &["ecr", "describe-repositories", "--repository-name", "app"]),
-        (&[], &["ecr", "describe-repositories", "--repository-name=app", "web"]),
         (
             &[],
-            &["ecr", "put-lifecycle-policy", "--repository-name", "app", "--lifecycle-policy", policy],
+            &["ecr", "describe-repositories", "--repository-name", "app"],
         ),
         (
             &[],
-            &["ecr", "put-lifecycle-policy", "--repo", "app", "--lifecycle-policy-t", policy],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--repository-name=app",
+                "web",
+            ],
         ),
-        (&[], &["ecr", "describe-images", "--repository-name", "app", "--max-i", "1"]),
-        (&[], &["ecr", "describe-images", "--repo", "app", "--max", "1"]),
-        (&[], &["ecr", "describe-images", "--repository-name", "app", "--page", "5"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "put-lifecycle-policy",
+                "--repository-name",
+                "app",
+                "--lifecycle-policy",
+                policy,
+            ],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "put-lifecycle-policy",
+                "--repo",
+                "app",
+                "--lifecycle-policy-t",
+                policy,
+            ],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-images",
+                "--repository-name",
+                "app",
+                "--max-i",
+                "1",
+            ],
+        ),
+        (
+            &[],
+            &["ecr", "describe-images", "--repo", "app", "--max", "1"],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-images",
+                "--repository-name",
+                "app",
+                "--page",
+                "5",
+            ],
+        ),
         (&[], &["ecr", "describe-repositories", "--gen"]),
-        (&[], &["ecr", "describe-repositories", "--generate-cli", "output"]),
         (
             &[],
-            &["ecr", "describe-repositories", "--cli-input-j", r#"{"repositoryNames": ["app"]}"#],
+            &["ecr", "describe-repositories", "--generate-cli", "output"],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--cli-input-j",
+                r#"{"repositoryNames": ["app"]}"#,
+            ],
         ),
         (&[], &["ecr", "describe-repositories", "--cli-input", "{}"]),
         (&[], &["ecr", "describe-repositories", "--c", "x"]),
         (&[], &["ecr", "describe-repositories", "--no"]),
         (&[], &["ecr", "describe-repositories", "--n=text"]),
-        (&[], &["ecr", "describe-repositories", "--no-p", "--max-items", "1"]),
-        (&[], &["ecr", "describe-repositories", "--reg", "us-west-2"]),
-        (&[], &["ecr", "describe-repositories", "--reg", "123"]),
-        (&[], &["ecr", "create-repository", "--repository-name", "app", "--image"]),
         (
             &[],
-            &["ecr", "create-repository", "--repository-name", "app", "--image-tag", "IMMUTABLE"],
+            &["ecr", "describe-repositories", "--no-p", "--max-items", "1"],
         ),
-        (&[], &["ecr", "delete-repository", "--repository-name", "app", "--for"]),
-        (&[], &["ecr", "delete-repository", "--repository-name", "app", "--no-f"]),
-        (&[], &["ecr", "delete-repository", "--repository-name", "app", "--f"]),
+        (&[], &["ecr", "describe-repositories", "--reg", "us-west-2"]),
+        (&[], &["ecr", "describe-repositories", "--reg", "123"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "create-repository",
+                "--repository-name",
+                "app",
+                "--image",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "create-repository",
+                "--repository-name",
+                "app",
+                "--image-tag",
+                "IMMUTABLE",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "delete-repository",
+                "--repository-name",
+                "app",
+                "--for",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "delete-repository",
+                "--repository-name",
+                "app",
+                "--no-f",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "delete-repository",
+                "--repository-name",
+                "app",
+                "--f",
+            ],
+        ),
         (&[], &["ecr", "get-login-password", "--regi", "us-west-2"]),
         (
             &[],
-            &["ecr", "wait", "image-scan-complete", "--repo", "app", "--image-i", "imageTag=a"],
+            &[
+                "ecr",
+                "wait",
+                "image-scan-complete",
+                "--repo",
+                "app",
+                "--image-i",
+                "imageTag=a",
+            ],
         ),
-        (&[], &["ecr", "describe-repositories", "--cli-e", "json", "--output", "csv"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--cli-e",
+                "json",
+                "--output",
+                "csv",
+            ],
+        ),
         (&[], &["ecr", "describe-repositories", "--debugx"]),
-        (&[], &["ecr", "describe-repositories", "--endpoint", "http://127.0.0.1:9"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--endpoint",
+                "http://127.0.0.1:9",
+            ],
+        ),
         (&[], &["ecr", "describe-repositories", "--prof", "default"]),
-        (&[], &["ecr", "describe-repositories", "--max-items", "1", "--starting", "2"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--max-items",
+                "1",
+                "--starting",
+                "2",
+            ],
+        ),
         (&[], &["ecr-public", "describe-repositories", "--repo", "x"]),
         (
             &[],
-            &["ecr", "batch-delete-image", "--repository-name", "app", "--image-i", "imageTag=a", "imageTag=b"],
+            &[
+                "ecr",
+                "batch-delete-image",
+                "--repository-name",
+                "app",
+                "--image-i",
+                "imageTag=a",
+                "imageTag=b",
+            ],
         ),
         (
             &[],
-            &["ecr", "describe-images", "--repository-name", "app", "--image-ids", "imageTag=a", "--image"],
+            &[
+                "ecr",
+                "describe-images",
+                "--repository-name",
+                "app",
+                "--image-ids",
+                "imageTag=a",
+                "--image",
+            ],
         ),
-        (&[], &["ecr", "describe-repositories", "--repository-names", "--output", "text"]),
-        (&[], &["ecr", "describe-repositories", "--no-paginate", "--no-pag"]),
-        (&[], &["ecr", "delete-repository", "--repository-name", "app", "--force", "--no-force"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--repository-names",
+                "--output",
+                "text",
+            ],
+        ),
+        (
+            &[],
+            &["ecr", "describe-repositories", "--no-paginate", "--no-pag"],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "delete-repository",
+                "--repository-name",
+                "app",
+                "--force",
+                "--no-force",
+            ],
+        ),
         (&[], &["ecr", "describe-repositories", "--output="]),
         (&[], &["ecr", "describe-repositories", "--region"]),
-        (&[], &["ecr", "describe-repositories", "--region", "--cli-error-format", "json"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--region",
+                "--cli-error-format",
+                "json",
+            ],
+        ),
         (&[], &["ecr", "describe-repositories", "--", "--out"]),
     ]);
 }
@@ -174,27 +368,96 @@ fn required_arguments_come_before_unknown_words() {
     compare(&[
         (&[], &["ecr", "describe-images"]),
         (&[], &["ecr", "describe-images", "--bogus"]),
-        (&[], &["ecr", "describe-images", "--bogus", "x", "--force", "y"]),
+        (
+            &[],
+            &["ecr", "describe-images", "--bogus", "x", "--force", "y"],
+        ),
         (&[], &["ecr", "describe-repositories", "yes", "--bogus"]),
         (&[], &["ecr", "describe-repositories", "--bogus", "a", "b"]),
-        (&[], &["ecr", "describe-repositories", "--bogus", "a", "b", "c", "--foo", "d"]),
-        (&[], &["ecr", "describe-repositories", "--bogus", "a", "--x"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--bogus",
+                "a",
+                "b",
+                "c",
+                "--foo",
+                "d",
+            ],
+        ),
+        (
+            &[],
+            &["ecr", "describe-repositories", "--bogus", "a", "--x"],
+        ),
         (&[], &["ecr", "get-login-password", "x", "--bogus"]),
         (
             &[],
-            &["ecr", "wait", "image-scan-complete", "--repository-name", "app", "--image-id", "imageTag=a", "--bogus", "a", "b"],
+            &[
+                "ecr",
+                "wait",
+                "image-scan-complete",
+                "--repository-name",
+                "app",
+                "--image-id",
+                "imageTag=a",
+                "--bogus",
+                "a",
+                "b",
+            ],
         ),
-        (&[], &["ecr", "create-repository", "--repository-name", "app", "--no-image"]),
-        (&[], &["ecr", "delete-repository", "--repository-name", "app", "--force", "yes"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "create-repository",
+                "--repository-name",
+                "app",
+                "--no-image",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "delete-repository",
+                "--repository-name",
+                "app",
+                "--force",
+                "yes",
+            ],
+        ),
         (&[], &["ecr", "wait", "image-scan-complete", "--bogus"]),
         (
             &[],
-            &["ecr", "wait", "image-scan-complete", "--repository-name", "app", "--image-id", "imageTag=a", "--bogus"],
+            &[
+                "ecr",
+                "wait",
+                "image-scan-complete",
+                "--repository-name",
+                "app",
+                "--image-id",
+                "imageTag=a",
+                "--bogus",
+            ],
         ),
         (&[], &["ecr", "get-login-password", "--bogus"]),
         (&[], &["ecr", "get-login-password", "--bogus", "x"]),
-        (&[], &["ecr", "get-login-password", "--bogus", "--cli-error-format", "json"]),
-        (&[("AWS_PROFILE", Some("nope"))], &["ecr", "describe-images"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "get-login-password",
+                "--bogus",
+                "--cli-error-format",
+                "json",
+            ],
+        ),
+        (
+            &[("AWS_PROFILE", Some("nope"))],
+            &["ecr", "describe-images"],
+        ),
     ]);
 }
 
@@ -217,11 +480,25 @@ fn invalid_choices_suggest_as_aws() {
         (&[], &["ecr", "describe-repositories", "--output", "xml"]),
         (&[], &["ecr", "describe-repositories", "--output", "JSON"]),
         (&[], &["ecr", "describe-repositories", "--color", "of"]),
-        (&[], &["ecr", "describe-repositories", "--cli-binary-format", "base"]),
-        (&[], &["ecr", "describe-repositories", "--cli-error-format", "jsn"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--cli-binary-format",
+                "base",
+            ],
+        ),
+        (
+            &[],
+            &["ecr", "describe-repositories", "--cli-error-format", "jsn"],
+        ),
         (&[], &["ecr", "wait", "image-scan-complet"]),
         (&[], &["ecr", "wait"]),
-        (&[], &["ecr", "describe-repositoriez", "--cli-error-format", "json"]),
+        (
+            &[],
+            &["ecr", "describe-repositoriez", "--cli-error-format", "json"],
+        ),
         (&[], &["ecr", "describe-repoz", "--output", "csv"]),
         (&[], &["foo", "--version"]),
     ]);
@@ -237,30 +514,100 @@ fn options_before_the_operation_parse_as_in_aws() {
         (&[], &["ecr", "--repository-name", "x", "describe-images"]),
         (&[], &["--repository-name", "x", "ecr", "describe-images"]),
         (&[], &["ecr", "--bogus", "describe-repositories"]),
-        (&[], &["ecr", "wait", "--repository-name", "x", "image-scan-complete"]),
+        (
+            &[],
+            &[
+                "ecr",
+                "wait",
+                "--repository-name",
+                "x",
+                "image-scan-complete",
+            ],
+        ),
     ]);
 }
 
 #[test]
 fn settings_are_checked_in_aws_order_and_words() {
     compare(&[
-        (&[], &["ecr", "describe-repositories", "--cli-read-timeout", "-1"]),
-        (&[], &["ecr", "describe-repositories", "--cli-read-timeout", "abc"]),
-        (&[], &["ecr", "describe-repositories", "--cli-connect-timeout", "abc"]),
-        (&[], &["ecr", "describe-repositories", "--cli-connect-timeout", "1.5"]),
-        (&[], &["ecr", "describe-repositories", "--cli-connect-timeout", "-5"]),
-        (&[], &["ecr", "describe-repositories", "--cli-read-timeout", "0"]),
-        (&[], &["ecr", "describe-repositories", "--cli-read-timeout", " +1_0 "]),
-        (&[], &["ecr", "describe-repositories", "--region", "us east"]),
+        (
+            &[],
+            &["ecr", "describe-repositories", "--cli-read-timeout", "-1"],
+        ),
+        (
+            &[],
+            &["ecr", "describe-repositories", "--cli-read-timeout", "abc"],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--cli-connect-timeout",
+                "abc",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--cli-connect-timeout",
+                "1.5",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--cli-connect-timeout",
+                "-5",
+            ],
+        ),
+        (
+            &[],
+            &["ecr", "describe-repositories", "--cli-read-timeout", "0"],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--cli-read-timeout",
+                " +1_0 ",
+            ],
+        ),
+        (
+            &[],
+            &["ecr", "describe-repositories", "--region", "us east"],
+        ),
         (&[], &["ecr", "describe-repositories", "--region", "12"]),
         (&[], &["ecr", "describe-repositories", "--region", ""]),
         (&[], &["ecr", "describe-repositories", "--endpoint-url", ""]),
-        (&[], &["ecr", "describe-repositories", "--endpoint-url", "notaurl"]),
-        (&[], &["ecr", "describe-repositories", "--endpoint-url", "http://"]),
-        (&[], &["ecr", "describe-repositories", "--endpoint-url", "localhost:4566"]),
+        (
+            &[],
+            &["ecr", "describe-repositories", "--endpoint-url", "notaurl"],
+        ),
+        (
+            &[],
+            &["ecr", "describe-repositories", "--endpoint-url", "http://"],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--endpoint-url",
+                "localhost:4566",
+            ],
+        ),
         (&[], &["ecr", "describe-repositories", "--profile", ""]),
         (&[], &["ecr", "describe-repositories", "--output", "csv"]),
-        (NO_CREDENTIALS, &["ecr", "describe-repositories", "--output", "csv"]),
+        (
+            NO_CREDENTIALS,
+            &["ecr", "describe-repositories", "--output", "csv"],
+        ),
         (
             &[
                 ("AWS_DEFAULT_OUTPUT", Some("csv")),
@@ -269,23 +616,59 @@ fn settings_are_checked_in_aws_order_and_words() {
             ],
             &["ecr", "describe-repositories"],
         ),
-        (NO_CREDENTIALS, &["ecr", "describe-repositories", "--cli-read-timeout", "abc"]),
-        (NO_CREDENTIALS, &["ecr", "describe-repositories", "--region", "us east"]),
         (
-            &[],
-            &["ecr", "describe-repositories", "--endpoint-url", "notaurl", "--region", "us east", "--cli-read-timeout", "abc"],
+            NO_CREDENTIALS,
+            &["ecr", "describe-repositories", "--cli-read-timeout", "abc"],
+        ),
+        (
+            NO_CREDENTIALS,
+            &["ecr", "describe-repositories", "--region", "us east"],
         ),
         (
             &[],
-            &["ecr", "describe-repositories", "--region", "us east", "--cli-read-timeout", "abc"],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--endpoint-url",
+                "notaurl",
+                "--region",
+                "us east",
+                "--cli-read-timeout",
+                "abc",
+            ],
         ),
         (
             &[],
-            &["ecr", "describe-repositories", "--cli-read-timeout", "-1", "--region", "us east"],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--region",
+                "us east",
+                "--cli-read-timeout",
+                "abc",
+            ],
         ),
         (
             &[],
-            &["ecr", "describe-repositories", "--cli-read-timeout", "-1", "--endpoint-url", "http://"],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--cli-read-timeout",
+                "-1",
+                "--region",
+                "us east",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--cli-read-timeout",
+                "-1",
+                "--endpoint-url",
+                "http://",
+            ],
         ),
         (
             &[("AWS_DEFAULT_OUTPUT", Some("csv"))],
@@ -299,7 +682,10 @@ fn settings_are_checked_in_aws_order_and_words() {
             &[("AWS_DEFAULT_REGION", None)],
             &["ecr", "describe-repositories", "--generate-cli-skeleton"],
         ),
-        (&[], &["ecr", "describe-images", "--endpoint-url", "notaurl"]),
+        (
+            &[],
+            &["ecr", "describe-images", "--endpoint-url", "notaurl"],
+        ),
         (&[], &["ecr", "describe-images", "--cli-read-timeout", "-1"]),
         (
             &[("AWS_DEFAULT_OUTPUT", Some("csv"))],
@@ -309,15 +695,50 @@ fn settings_are_checked_in_aws_order_and_words() {
             &[("AWS_DEFAULT_OUTPUT", Some("csv"))],
             &["ecr", "get-lifecycle-policy", "--repository-name", "x"],
         ),
-        (&[], &["ecr", "describe-repoz", "--query", "foo[", "--cli-read-timeout", "x"]),
-        (&[], &["ecr", "describe-repoz", "--cli-read-timeout", "x"]),
-        (&[], &["ecr", "get-login-password", "--region", "us east"]),
-        (&[], &["ecr", "get-login-password", "--cli-connect-timeout", "-3"]),
         (
             &[],
-            &["ecr", "wait", "image-scan-complete", "--repository-name", "app", "--image-id", "imageTag=a", "--region", "12"],
+            &[
+                "ecr",
+                "describe-repoz",
+                "--query",
+                "foo[",
+                "--cli-read-timeout",
+                "x",
+            ],
         ),
-        (&[("AWS_PROFILE", Some("nope"))], &["ecr", "describe-repositories"]),
-        (&[], &["ecr", "describe-repositories", "--no-paginate", "--max-items", "1"]),
+        (&[], &["ecr", "describe-repoz", "--cli-read-timeout", "x"]),
+        (&[], &["ecr", "get-login-password", "--region", "us east"]),
+        (
+            &[],
+            &["ecr", "get-login-password", "--cli-connect-timeout", "-3"],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "wait",
+                "image-scan-complete",
+                "--repository-name",
+                "app",
+                "--image-id",
+                "imageTag=a",
+                "--region",
+                "12",
+            ],
+        ),
+        (
+            &[("AWS_PROFILE", Some("nope"))],
+            &["ecr", "describe-repositories"],
+        ),
+        (
+            &[],
+            &[
+                "ecr",
+                "describe-repositories",
+                "--no-paginate",
+                "--max-items",
+                "1",
+            ],
+        ),
     ]);
 }
