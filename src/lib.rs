@@ -46,10 +46,12 @@ use error::Error;
 /// Runs one command line (without the program name) to its end: `--version`,
 /// `help`, a customization from the table (`custom::CUSTOMIZATIONS`), or a
 /// model operation.
-pub fn run(args: &[String]) -> Result<(), Error> {
+pub fn run(typed: &[String]) -> Result<(), Error> {
     // aws's main parser: abbreviated global options spelled out (an
     // ambiguous one stops the line), then the choices of the globals.
-    let args = &*cli::argparse::expand_globals(args)?;
+    // (The commands get the line as typed, for `--debug`'s record of it,
+    // and parse it through `cli`, which spells it out the same way.)
+    let args = &*cli::argparse::expand_globals(typed)?;
     if let Some(before) = cli::before_version(args) {
         // argparse acts on `--version` where it stands: what comes before
         // it has been checked, what comes after is never looked at.
@@ -79,7 +81,7 @@ pub fn run(args: &[String]) -> Result<(), Error> {
         ));
     };
     if let Some(customization) = custom::top_level(first) {
-        return (customization.run)(None, args);
+        return (customization.run)(None, typed);
     }
     let service = sdk::service(first).ok_or_else(|| cli::invalid_command(first))?;
     let Some(&second) = words.get(1) else {
@@ -88,10 +90,10 @@ pub fn run(args: &[String]) -> Result<(), Error> {
         ));
     };
     if let Some(customization) = custom::of_service(service, second) {
-        return (customization.run)(Some(service), args);
+        return (customization.run)(Some(service), typed);
     }
     let operation = service
         .operation(second)
         .ok_or_else(|| cli::invalid_operation(service, second))?;
-    operation::run(&cli::parse_operation(args, service, operation)?, args)
+    operation::run(&cli::parse_operation(args, service, operation)?, typed)
 }

@@ -161,6 +161,8 @@ pub fn parse_known(
     parents: &[&'static str],
     command: Command,
 ) -> Result<Known, Error> {
+    // The line as typed or already spelled out: the same after this.
+    let args = &*argparse::expand_globals(args)?;
     let name = command.get_name().to_string();
     let leaf =
         command.get_subcommands().next().is_none() && command.get_positionals().next().is_none();
@@ -580,5 +582,52 @@ fn clap_error(e: clap::Error) -> Error {
                 .to_string();
             Error::usage(first)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ecr_call(words: &[&str]) -> Result<OperationCall, Error> {
+        let service = crate::sdk::service("ecr").expect("ecr");
+        let operation = service
+            .operation("describe-images")
+            .expect("describe-images");
+        let mut args = owned_words(&["ecr", "describe-images"]);
+        args.extend(owned_words(words));
+        let args = argparse::expand_globals(&args)?.into_owned();
+        parse_operation(&args, service, operation)
+    }
+
+    #[test]
+    fn operation_options_may_be_abbreviated() {
+        let call = ecr_call(&["--repo", "app", "--max-i", "5", "--out", "text"]).expect("parses");
+        assert_eq!(call.max_items.as_deref(), Some("5"));
+        assert_eq!(call.globals.output.as_deref(), Some("text"));
+        assert!(
+            matches!(&call.members[..], [(m, MemberValue::Words(w))] if m.name == "repositoryName" && w == &["app"])
+        );
+        let e = ecr_call(&["--repository-name", "app", "--max", "1"]).expect_err("ambiguous");
+        assert!(
+            e.to_string()
+                .contains("ambiguous option: --max could match --max-results, --max-items"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn required_arguments_come_before_strays() {
+        let e = ecr_call(&["--bogus", "x"]).expect_err("missing");
+        assert!(
+            e.to_string()
+                .contains("the following arguments are required: --repository-name"),
+            "{e}"
+        );
+        let e = ecr_call(&["--repository-name", "app", "--bogus", "a", "b"]).expect_err("strays");
+        assert!(
+            matches!(&e, Error::UnknownOptions(w) if w == "--bogus, b, a"),
+            "{e:?}"
+        );
     }
 }

@@ -72,7 +72,8 @@ pub static CUSTOMIZATION: Customization = Customization {
     },
     run: |service, args| {
         let service = in_service(service)?;
-        let words = cli::globals::command_words(args);
+        let spelled_out = cli::argparse::expand_globals(args)?;
+        let words = cli::globals::command_words(&spelled_out);
         let Some(&name) = words.get(2) else {
             // aws's waiter parser, before its own usage line.
             return Err(Error::Client {
