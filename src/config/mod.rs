@@ -190,6 +190,18 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     } else {
         credentials::resolve(config).await?
     };
+    if let Some(scheme) = config
+        .endpoint_url()
+        .and_then(|url| url.split_once("://"))
+        .map(|(scheme, _)| scheme)
+        .filter(|s| !s.eq_ignore_ascii_case("http") && !s.eq_ignore_ascii_case("https"))
+    {
+        // What aws says when it comes to send (after the credentials).
+        return Err(Error::Other(format!(
+            "An HTTP Client raised an unhandled exception: Not supported URL scheme {}",
+            scheme.to_ascii_lowercase()
+        )));
+    }
     let endpoint_for_errors = match config.endpoint_url() {
         Some(url) => with_root_path(url),
         None => default_endpoint(service, &region),
