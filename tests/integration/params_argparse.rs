@@ -602,8 +602,14 @@ fn settings_are_checked_in_aws_order_and_words() {
                 "localhost:4566",
             ],
         ),
-        (&[], &["ecr", "describe-repositories", "--endpoint-url", "FTP://x"]),
-        (NO_CREDENTIALS, &["ecr", "describe-repositories", "--endpoint-url", "ftp://x"]),
+        (
+            &[],
+            &["ecr", "describe-repositories", "--endpoint-url", "FTP://x"],
+        ),
+        (
+            NO_CREDENTIALS,
+            &["ecr", "describe-repositories", "--endpoint-url", "ftp://x"],
+        ),
         (&[], &["ecr", "describe-repositories", "--profile", ""]),
         (&[], &["ecr", "describe-repositories", "--output", "csv"]),
         (
