@@ -7,7 +7,13 @@
 //! operation keeps startup cheap; `custom::full_tree` builds every operation for
 //! completions and man pages. The entry (`crate::run`) decides what the words
 //! name: an operation here, or a customization (`crate::custom`), which
-//! parses its own arguments with [`parse_with_globals`].
+//! parses its own arguments with [`parse_with_globals`] / [`parse_known`].
+//!
+//! argparse's habits that clap lacks live in [`argparse`], used by every
+//! parser: abbreviated options spelled out in aws's two stages (the global
+//! options first, then the command's own), the ambiguity error, the words no
+//! option takes (reported after the required arguments), and the
+//! `Maybe you meant:` suggestions of an invalid choice.
 
 pub mod argparse;
 mod commands;
