@@ -9,8 +9,8 @@
 //!   details:` block;
 //! - `legacy`: the line alone (for client-side errors, the message alone);
 //! - `json`, `yaml`, `text`, `table`: the error as a document, written by the
-//!   output formatters (table title `error`, `--query` applied as aws
-//!   applies its global options), exit code unchanged.
+//!   output formatters (table title `error`, no `--query`), exit code
+//!   unchanged.
 //!
 //! Errors aws never structures (connection failures, unknown options, a
 //! profile that does not exist, ...) keep their plain text in every format.
@@ -35,13 +35,14 @@ pub fn report(error: &Error, args: &[String]) -> String {
     let Some(structured) = error.structured() else {
         return error.report();
     };
+    // The options as the parser read them (`--cli-e json` is the format).
+    let args =
+        &*crate::cli::argparse::expand_globals(args).unwrap_or(std::borrow::Cow::Borrowed(args));
     let (format, mut warning) = resolve(args);
     let text = match format.as_str() {
         "legacy" => write_error(&structured.legacy),
-        "json" | "yaml" | "text" | "table" => match document(&structured, &format, args) {
+        "json" | "yaml" | "text" | "table" => match document(&structured, &format) {
             Some(doc) => doc,
-            // aws falls back to the legacy text when the document cannot be
-            // written (a `--query` that does not compile).
             None => write_error(&structured.legacy),
         },
         _ => enhanced(&structured),
@@ -57,7 +58,13 @@ pub fn report(error: &Error, args: &[String]) -> String {
 fn resolve(args: &[String]) -> (String, String) {
     crate::settings::error_format(command_line_value(args, FLAG), || {
         let profile = Selection::choose(flag_value(args, "--profile").as_deref());
-        ProfileFiles::of_this_run().setting(profile.name(), "cli_error_format")
+        let files = ProfileFiles::of_this_run();
+        match &profile.chosen {
+            // aws cannot read the setting of a profile that does not exist
+            // and falls back to its plain (legacy) text.
+            Some(name) if !files.exists(name) => Some("legacy".into()),
+            _ => files.setting(profile.name(), "cli_error_format"),
+        }
     })
 }
 
@@ -157,15 +164,12 @@ fn inline(v: &Value) -> String {
     }
 }
 
-/// The error document through the output formatter `format`, with the
-/// command's `--query` applied; `None` when the query does not compile.
-fn document(structured: &Structured, format: &str, args: &[String]) -> Option<String> {
-    let query = match command_line_value(args, "--query") {
-        Some(q) => Some(output::Query::compile(&q).ok()?),
-        None => None,
-    };
+/// The error document through the output formatter `format`. aws 2.36.7
+/// does not apply `--query` to it (checked against the real CLI for
+/// service, validation, configuration and usage errors).
+fn document(structured: &Structured, format: &str) -> Option<String> {
     let format = output::Format::parse(format).ok()?;
-    let mut out = output::Output::new(Vec::new(), format, query, "error");
+    let mut out = output::Output::new(Vec::new(), format, None, "error");
     out.response(&Value::Object(structured.document.clone()))
         .ok()?;
     String::from_utf8(out.into_inner()).ok()

@@ -9,12 +9,21 @@ use crate::{output, pager, paginate, params, session};
 
 pub fn run(call: &OperationCall, args: &[String]) -> Result<(), Error> {
     let settings = Settings::resolve(&call.globals);
-    let OutputSettings { format, query } = settings.output()?;
     let binary = settings.binary_format()?;
     if let Some(skeleton) = params::skeleton::requested(call, binary)? {
+        let OutputSettings { format, .. } = settings.output()?;
         return print_skeleton(call, format, &skeleton);
     }
+    // aws creates the client (region, endpoint, timeouts) before it
+    // formats anything.
+    settings.check_client()?;
+    let OutputSettings { format, query } = settings.output()?;
     let paging = paging_options(call, settings.no_paginate)?;
+    if paging.is_some() {
+        // aws's paginated path builds its formatter before it validates the
+        // input or looks for credentials (a configured `csv` fails first).
+        format.check()?;
+    }
     let page_limit = match (&call.operation.paginator, &paging) {
         (Some(p), Some(options)) => p.limit_key.zip(options.page_size),
         _ => None,
@@ -113,10 +122,15 @@ fn paging_options(
         .map(|(name, _)| *name)
         .collect();
         if !used.is_empty() {
-            return Err(Error::Other(format!(
-                "Error during pagination: Cannot specify --no-paginate along with pagination arguments: {}",
-                used.join(", ")
-            )));
+            // aws v2's words and code (v1 said "Error during pagination", 255).
+            return Err(Error::Client {
+                code: "ParamValidation",
+                message: format!(
+                    "Cannot specify --no-paginate along with pagination arguments: {}",
+                    used.join(", ")
+                ),
+                exit: 252,
+            });
         }
         return Ok(None);
     }

@@ -69,7 +69,8 @@ impl Settings {
 
     /// [`Settings::resolve`] over files already read.
     pub fn with_files(flags: &Globals, files: Arc<ProfileFiles>) -> Settings {
-        let profile = Selection::choose(flags.profile.as_deref());
+        // aws reads an empty `--profile` as none given.
+        let profile = Selection::choose(flags.profile.as_deref().filter(|p| !p.is_empty()));
         let setting = |key: &str| files.setting(profile.name(), key);
         let timestamps = match setting("cli_timestamp_format").as_deref() {
             Some("wire") => TimestampFormat::Wire,
@@ -139,7 +140,41 @@ impl Settings {
         }
     }
 
-    /// The values aws's argparse checks (252: `--color`, the timeouts),
+    /// The region the client will use: `--region` (an empty one is none,
+    /// as in aws), else `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's.
+    fn region(&self) -> Option<String> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        self.flags
+            .region
+            .clone()
+            .filter(|r| !r.is_empty())
+            .or_else(|| env("AWS_REGION"))
+            .or_else(|| env("AWS_DEFAULT_REGION"))
+            .or_else(|| self.profile_setting("region"))
+    }
+
+    /// aws's checks when it creates the client, in its order (after the
+    /// command line parsed, before the output format from the environment
+    /// or profile, the input's validation and the credentials): a region
+    /// (253), its form, the endpoint's host, then timeouts below 0 (255).
+    pub fn check_client(&self) -> Result<(), Error> {
+        let Some(region) = self.region() else {
+            return Err(crate::config::no_region());
+        };
+        if !crate::config::is_region_name(&region) {
+            return Err(Error::Other(format!(
+                "Provided region_name '{region}' doesn't match a supported format."
+            )));
+        }
+        if let Some(url) = &self.flags.endpoint_url {
+            crate::config::endpoint::check_endpoint(url)?;
+        }
+        timeout("read", self.flags.cli_read_timeout.as_deref())?;
+        timeout("connect", self.flags.cli_connect_timeout.as_deref())?;
+        Ok(())
+    }
+
+    /// The values aws's argparse checks (252: `--color`), the timeouts,
     /// then the client's settings for `config::load`.
     pub fn client(&self) -> Result<ClientSettings, Error> {
         if let Some(color) = &self.flags.color
@@ -149,15 +184,13 @@ impl Settings {
                 "argument --color: Found invalid choice '{color}'\n"
             )));
         }
-        let read_timeout = timeout("cli-read-timeout", self.flags.cli_read_timeout.as_deref())?;
-        let connect_timeout = timeout(
-            "cli-connect-timeout",
-            self.flags.cli_connect_timeout.as_deref(),
-        )?;
+        let read_timeout = timeout("read", self.flags.cli_read_timeout.as_deref())?;
+        let connect_timeout = timeout("connect", self.flags.cli_connect_timeout.as_deref())?;
         Ok(ClientSettings {
             files: self.files.clone(),
             profile: self.profile.clone(),
-            region: self.flags.region.clone(),
+            // aws reads an empty `--region` as none given.
+            region: self.flags.region.clone().filter(|r| !r.is_empty()),
             endpoint_url: self.flags.endpoint_url.clone(),
             no_sign_request: self.flags.no_sign_request,
             tls: Tls {
@@ -170,21 +203,74 @@ impl Settings {
     }
 }
 
-/// `--cli-read-timeout` / `--cli-connect-timeout`: whole seconds, 0 = no
-/// limit (`None`), 60 when absent.
-pub fn timeout(name: &str, value: Option<&str>) -> Result<Option<Duration>, Error> {
+/// `--cli-read-timeout` / `--cli-connect-timeout` (`kind` is `read` or
+/// `connect`): whole seconds as Python's `int()` reads them, 0 = no limit
+/// (`None`), 60 when absent; aws's words (255) for text that is not a
+/// number and for a negative number.
+pub fn timeout(kind: &str, value: Option<&str>) -> Result<Option<Duration>, Error> {
     let Some(value) = value else {
         return Ok(Some(crate::config::DEFAULT_TIMEOUT));
     };
-    match value.trim().parse::<i64>() {
-        Ok(0) => Ok(None),
-        Ok(n) if n > 0 => Ok(Some(Duration::from_secs(n.unsigned_abs()))),
-        // A negative value: Python's socket refuses it; treat as no limit
-        // is wrong, so report it like a bad value.
-        _ => Err(Error::usage(format!(
-            "argument --{name}: invalid int value: '{value}'"
+    match python_int(value) {
+        Some(0) => Ok(None),
+        Some(n) if n > 0 => Ok(Some(Duration::from_secs(
+            u64::try_from(n).unwrap_or(u64::MAX),
+        ))),
+        Some(n) => Err(Error::Other(format!(
+            "Attempted to set {kind} timeout to {n}, but the timeout cannot be set to a value less than or equal to 0."
+        ))),
+        None => Err(Error::Other(format!(
+            "invalid literal for int() with base 10: {}",
+            crate::python::str_repr(value)
         ))),
     }
+}
+
+/// Python's `int(text)`: surrounding whitespace, a sign, ASCII digits with
+/// single underscores between them. `None` where Python raises (and past
+/// i128, which no timeout reaches).
+fn python_int(text: &str) -> Option<i128> {
+    let t = text.trim();
+    let (negative, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let well_formed = !digits.is_empty()
+        && !digits.starts_with('_')
+        && !digits.ends_with('_')
+        && !digits.contains("__")
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_');
+    if !well_formed {
+        return None;
+    }
+    let n: i128 = digits.replace('_', "").parse().ok()?;
+    Some(if negative { -n } else { n })
+}
+
+/// aws's checks of global option values made as soon as the command line
+/// parsed, before the operation's words are looked at: a `--query` that
+/// does not compile and an `--endpoint-url` without a scheme (252), then
+/// the timeouts that are not numbers (255; the read timeout first).
+pub fn check_command_line(args: &[String]) -> Result<(), Error> {
+    use crate::cli::globals::last_value;
+    if let Some(query) = last_value(args, "query") {
+        Query::compile(query)?;
+    }
+    if let Some(url) = last_value(args, "endpoint-url") {
+        crate::config::endpoint::check_argument(url)?;
+    }
+    for (name, kind) in [
+        ("cli-read-timeout", "read"),
+        ("cli-connect-timeout", "connect"),
+    ] {
+        if let Some(value) = last_value(args, name)
+            && python_int(value).is_none()
+        {
+            timeout(kind, Some(value))?;
+        }
+    }
+    Ok(())
 }
 
 /// aws v2's pager: none with `--no-cli-pager`, else `AWS_PAGER`, else the
@@ -264,6 +350,23 @@ mod tests {
             Some(Duration::from_secs(5))
         );
         assert!(timeout("x", Some("five")).is_err());
+        assert_eq!(python_int(" +1_000 "), Some(1000));
+        assert_eq!(python_int("-007"), Some(-7));
+        for bad in ["", "1.5", "1__0", "_1", "1_", "abc", "- 1"] {
+            assert_eq!(python_int(bad), None, "{bad}");
+        }
+        assert_eq!(
+            timeout("read", Some("-1"))
+                .expect_err("negative")
+                .to_string(),
+            "rcr: [ERROR]: Attempted to set read timeout to -1, but the timeout cannot be set to a value less than or equal to 0."
+        );
+        assert_eq!(
+            timeout("connect", Some("abc'x"))
+                .expect_err("text")
+                .to_string(),
+            "rcr: [ERROR]: invalid literal for int() with base 10: \"abc'x\""
+        );
     }
 
     #[test]

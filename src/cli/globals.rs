@@ -111,11 +111,164 @@ pub const GLOBAL_OPTIONS: &[GlobalOption] = &[
     },
 ];
 
+/// The names of [`GLOBAL_OPTIONS`] in the order aws's main parser defines
+/// them (its ambiguity errors list matches in that order: `--c could match
+/// --color, --ca-bundle, ...`), for the prefix lookup.
+pub const NAMES: &[&str] = &[
+    "debug",
+    "endpoint-url",
+    "no-verify-ssl",
+    "no-paginate",
+    "output",
+    "query",
+    "profile",
+    "region",
+    "version",
+    "color",
+    "no-sign-request",
+    "ca-bundle",
+    "cli-read-timeout",
+    "cli-connect-timeout",
+    "cli-binary-format",
+    "no-cli-pager",
+    "cli-auto-prompt",
+    "no-cli-auto-prompt",
+    "cli-error-format",
+];
+
 /// The values `--cli-error-format` accepts (aws's `VALID_ERROR_FORMATS`).
 pub const ERROR_FORMATS: &[&str] = &["legacy", "json", "yaml", "text", "table", "enhanced"];
 
 /// The values `--output` accepts.
 pub const OUTPUT_FORMATS: &[&str] = &["json", "text", "table", "yaml", "yaml-stream", "off"];
+
+/// The values `--color` accepts.
+pub const COLORS: &[&str] = &["on", "off", "auto"];
+
+/// The values `--cli-binary-format` accepts.
+pub const BINARY_FORMATS: &[&str] = &["base64", "raw-in-base64-out"];
+
+/// The global options whose values aws's main parser checks against a list
+/// of choices.
+const CHOICES: &[(&str, &[&str])] = &[
+    ("output", OUTPUT_FORMATS),
+    ("color", COLORS),
+    ("cli-binary-format", BINARY_FORMATS),
+    ("cli-error-format", ERROR_FORMATS),
+];
+
+/// aws's main parser's checks of the global options' values, in
+/// command-line order (the first bad one is the error, before the
+/// service's and the operation's words are looked at): a value missing
+/// (`argument --region: expected one argument`) or not among the choices
+/// (`argument --output: Found invalid choice 'csv'`, with suggestions).
+/// `args` has its global options spelled out.
+pub fn check_choices(args: &[String]) -> Result<(), crate::error::Error> {
+    let mut i = 0;
+    while i < args.len() {
+        let word = args[i].as_str();
+        i += 1;
+        if word == "--" {
+            break;
+        }
+        let Some(flag) = word.strip_prefix("--") else {
+            continue;
+        };
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (flag, None),
+        };
+        if find(name).is_none_or(|o| o.value.is_none()) {
+            continue;
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => match args.get(i) {
+                Some(v) if !super::argparse::is_option_word(v) => {
+                    i += 1;
+                    v.as_str()
+                }
+                _ => {
+                    return Err(crate::error::Error::usage(format!(
+                        "argument --{name}: expected one argument"
+                    )));
+                }
+            },
+        };
+        if let Some((_, choices)) = CHOICES.iter().find(|(n, _)| *n == name)
+            && !choices.contains(&value)
+        {
+            return Err(super::argparse::invalid_choice(
+                &format!("--{name}"),
+                value,
+                choices,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The value of the last `--name value` / `--name=value` of a global
+/// option on the line (spelled out), as the parser keeps it.
+pub fn last_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    let mut found = None;
+    let mut i = 0;
+    while i < args.len() {
+        let word = args[i].as_str();
+        i += 1;
+        if word == "--" {
+            break;
+        }
+        let Some(flag) = word.strip_prefix("--") else {
+            continue;
+        };
+        if flag == name {
+            if let Some(v) = args.get(i).filter(|v| !super::argparse::is_option_word(v)) {
+                found = Some(v.as_str());
+                i += 1;
+            }
+        } else if let Some(v) = flag.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+            found = Some(v);
+        }
+    }
+    found
+}
+
+/// The positional words as aws's main, service and `wait` parsers take
+/// them: every argument word that is not a global option's value, options
+/// they do not know taking no value (`rcr ecr --repository-name x
+/// describe-images` names the operation `x`, as in aws). The first is the
+/// command, the second the operation.
+pub fn command_words(args: &[String]) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let word = args[i].as_str();
+        i += 1;
+        if word == "--" {
+            words.extend(args[i..].iter().map(String::as_str));
+            break;
+        }
+        if !super::argparse::is_option_word(word) {
+            words.push(word);
+            continue;
+        }
+        let Some(flag) = word.strip_prefix("--") else {
+            continue;
+        };
+        if flag.contains('=') {
+            continue;
+        }
+        if find(flag).is_some_and(|o| o.value.is_some())
+            && args
+                .get(i)
+                .is_some_and(|v| !super::argparse::is_option_word(v))
+        {
+            i += 1;
+        }
+    }
+    words
+}
 
 static PARSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -165,6 +318,49 @@ pub fn positionals(args: &[String]) -> Vec<&str> {
 mod tests {
     use super::*;
     use crate::cli::owned_words;
+
+    #[test]
+    fn names_follow_the_table() {
+        let mut table: Vec<&str> = GLOBAL_OPTIONS.iter().map(|o| o.name).collect();
+        let mut names = NAMES.to_vec();
+        table.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(table, names);
+    }
+
+    #[test]
+    fn command_words_are_argparse_positionals() {
+        let args = owned_words(&[
+            "--region",
+            "us-east-1",
+            "ecr",
+            "--repository-name",
+            "x",
+            "describe-images",
+            "--output=text",
+        ]);
+        assert_eq!(command_words(&args), vec!["ecr", "x", "describe-images"]);
+    }
+
+    #[test]
+    fn choices_are_checked_in_order() {
+        let args = owned_words(&[
+            "--color",
+            "on",
+            "ecr",
+            "--output",
+            "csv",
+            "--cli-error-format=x",
+        ]);
+        let e = check_choices(&args).expect_err("csv");
+        assert!(
+            e.to_string()
+                .contains("argument --output: Found invalid choice 'csv'"),
+            "{e}"
+        );
+        let args = owned_words(&["--output=yaml", "--cli-binary-format", "raw-in-base64-out"]);
+        assert!(check_choices(&args).is_ok());
+    }
 
     #[test]
     fn skips_global_options_anywhere() {

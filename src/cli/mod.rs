@@ -7,8 +7,16 @@
 //! operation keeps startup cheap; `custom::full_tree` builds every operation for
 //! completions and man pages. The entry (`crate::run`) decides what the words
 //! name: an operation here, or a customization (`crate::custom`), which
-//! parses its own arguments with [`parse_with_globals`].
+//! parses its own arguments with [`parse_with_globals`] / [`parse_known`].
+//!
+//! argparse's habits that clap lacks live in [`argparse`], used by every
+//! parser: abbreviated options spelled out in aws's two stages (the global
+//! options first, then the command's own), the ambiguity error, the words no
+//! option takes (reported after the required arguments), and the
+//! `Maybe you meant:` suggestions of an invalid choice.
 
+pub mod argparse;
+mod commands;
 pub mod globals;
 
 use clap::builder::ValueRange;
@@ -71,9 +79,12 @@ pub fn owned_words(words: &[&str]) -> Vec<String> {
     words.iter().map(|w| w.to_string()).collect()
 }
 
-/// `--version` with no command.
-pub fn asks_version(args: &[String], words: &[&str]) -> bool {
-    words.is_empty() && args.iter().any(|a| a == "--version")
+/// The words before `--version` when the line has it (aws prints its
+/// version wherever the option stands, once the words before it parsed).
+pub fn before_version(args: &[String]) -> Option<&[String]> {
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let at = args[..end].iter().position(|a| a == "--version")?;
+    Some(&args[..at])
 }
 
 /// The words naming the help page asked for: those before a last `help`
@@ -87,34 +98,92 @@ pub fn help_words<'a>(args: &[String], words: &[&'a str]) -> Option<Vec<&'a str>
     }
 }
 
-/// The usage error for a command word that names nothing.
+/// The usage error for a command word that names nothing, with aws's
+/// suggestions: among aws's commands (what aws would suggest) and rcr's
+/// own top-level commands.
 pub fn invalid_command(word: &str) -> Error {
-    Error::usage(format!("argument command: Found invalid choice '{word}'\n"))
+    let mut choices = commands::AWS_COMMANDS.to_vec();
+    choices.extend(crate::custom::top_levels().map(|c| c.name));
+    argparse::invalid_choice("command", word, &choices)
 }
 
-/// The usage error for an operation word that names nothing.
-pub fn invalid_operation(word: &str) -> Error {
-    Error::usage(format!(
-        "argument operation: Found invalid choice '{word}'\n"
-    ))
+/// The usage error for an operation word that names nothing in `service`,
+/// with suggestions among its operations and customizations.
+pub fn invalid_operation(service: &Service, word: &str) -> Error {
+    let mut choices: Vec<&str> = service.operations.iter().map(|o| o.cli_name).collect();
+    choices.extend(crate::custom::for_service(service).map(|c| c.name));
+    argparse::invalid_choice("operation", word, &choices)
 }
 
 /// Parses the whole command line against `command` placed under the root
 /// (with `parents`, the words between, such as the service): the global
-/// options and `command`'s own matches.
+/// options and `command`'s own matches. Words no option takes are an
+/// error (aws's `Unknown options`, after the usage block).
 pub fn parse_with_globals(
     args: &[String],
     parents: &[&'static str],
     command: Command,
 ) -> Result<(Globals, ArgMatches), Error> {
+    let known = parse_known(args, parents, command)?;
+    known.no_strays()?;
+    Ok((known.globals, known.matches))
+}
+
+/// A command line parsed as argparse's `parse_known_args` does: the global
+/// options, the command's matches, and the words nothing took (which the
+/// caller reports once it has checked the required arguments, as aws does).
+#[derive(Debug)]
+pub struct Known {
+    pub globals: Globals,
+    pub matches: ArgMatches,
+    /// The words no option took, in command-line order.
+    pub strays: Vec<String>,
+}
+
+impl Known {
+    /// aws's `Unknown options: a, b` when words were left over.
+    pub fn no_strays(&self) -> Result<(), Error> {
+        if self.strays.is_empty() {
+            return Ok(());
+        }
+        // An operation's parser has an optional `help` positional: it takes
+        // the first stray argument, which aws then lists last
+        // (`--bogus a b` is `--bogus, b, a`).
+        let mut words: Vec<&str> = self.strays.iter().map(String::as_str).collect();
+        if let Some(at) = words.iter().position(|w| !argparse::is_option_word(w)) {
+            let help = words.remove(at);
+            words.push(help);
+        }
+        Err(Error::UnknownOptions(words.join(", ")))
+    }
+}
+
+/// [`parse_with_globals`], leaving the words nothing took in
+/// [`Known::strays`]. For a command without subcommands or positionals
+/// (an operation, a waiter, `get-login-password`) its own options may be
+/// abbreviated, as the global ones may (`crate::run` spelled those out).
+pub fn parse_known(
+    args: &[String],
+    parents: &[&'static str],
+    command: Command,
+) -> Result<Known, Error> {
+    // The line as typed or already spelled out: the same after this.
+    let args = &*argparse::expand_globals(args)?;
     let name = command.get_name().to_string();
+    let leaf =
+        command.get_subcommands().next().is_none() && command.get_positionals().next().is_none();
+    let (args, strays) = if leaf {
+        own_options(args, parents.len() + 1, &command)?
+    } else {
+        (std::borrow::Cow::Borrowed(args), Vec::new())
+    };
     let mut tree = command;
     for parent in parents.iter().rev() {
         tree = Command::new(*parent).subcommand(tree);
     }
     let matches = root_command()
         .subcommand(tree)
-        .try_get_matches_from(argv_of(args))
+        .try_get_matches_from(argv_of(&args))
         .map_err(clap_error)?;
     let globals = globals_of(&matches)?;
     let mut own = &matches;
@@ -123,22 +192,79 @@ pub fn parse_with_globals(
             .subcommand_matches(&word)
             .ok_or_else(|| Error::internal("the command line parser lost a command"))?;
     }
-    Ok((globals, own.clone()))
+    Ok(Known {
+        globals,
+        matches: own.clone(),
+        strays,
+    })
 }
 
-/// The call of `operation` of `service` on this command line.
+/// The operation parser's stage of aws: `command`'s abbreviated options
+/// spelled out, and the words no option takes taken out of the line. `path` is the number of words naming the
+/// command (service, operation, ...).
+fn own_options<'a>(
+    args: &'a [String],
+    path: usize,
+    command: &Command,
+) -> Result<(std::borrow::Cow<'a, [String]>, Vec<String>), Error> {
+    use argparse::Arity;
+    let names: Vec<&str> = command
+        .get_arguments()
+        .filter_map(|a| a.get_long())
+        .collect();
+    let is_global = |word: &str| {
+        let flag = word.trim_start_matches('-');
+        globals::find(flag.split_once('=').map_or(flag, |(n, _)| n)).is_some()
+    };
+    let args = argparse::expand_options(args, &names, is_global)?;
+    let arity = |name: &str| -> Option<Arity> {
+        if let Some(global) = globals::find(name) {
+            return Some(match global.value {
+                Some(_) => Arity::One,
+                None => Arity::None,
+            });
+        }
+        let arg = command
+            .get_arguments()
+            .find(|a| a.get_long() == Some(name))?;
+        if !arg.get_action().takes_values() {
+            return Some(Arity::None);
+        }
+        Some(match arg.get_num_args() {
+            Some(range) if range.max_values() > 1 => Arity::Many,
+            Some(range) if range.min_values() == 0 => Arity::Optional,
+            _ => Arity::One,
+        })
+    };
+    let strays = argparse::stray_words(&args, arity, path);
+    if strays.is_empty() {
+        return Ok((args, Vec::new()));
+    }
+    let words: Vec<String> = strays.iter().map(|&i| args[i].clone()).collect();
+    let kept: Vec<String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !strays.contains(i))
+        .map(|(_, w)| w.clone())
+        .collect();
+    Ok((std::borrow::Cow::Owned(kept), words))
+}
+
+/// The call of `operation` of `service` on this command line: argparse's
+/// order of errors, the required arguments before any unknown word.
 pub fn parse_operation(
     args: &[String],
     service: &'static Service,
     operation: &'static Operation,
 ) -> Result<OperationCall, Error> {
-    let (globals, matches) = parse_with_globals(
+    let known = parse_known(
         args,
         &[service.cli_name],
         operation_command(service, operation),
     )?;
-    let call = operation_call(globals, service, operation, &matches);
+    let call = operation_call(known.globals.clone(), service, operation, &known.matches);
     check_required(&call)?;
+    known.no_strays()?;
     Ok(call)
 }
 
@@ -229,7 +355,8 @@ pub fn root_command() -> Command {
                 .allow_negative_numbers(true)
                 .action(ArgAction::Set)
                 .overrides_with(opt.name),
-            None => arg.action(ArgAction::SetTrue),
+            // Repeating a switch is allowed, as in argparse.
+            None => arg.action(ArgAction::SetTrue).overrides_with(opt.name),
         };
         cmd = cmd.arg(arg);
     }
@@ -251,13 +378,13 @@ pub fn operation_command(service: &Service, operation: &Operation) -> Command {
                         .long(member.cli_name)
                         .action(ArgAction::SetTrue)
                         .help(help)
-                        .overrides_with(no),
+                        .overrides_with_all([no, member.cli_name]),
                 )
                 .arg(
                     Arg::new(no)
                         .long(no)
                         .action(ArgAction::SetTrue)
-                        .overrides_with(member.cli_name),
+                        .overrides_with_all([member.cli_name, no]),
                 );
             continue;
         }
@@ -271,8 +398,10 @@ pub fn operation_command(service: &Service, operation: &Operation) -> Command {
             .allow_negative_numbers(many)
             .action(ArgAction::Set)
             .overrides_with(member.cli_name)
+            // aws's list options take any number of words (nargs='*'):
+            // none is an empty list, which validation then judges.
             .num_args(if many {
-                ValueRange::new(1..)
+                ValueRange::new(0..)
             } else {
                 ValueRange::new(1..=1)
             });
@@ -459,5 +588,52 @@ fn clap_error(e: clap::Error) -> Error {
                 .to_string();
             Error::usage(first)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ecr_call(words: &[&str]) -> Result<OperationCall, Error> {
+        let service = crate::sdk::service("ecr").expect("ecr");
+        let operation = service
+            .operation("describe-images")
+            .expect("describe-images");
+        let mut args = owned_words(&["ecr", "describe-images"]);
+        args.extend(owned_words(words));
+        let args = argparse::expand_globals(&args)?.into_owned();
+        parse_operation(&args, service, operation)
+    }
+
+    #[test]
+    fn operation_options_may_be_abbreviated() {
+        let call = ecr_call(&["--repo", "app", "--max-i", "5", "--out", "text"]).expect("parses");
+        assert_eq!(call.max_items.as_deref(), Some("5"));
+        assert_eq!(call.globals.output.as_deref(), Some("text"));
+        assert!(
+            matches!(&call.members[..], [(m, MemberValue::Words(w))] if m.name == "repositoryName" && w == &["app"])
+        );
+        let e = ecr_call(&["--repository-name", "app", "--max", "1"]).expect_err("ambiguous");
+        assert!(
+            e.to_string()
+                .contains("ambiguous option: --max could match --max-results, --max-items"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn required_arguments_come_before_strays() {
+        let e = ecr_call(&["--bogus", "x"]).expect_err("missing");
+        assert!(
+            e.to_string()
+                .contains("the following arguments are required: --repository-name"),
+            "{e}"
+        );
+        let e = ecr_call(&["--repository-name", "app", "--bogus", "a", "b"]).expect_err("strays");
+        assert!(
+            matches!(&e, Error::UnknownOptions(w) if w == "--bogus, b, a"),
+            "{e:?}"
+        );
     }
 }

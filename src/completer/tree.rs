@@ -216,8 +216,9 @@ fn operation_options(service: &'static Service, op: &'static Operation) -> Vec<O
 pub(super) fn nargs_of(arg: &clap::Arg) -> Nargs {
     match arg.get_num_args() {
         _ if !arg.get_action().takes_values() => Nargs::Zero,
-        Some(r) if r.min_values() == 0 => Nargs::Optional,
+        // Lists take any number of words (0..), so test for many first.
         Some(r) if r.max_values() > 1 => Nargs::Many,
+        Some(r) if r.min_values() == 0 => Nargs::Optional,
         _ => Nargs::One,
     }
 }

@@ -56,6 +56,15 @@ pub struct ClientSettings {
     pub read_timeout: Option<Duration>,
 }
 
+/// aws's error when no region is configured anywhere.
+pub fn no_region() -> Error {
+    Error::Client {
+        code: "NoRegion",
+        message: "You must specify a region. You can also configure your region by running \"aws configure\".".into(),
+        exit: 253,
+    }
+}
+
 /// aws's default for both `--cli-*-timeout`s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -154,11 +163,7 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     let config = loader.load().await;
 
     let Some(region) = config.region().map(|r| r.to_string()) else {
-        return Err(Error::Client {
-            code: "NoRegion",
-            message: "You must specify a region. You can also configure your region by running \"aws configure\".".into(),
-            exit: 253,
-        });
+        return Err(no_region());
     };
     debug::log("rcr.config", &format!("Region: {region}"));
     if !is_region_name(&region) {
@@ -289,8 +294,8 @@ fn retry_config(settings: &BTreeMap<String, String>) -> Result<RetryConfig, Erro
 
 /// botocore's region name test (the SDK's endpoint rules would refuse
 /// the others with their internals): a host label of ASCII letters, digits
-/// and inner hyphens, 1 to 63 characters.
-fn is_region_name(region: &str) -> bool {
+/// and inner hyphens, 1 to 63 characters, not all digits.
+pub fn is_region_name(region: &str) -> bool {
     let bytes = region.as_bytes();
     (1..=63).contains(&bytes.len())
         && bytes
@@ -298,6 +303,7 @@ fn is_region_name(region: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         && bytes.first() != Some(&b'-')
         && bytes.last() != Some(&b'-')
+        && !bytes.iter().all(u8::is_ascii_digit)
 }
 
 fn with_root_path(url: &str) -> String {
@@ -326,6 +332,8 @@ mod tests {
             "a-",
             "-a",
             "us-east-1/x",
+            "12",
+            "123",
             &"a".repeat(64),
         ] {
             assert!(!is_region_name(bad), "{bad}");

@@ -145,6 +145,7 @@ fn invalid_choice(word: &str) -> Error {
 
 /// Parses `rcr credential-helper ...`.
 pub fn parse(args: &[String]) -> Result<Call, Error> {
+    let args = &*crate::cli::argparse::expand_globals(args)?;
     let words = crate::cli::globals::positionals(args);
     match words.get(1).copied() {
         None => {

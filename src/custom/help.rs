@@ -90,7 +90,7 @@ pub fn page_for(words: &[&str]) -> Result<Page, Error> {
     }
     match service.operation(second) {
         Some(op) => Ok(page(&HelpTopic::Operation(service, op))),
-        None => Err(crate::cli::invalid_operation(second)),
+        None => Err(crate::cli::invalid_operation(service, second)),
     }
 }
 

@@ -37,9 +37,17 @@ pub static CUSTOMIZATION: Customization = Customization {
     },
     run: |service, args| {
         let service = in_service(service)?;
-        let (globals, _) =
-            crate::cli::parse_with_globals(args, &[service.cli_name], clap::Command::new(NAME))?;
-        run(&globals, service, args)
+        let known = crate::cli::parse_known(args, &[service.cli_name], clap::Command::new(NAME))?;
+        if !known.strays.is_empty() {
+            // aws's commands of its own report leftover words without the
+            // usage block, joined by bare commas.
+            return Err(Error::Client {
+                code: "ParamValidation",
+                message: format!("Unknown options: {}", known.strays.join(",")),
+                exit: 252,
+            });
+        }
+        run(&known.globals, service, args)
     },
 };
 
@@ -57,6 +65,7 @@ pub fn run(globals: &Globals, service: &'static Service, args: &[String]) -> Res
             Error::internal(format!("the {} model has no {OPERATION}", service.cli_name))
         })?;
     let settings = Settings::resolve(globals);
+    settings.check_client()?;
     let response = session::with_client(&settings, service, args, async |client| {
         client
             .call(operation, &Value::Object(serde_json::Map::new()))

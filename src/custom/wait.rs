@@ -72,20 +72,28 @@ pub static CUSTOMIZATION: Customization = Customization {
     },
     run: |service, args| {
         let service = in_service(service)?;
-        let words = cli::globals::positionals(args);
+        let spelled_out = cli::argparse::expand_globals(args)?;
+        let words = cli::globals::command_words(&spelled_out);
         let Some(&name) = words.get(2) else {
-            return Err(Error::usage(
-                "the following arguments are required: waiter_name",
-            ));
+            // aws's waiter parser, before its own usage line.
+            return Err(Error::Client {
+                code: "ParamValidation",
+                message: format!(
+                    "usage: rcr [options] {} {NAME} <subcommand> [parameters]\nrcr: [ERROR]: too few arguments",
+                    service.cli_name
+                ),
+                exit: 252,
+            });
         };
         let (waiter, operation) = find_waiter(service, name)?;
-        let (globals, matches) = cli::parse_with_globals(
+        let known = cli::parse_known(
             args,
             &[service.cli_name, NAME],
             cli::operation_command(service, operation).name(waiter.cli_name),
         )?;
-        let call = cli::operation_call(globals, service, operation, &matches);
+        let call = cli::operation_call(known.globals.clone(), service, operation, &known.matches);
         cli::check_required(&call)?;
+        known.no_strays()?;
         run(&call, waiter, args)
     },
 };
@@ -96,9 +104,8 @@ fn find_waiter(
     name: &str,
 ) -> Result<(&'static Waiter, &'static Operation), Error> {
     let invalid = || {
-        Error::usage(format!(
-            "argument waiter_name: Found invalid choice '{name}'\n"
-        ))
+        let names: Vec<&str> = service.waiters.iter().map(|w| w.cli_name).collect();
+        cli::argparse::invalid_choice("subcommand", name, &names)
     };
     let waiter = service.waiter(name).ok_or_else(invalid)?;
     Ok((waiter, polled(service, waiter).map_err(|_| invalid())?))
@@ -118,6 +125,7 @@ pub const DELAY_OVERRIDE_ENV: &str = "RCR_WAITER_DELAY_OVERRIDE";
 
 pub fn run(call: &OperationCall, waiter: &'static Waiter, args: &[String]) -> Result<(), Error> {
     let settings = Settings::resolve(&call.globals);
+    settings.check_client()?;
     let binary = settings.binary_format()?;
     let input = params::build_and_validate(call, binary)?;
     let delay = std::env::var(DELAY_OVERRIDE_ENV)

@@ -55,6 +55,7 @@ pub static CUSTOMIZATION: Customization = Customization {
 /// Parses `rcr image <subcommand> ...`: the global options as for a
 /// service, the rest by [`cli`].
 fn parse(args: &[String]) -> Result<ImageCall, Error> {
+    let args = &*crate::cli::argparse::expand_globals(args)?;
     let words = crate::cli::globals::positionals(args);
     match words.get(1) {
         None => {

@@ -284,12 +284,18 @@ fn flag_then_environment_then_profile() {
 }
 
 #[test]
-fn query_applies_to_error_documents() {
+fn query_does_not_apply_to_error_documents() {
+    // aws 2.36.7 writes the whole error document whatever `--query` says
+    // (checked for service, validation, NoRegion and usage errors).
     let server = kms_server();
     let out = rcr(&server, CREATE)
         .args(["--cli-error-format", "json", "--query", "kmsError"])
         .run();
-    expect(&out, 254, "\"DisabledException\"\n");
+    expect(
+        &out,
+        254,
+        "{\n    \"Message\": \"The KMS key is disabled.\",\n    \"Code\": \"KmsException\",\n    \"message\": \"The KMS key is disabled.\",\n    \"kmsError\": \"DisabledException\"\n}\n",
+    );
 }
 
 #[test]

@@ -38,6 +38,7 @@ mod moto_ecr;
 mod operations;
 mod output_differential;
 mod output_response_differential;
+mod params_argparse;
 mod params_cli;
 mod reference;
 mod reliability_faults;

@@ -281,10 +281,12 @@ fn bad_query_is_252_before_any_request() {
 fn paging_conflicts_and_manual_tokens() {
     let args = list_repo(&["--no-paginate", "--max-items", "1"]);
     let run = run_rcr(&args, &Value::Null, &list_pages(), "");
-    assert_eq!(run.code, 255);
-    assert!(run.stderr.contains(
-        "Error during pagination: Cannot specify --no-paginate along with pagination arguments: --max-items"
-    ));
+    // aws v2's words and code (checked against 2.36.7).
+    assert_eq!(run.code, 252);
+    assert_eq!(
+        run.stderr,
+        "\nrcr: [ERROR]: An error occurred (ParamValidation): Cannot specify --no-paginate along with pagination arguments: --max-items\n"
+    );
     // A hand-given token turns paging off: one call, the service's token shown.
     let args = list_repo(&["--max-results", "1", "--query", "nextToken"]);
     let run = run_rcr(&args, &Value::Null, &list_pages(), "");
