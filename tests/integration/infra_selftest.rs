@@ -883,6 +883,7 @@ fn compact_diff_shows_only_the_lines_that_differ() {
     let diff = common::differential::compact_diff(b"", long.as_bytes());
     assert!(diff.contains("  ... 13 more lines ...\n"), "{diff}");
     assert!(diff.ends_with("  + \"19\\n\"\n"), "{diff}");
+}
 
 /// `FaultServer::answering_at_once` writes its bytes before reading
 /// anything (what a TLS client meets at a plain HTTP port) and counts the
