@@ -12,7 +12,7 @@
 
 use std::cmp::Ordering;
 
-use jmespath::ast::Ast;
+use super::query_parser::Node;
 use serde_json::{Map, Number, Value};
 
 use crate::python;
@@ -22,7 +22,7 @@ use super::query::{EvalResult, eval, int_value, num, number_value, sort_key_cmp,
 /// An evaluated argument: a value, or an expression reference (`&key`).
 enum Arg<'a> {
     Value(Value),
-    Expref(&'a Ast),
+    Expref(&'a Node),
 }
 
 /// One function's signature: the allowed types of each declared argument
@@ -69,11 +69,11 @@ fn signature(name: &str) -> Option<Signature> {
 }
 
 /// Calls function `name` with the argument expressions `args` on `value`.
-pub(super) fn call(name: &str, args: &[Ast], value: &Value) -> EvalResult {
+pub(super) fn call(name: &str, args: &[Node], value: &Value) -> EvalResult {
     let mut resolved = Vec::with_capacity(args.len());
     for a in args {
         resolved.push(match a {
-            Ast::Expref { ast, .. } => Arg::Expref(ast),
+            Node::Expref(ast) => Arg::Expref(ast),
             other => Arg::Value(eval(other, value)?),
         });
     }
@@ -436,7 +436,7 @@ fn sum(items: &[Value]) -> Value {
 /// string); every key must then have that type. Python evaluates the first
 /// key twice (once to decide, once while sorting), which only matters for
 /// the order of errors, kept here.
-fn sort_by(items: Vec<Value>, e: &Ast) -> EvalResult {
+fn sort_by(items: Vec<Value>, e: &Node) -> EvalResult {
     let Some(first) = items.first() else {
         return Ok(Value::Array(items));
     };
@@ -464,7 +464,7 @@ fn sort_by(items: Vec<Value>, e: &Ast) -> EvalResult {
 
 /// `min_by` / `max_by` as Python's `min(array, key=...)`: keys are numbers
 /// or strings; comparing a string with a number is Python's `TypeError`.
-fn extreme_by(name: &str, items: Vec<Value>, e: &Ast) -> EvalResult {
+fn extreme_by(name: &str, items: Vec<Value>, e: &Node) -> EvalResult {
     let allowed = ["number", "string"];
     let key = |item: &Value| -> EvalResult {
         let k = eval(e, item)?;

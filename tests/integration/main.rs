@@ -35,6 +35,7 @@ mod infra_selftest;
 mod moto_ecr;
 mod operations;
 mod output_differential;
+mod output_jmespath_compliance;
 mod output_response_differential;
 mod params_cli;
 mod reference;
