@@ -40,8 +40,6 @@ pub fn report(error: &Error, args: &[String]) -> String {
         "legacy" => write_error(&structured.legacy),
         "json" | "yaml" | "text" | "table" => match document(&structured, &format, args) {
             Some(doc) => doc,
-            // aws falls back to the legacy text when the document cannot be
-            // written (a `--query` that does not compile).
             None => write_error(&structured.legacy),
         },
         _ => enhanced(&structured),
@@ -160,10 +158,9 @@ fn inline(v: &Value) -> String {
 /// The error document through the output formatter `format`, with the
 /// command's `--query` applied; `None` when the query does not compile.
 fn document(structured: &Structured, format: &str, args: &[String]) -> Option<String> {
-    let query = match command_line_value(args, "--query") {
-        Some(q) => Some(output::Query::compile(&q).ok()?),
-        None => None,
-    };
+    // A `--query` that does not compile never became an option: aws writes
+    // the document without it.
+    let query = command_line_value(args, "--query").and_then(|q| output::Query::compile(&q).ok());
     let format = output::Format::parse(format).ok()?;
     let mut out = output::Output::new(Vec::new(), format, query, "error");
     out.response(&Value::Object(structured.document.clone()))

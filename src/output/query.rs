@@ -283,7 +283,9 @@ fn eval_node(ast: &Node, value: &Value) -> EvalResult {
             Value::Bool(!v.is_number() && is_false(&v))
         }
         Node::Expref(_) => {
-            return Err("expression references are only valid as function arguments".into());
+            // Python's value is an expression object, which aws cannot
+            // print as JSON.
+            return Err("Encountered unrecognized type in JSON encoder.".into());
         }
         Node::Function(name, args) => super::query_functions::call(name, args, value)?,
         // The nodes eval_ref borrows through: it handles them before it
@@ -410,7 +412,8 @@ mod tests {
         assert_eq!(q("n == `false`", &v), json!(false));
         assert_eq!(q("!n", &v), json!(false));
         assert_eq!(q("a[?@ > `2`]", &v), json!([3, 4, 5]));
-        assert_eq!(q("s < `1`", &v), Value::Null);
+        assert!(Query::compile("s < `1`").expect("valid").search(&v).is_err());
+        assert_eq!(q("b < `1`", &v), Value::Null);
         assert_eq!(q("missing.x", &v), Value::Null);
         assert_eq!(q("length(s)", &v), json!(3));
         assert_eq!(q("sum(a)", &v), json!(15));

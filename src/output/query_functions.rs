@@ -364,16 +364,11 @@ fn run(name: &str, args: Vec<Arg<'_>>) -> EvalResult {
         },
         "to_number" => match next() {
             Value::Number(n) => Value::Number(n),
-            Value::String(s) => {
-                let t = s.trim();
-                if let Ok(i) = t.parse::<i64>() {
-                    Value::Number(i.into())
-                } else if let Ok(f) = t.parse::<f64>() {
-                    number_value(f)
-                } else {
-                    Value::Null
-                }
-            }
+            // Python's int(s), then float(s).
+            Value::String(s) => match python::int_from_str(&s) {
+                Some(i) => Value::Number(i.into()),
+                None => python::float_from_str(&s).map_or(Value::Null, number_value),
+            },
             _ => Value::Null,
         },
         "to_string" => match next() {

@@ -311,7 +311,12 @@ impl Lexer {
                 start,
                 value: TokenValue::Text(name),
             }),
-            Ok(_) => unreachable_quoted(start),
+            // A quote, text without a bare quote, a quote: a string or
+            // nothing.
+            Ok(_) => Err(LexError {
+                position: start,
+                message: "Expecting value".into(),
+            }),
             Err(message) => Err(LexError {
                 position: start,
                 message,
@@ -345,36 +350,81 @@ impl Lexer {
     }
 }
 
-/// A quoted identifier is a quote, text and a quote: JSON reads it as a
-/// string or not at all.
-fn unreachable_quoted(start: usize) -> Result<Token, LexError> {
-    Err(LexError {
-        position: start,
-        message: "Invalid quoted identifier".into(),
-    })
-}
-
 /// Python's `json.loads(text)`, or the part of its error message before the
 /// first colon (what the lexer shows of it).
 fn python_json_loads(text: &str) -> Result<Value, String> {
-    serde_json::from_str::<Value>(text).map_err(|e| json_error_name(text, &e))
+    match serde_json::from_str::<Value>(&without_negative_int_zero(text)) {
+        Ok(v) => Ok(v),
+        Err(_) => Err(string_error(text).unwrap_or("Expecting value").to_string()),
+    }
 }
 
-/// The name Python's JSON decoder gives the first problem in `text` (as
-/// far as the lexer's messages need it: quoted identifiers).
-fn json_error_name(text: &str, e: &serde_json::Error) -> String {
-    let message = e.to_string();
-    if message.starts_with("invalid escape") || message.starts_with("invalid unicode") {
-        "Invalid \\escape".into()
-    } else if message.starts_with("control character") {
-        "Invalid control character at".into()
-    } else if message.starts_with("EOF while parsing a string") {
-        "Unterminated string starting at".into()
-    } else if text.trim().is_empty() {
-        "Expecting value".into()
-    } else {
-        "Extra data".into()
+/// `-0` is Python's int 0, where serde_json reads the float -0.0: the text
+/// with each integer `-0` outside strings written `0`.
+fn without_negative_int_zero(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("-0") {
+        return std::borrow::Cow::Borrowed(text);
     }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if in_string {
+            if c == '\\' {
+                out.push(c);
+                i += 1;
+                if let Some(&n) = chars.get(i) {
+                    out.push(n);
+                }
+            } else {
+                in_string = c != '"';
+                out.push(c);
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if c == '-'
+            && chars.get(i + 1) == Some(&'0')
+            && !chars
+                .get(i + 2)
+                .is_some_and(|n| n.is_ascii_digit() || matches!(n, '.' | 'e' | 'E'))
+        {
+            // Drop the sign; the 0 follows.
+        } else {
+            out.push(c);
+        }
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The name of Python's JSON decoder error for the first bad spot of a
+/// quoted string `text` (`"..."`), if it has one.
+fn string_error(text: &str) -> Option<&'static str> {
+    let body = text.strip_prefix('"')?;
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return None,
+            '\\' => match chars.next() {
+                None => return Some("Unterminated string starting at"),
+                Some('u') => {
+                    let hex: String = chars.clone().take(4).collect();
+                    if hex.len() != 4 || !hex.chars().all(|h| h.is_ascii_hexdigit()) {
+                        return Some("Invalid \\uXXXX escape");
+                    }
+                    chars.nth(3);
+                }
+                Some('"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't') => {}
+                Some(_) => return Some("Invalid \\escape"),
+            },
+            c if u32::from(c) < 0x20 => return Some("Invalid control character at"),
+            _ => {}
+        }
+    }
+    Some("Unterminated string starting at")
 }
 
 #[cfg(test)]

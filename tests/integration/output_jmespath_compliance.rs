@@ -414,7 +414,9 @@ json.dump(out, sys.stdout)
                 let v: Value = serde_json::from_str(&text).expect("result JSON");
                 Outcome::Result(v.to_string())
             }
-            _ => Outcome::Search(format!("unprintable result {text}")),
+            // What aws's JSON output says of a value it cannot print (an
+            // expression reference).
+            _ => Outcome::Search("Encountered unrecognized type in JSON encoder.".into()),
         })
         .collect()
 }
@@ -504,5 +506,94 @@ fn legacy_literals_type_errors_and_idioms_match_python() {
         diffs.len(),
         cases.len(),
         diffs.join("\n")
+    );
+}
+
+/// The command lines of the end-to-end cases: query error paths (parse
+/// errors exit 252, Python's errors exit 255) and the legacy literal
+/// idioms, in every output format and error format they print through.
+fn end_to_end_cases() -> Vec<Vec<&'static str>> {
+    let mut cases = Vec::new();
+    for query in [
+        "imageDetails[0].imagePushedAt > `2020`",
+        "imageDetails[?contains(imageTags, `latest`)].imageDigest",
+        "imageDetails[?imagePushedAt > `2024-01-01`].[imageDigest, imagePushedAt]",
+        "sort_by(imageDetails, &imagePushedAt)[-1].imageTags[0]",
+        "join(`,`, imageDetails[].imageDigest)",
+        "length(`1`)",
+        "contains(imageDetails[0].missing, 'x')",
+        "sort_by(imageDetails, &imageTags)",
+        "imageDetails[?imageDigest==`foo\"bar`]",
+        "imageDetails[?repositoryName=`app`]",
+        "imageDetails[",
+    ] {
+        for output in ["json", "text"] {
+            cases.push(vec!["--query", query, "--output", output]);
+        }
+    }
+    for query in [
+        "imageDetails[0].imagePushedAt > `2020`",
+        "imageDetails[?contains(imageTags, `latest`)].imageDigest",
+        "imageDetails[",
+    ] {
+        for output in ["table", "yaml"] {
+            cases.push(vec!["--query", query, "--output", output]);
+        }
+    }
+    // aws's JSON encoder refuses an expression reference (text and table
+    // print its repr, with an address that changes).
+    cases.push(vec!["--query", "&imageDigest"]);
+    for format in ["legacy", "json", "text", "yaml", "table", "enhanced"] {
+        cases.push(vec![
+            "--query",
+            "imageDetails[0].imagePushedAt > `2020`",
+            "--cli-error-format",
+            format,
+        ]);
+        cases.push(vec!["--query", "a=b", "--cli-error-format", format]);
+    }
+    cases
+}
+
+#[test]
+fn query_errors_and_legacy_literals_print_as_aws_does() {
+    let aws = AwsV2::new();
+    let server = CaptureServer::start(json!({"DescribeImages": {"imageDetails": [
+        {"registryId": "123456789012", "repositoryName": "app", "imageDigest": "sha256:aa",
+         "imageTags": ["latest", "v2"], "imagePushedAt": 1709287200.0},
+        {"registryId": "123456789012", "repositoryName": "app", "imageDigest": "sha256:bb",
+         "imageTags": ["v1"], "imagePushedAt": 1703406600.25}
+    ]}}));
+    let cases = end_to_end_cases();
+    // Two at a time: aws takes seconds to start.
+    let compare = |extra: &Vec<&str>| -> Option<String> {
+        let mut args = vec!["ecr", "describe-images", "--repository-name", "app"];
+        args.extend(extra.iter().copied());
+        let url = server.url();
+        args.extend(["--endpoint-url", url.as_str()]);
+        let want = aws.command().args(&args).run();
+        let got = Run::rcr().args(&args).run();
+        let (want_out, want_err, want_code) = want.utf8();
+        let (got_out, got_err, got_code) = got.utf8();
+        let want_err = want_err.replace("aws: [ERROR]", "rcr: [ERROR]");
+        (got_out != want_out || got_err != want_err || got_code != want_code).then(|| {
+            format!(
+                "{extra:?}\n  aws ({want_code}): {want_out:?} {want_err:?}\n  rcr ({got_code}): {got_out:?} {got_err:?}"
+            )
+        })
+    };
+    let (odd, even): (Vec<_>, Vec<_>) = cases.iter().enumerate().partition(|(i, _)| i % 2 == 1);
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let other = scope.spawn(|| odd.iter().filter_map(|(_, c)| compare(c)).collect::<Vec<_>>());
+        let mut mine: Vec<String> = even.iter().filter_map(|(_, c)| compare(c)).collect();
+        mine.extend(other.join().expect("comparing thread"));
+        mine
+    });
+    assert!(
+        failures.is_empty(),
+        "{} of {} command lines differ from aws v2:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
     );
 }
