@@ -156,7 +156,7 @@ fn inline(v: &Value) -> String {
 }
 
 /// The error document through the output formatter `format`, with the
-/// command's `--query` applied; `None` when the query does not compile.
+/// command's `--query` applied when it compiles.
 fn document(structured: &Structured, format: &str, args: &[String]) -> Option<String> {
     // A `--query` that does not compile never became an option: aws writes
     // the document without it.

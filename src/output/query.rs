@@ -32,10 +32,7 @@ impl Query {
             Ok(ast) => Ok(Query { ast }),
             Err(e) => Err(Error::Client {
                 code: "ParamValidation",
-                message: format!(
-                    "Bad value for --query {expr}: {}",
-                    e.python_message(expr)
-                ),
+                message: format!("Bad value for --query {expr}: {}", e.python_message(expr)),
                 exit: 252,
             }),
         }
@@ -133,7 +130,10 @@ static NULL: Value = Value::Null;
 
 /// Evaluates a chain (`a.b`, `a[0]`, `a | b`) link by link, borrowing
 /// while the links only look inside.
-fn chain<'a>(links: &[&Node], value: &'a Value) -> Result<Cow<'a, Value>, String> {
+fn chain<'a, 'n>(
+    links: impl IntoIterator<Item = &'n Node>,
+    value: &'a Value,
+) -> Result<Cow<'a, Value>, String> {
     let mut current = Cow::Borrowed(value);
     for link in links {
         current = match current {
@@ -169,11 +169,8 @@ pub(super) fn eval_ref<'a>(ast: &Node, value: &'a Value) -> Result<Cow<'a, Value
             }
             _ => Cow::Borrowed(&NULL),
         },
-        Node::Subexpression(links) | Node::IndexExpression(links) => {
-            let links: Vec<&Node> = links.iter().collect();
-            chain(&links, value)?
-        }
-        Node::Pipe(lhs, rhs) => chain(&[lhs, rhs], value)?,
+        Node::Subexpression(links) | Node::IndexExpression(links) => chain(links, value)?,
+        Node::Pipe(lhs, rhs) => chain([&**lhs, &**rhs], value)?,
         Node::Comparator(cmp, lhs, rhs) => {
             let l = eval_ref(lhs, value)?;
             let r = eval_ref(rhs, value)?;
@@ -212,11 +209,19 @@ pub(super) fn eval_ref<'a>(ast: &Node, value: &'a Value) -> Result<Cow<'a, Value
         Node::Literal(v) => Cow::Owned(v.clone()),
         Node::And(lhs, rhs) => {
             let l = eval_ref(lhs, value)?;
-            if is_false(&l) { l } else { eval_ref(rhs, value)? }
+            if is_false(&l) {
+                l
+            } else {
+                eval_ref(rhs, value)?
+            }
         }
         Node::Or(lhs, rhs) => {
             let l = eval_ref(lhs, value)?;
-            if is_false(&l) { eval_ref(rhs, value)? } else { l }
+            if is_false(&l) {
+                eval_ref(rhs, value)?
+            } else {
+                l
+            }
         }
         _ => Cow::Owned(eval_node(ast, value)?),
     })
@@ -412,7 +417,12 @@ mod tests {
         assert_eq!(q("n == `false`", &v), json!(false));
         assert_eq!(q("!n", &v), json!(false));
         assert_eq!(q("a[?@ > `2`]", &v), json!([3, 4, 5]));
-        assert!(Query::compile("s < `1`").expect("valid").search(&v).is_err());
+        assert!(
+            Query::compile("s < `1`")
+                .expect("valid")
+                .search(&v)
+                .is_err()
+        );
         assert_eq!(q("b < `1`", &v), Value::Null);
         assert_eq!(q("missing.x", &v), Value::Null);
         assert_eq!(q("length(s)", &v), json!(3));

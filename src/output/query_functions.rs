@@ -329,17 +329,7 @@ fn run(name: &str, args: Vec<Arg<'_>>) -> EvalResult {
         "merge" => {
             let mut merged = Map::new();
             for v in values {
-                match v {
-                    Value::Object(m) => merged.extend(m),
-                    other => {
-                        return Err(type_error(
-                            name,
-                            python::str(&other),
-                            jmespath_type(python::type_name(&other)),
-                            &["object"],
-                        ));
-                    }
-                }
+                update(&mut merged, v)?;
             }
             Value::Object(merged)
         }
@@ -378,6 +368,60 @@ fn run(name: &str, args: Vec<Arg<'_>>) -> EvalResult {
         "type" => Value::String(type_name(&next()).into()),
         other => return Err(format!("Unknown function: {other}()")),
     })
+}
+
+/// Python's `dict.update(v)`: only the first argument of `merge` is type
+/// checked; the others are whatever `update` makes of them (pairs from a
+/// list, nothing from an empty string, its `TypeError`/`ValueError` else).
+fn update(merged: &mut Map<String, Value>, v: Value) -> Result<(), String> {
+    let length_error = |i: usize, n: usize| {
+        format!("dictionary update sequence element #{i} has length {n}; 2 is required")
+    };
+    match v {
+        Value::Object(m) => merged.extend(m),
+        Value::String(s) if s.is_empty() => {}
+        Value::String(_) => return Err(length_error(0, 1)),
+        Value::Array(items) => {
+            for (i, item) in items.into_iter().enumerate() {
+                let (k, v) = match item {
+                    Value::Array(pair) if pair.len() == 2 => {
+                        let mut pair = pair.into_iter();
+                        match (pair.next(), pair.next()) {
+                            (Some(Value::String(k)), Some(v)) => (k, v),
+                            (Some(k), Some(v)) => (python::str(&k), v),
+                            _ => continue,
+                        }
+                    }
+                    Value::Array(other) => return Err(length_error(i, other.len())),
+                    Value::String(t) => match t.chars().collect::<Vec<_>>().as_slice() {
+                        [a, b] => (a.to_string(), Value::String(b.to_string())),
+                        other => return Err(length_error(i, other.len())),
+                    },
+                    Value::Object(o) if o.len() == 2 => {
+                        let mut keys = o.into_iter().map(|(k, _)| k);
+                        match (keys.next(), keys.next()) {
+                            (Some(k), Some(v)) => (k, Value::String(v)),
+                            _ => continue,
+                        }
+                    }
+                    Value::Object(o) => return Err(length_error(i, o.len())),
+                    _ => {
+                        return Err(format!(
+                            "cannot convert dictionary update sequence element #{i} to a sequence"
+                        ));
+                    }
+                };
+                merged.insert(k, v);
+            }
+        }
+        other => {
+            return Err(format!(
+                "'{}' object is not iterable",
+                python::type_name(&other)
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn array(v: Value) -> Vec<Value> {

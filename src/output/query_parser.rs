@@ -109,10 +109,7 @@ pub(super) fn parse(expr: &str) -> Result<Node, SyntaxError> {
     let node = parser.expression(0)?;
     if parser.current() != Kind::Eof {
         let t = parser.token(0);
-        return Err(parse_error(
-            format!("Unexpected token: {}", t.shown()),
-            t,
-        ));
+        return Err(parse_error(format!("Unexpected token: {}", t.shown()), t));
     }
     Ok(node)
 }
@@ -452,13 +449,10 @@ impl Parser {
         let mut pairs = Vec::new();
         loop {
             let key = self.token(0).clone();
-            if !matches!(
-                key.kind,
-                Kind::QuotedIdentifier | Kind::UnquotedIdentifier
-            ) {
-                return Err(self.expected_error(
-                    "['quoted_identifier', 'unquoted_identifier']".into(),
-                ));
+            if !matches!(key.kind, Kind::QuotedIdentifier | Kind::UnquotedIdentifier) {
+                return Err(
+                    self.expected_error("['quoted_identifier', 'unquoted_identifier']".into())
+                );
             }
             self.advance();
             self.expect(Kind::Colon)?;
@@ -536,7 +530,9 @@ mod tests {
     use super::*;
 
     fn message(expr: &str) -> String {
-        parse(expr).expect_err("a syntax error").python_message(expr)
+        parse(expr)
+            .expect_err("a syntax error")
+            .python_message(expr)
     }
 
     #[test]

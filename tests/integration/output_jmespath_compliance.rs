@@ -70,7 +70,9 @@ fn suite_cases() -> Vec<(Case, Option<Value>, Option<String>)> {
                         expression: case["expression"].as_str().expect("expression").into(),
                     },
                     case.get("result").cloned(),
-                    case.get("error").and_then(Value::as_str).map(str::to_string),
+                    case.get("error")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                 ));
             }
         }
@@ -227,6 +229,15 @@ fn own_cases() -> Vec<Case> {
             "to_string(o)",
             "to_string(`[\"é\", 1.5]`)",
             "merge(o, `{\"k\": 2, \"j\": 3}`)",
+            "merge(o, `1`)",
+            "merge(o, z)",
+            "merge(o, e)",
+            "merge(o, s)",
+            "merge(o, `[[\"a\", 1], \"bc\"]`)",
+            "merge(o, `[1]`)",
+            "merge(o, `[[1]]`)",
+            "merge(o, o, t)",
+            "not_null()",
             "not_null(z, e, n)",
             "keys(l)",
             "values(o)",
@@ -584,7 +595,11 @@ fn query_errors_and_legacy_literals_print_as_aws_does() {
     };
     let (odd, even): (Vec<_>, Vec<_>) = cases.iter().enumerate().partition(|(i, _)| i % 2 == 1);
     let failures: Vec<String> = std::thread::scope(|scope| {
-        let other = scope.spawn(|| odd.iter().filter_map(|(_, c)| compare(c)).collect::<Vec<_>>());
+        let other = scope.spawn(|| {
+            odd.iter()
+                .filter_map(|(_, c)| compare(c))
+                .collect::<Vec<_>>()
+        });
         let mut mine: Vec<String> = even.iter().filter_map(|(_, c)| compare(c)).collect();
         mine.extend(other.join().expect("comparing thread"));
         mine
