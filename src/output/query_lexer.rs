@@ -459,6 +459,23 @@ mod tests {
     }
 
     #[test]
+    fn json_as_python_reads_it() {
+        assert_eq!(literal("`-0`"), Ok(json!(0)));
+        assert_eq!(literal("`[-0, -0.0, \"-0\"]`"), Ok(json!([0, -0.0, "-0"])));
+        assert_eq!(string_error(r#""a\q""#), Some("Invalid \\escape"));
+        assert_eq!(string_error(r#""\u12""#), Some("Invalid \\uXXXX escape"));
+        assert_eq!(
+            string_error("\"a\nb\""),
+            Some("Invalid control character at")
+        );
+        assert_eq!(
+            string_error(r#""a\""#),
+            Some("Unterminated string starting at")
+        );
+        assert_eq!(string_error(r#""\u00e9\n""#), None);
+    }
+
+    #[test]
     fn raw_strings_keep_backslashes() {
         let tokens = tokenize(r"'a\\b\'c'").expect("lexes");
         assert_eq!(tokens[0].value, TokenValue::Json(json!("a\\\\b'c")));
