@@ -16,6 +16,8 @@ pub mod json;
 pub mod number;
 pub mod query;
 mod query_functions;
+mod query_lexer;
+mod query_parser;
 pub mod table;
 pub mod text;
 pub mod yaml;

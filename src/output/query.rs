@@ -1,244 +1,47 @@
-//! `--query`: JMESPath over the response, with Python jmespath's results.
+//! `--query`: JMESPath over the response, with Python jmespath 1.0.1's
+//! results and errors (what aws uses).
 //!
-//! The jmespath crate parses the expression; the evaluation is ours, over
-//! `serde_json::Value`, because the crate's values keep objects in sorted
-//! key order while aws prints them in the response's (model) order and
+//! The expression is read by our own lexer and parser (`query_lexer`,
+//! `query_parser`), which follow Python's: its legacy backtick literals,
+//! its tree shapes, its error messages. The evaluation is over
+//! `serde_json::Value`, keeping objects in the response's (model) order and
 //! multiselect hashes in the expression's order. The rules follow Python
-//! jmespath's `TreeInterpreter` and `Functions` (which aws uses): `null` for
-//! a field of a non-object, `0 == false` is false, ordering comparisons only
-//! between numbers or between strings, projections dropping nulls.
+//! jmespath's interpreter: `null` for a field of a non-object, `0 == false`
+//! is false, ordering comparisons between numbers or between strings,
+//! Python's `TypeError` for a string against a number, `null` for anything
+//! else, projections dropping nulls.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use jmespath::ast::{Ast, Comparator};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
+use super::query_parser::{Cmp, Node, parse};
 use crate::error::Error;
 
 /// A compiled `--query` expression.
 #[derive(Debug, Clone)]
 pub struct Query {
-    ast: Ast,
+    ast: Node,
 }
 
 impl Query {
     /// Parses `expr`; a bad expression is aws's `Bad value for --query` (252).
     pub fn compile(expr: &str) -> Result<Query, Error> {
-        match jmespath::parse(expr) {
+        match parse(expr) {
             Ok(ast) => Ok(Query { ast }),
             Err(e) => Err(Error::Client {
                 code: "ParamValidation",
-                message: format!(
-                    "Bad value for --query {expr}: {}",
-                    python_error(expr, e.offset)
-                ),
+                message: format!("Bad value for --query {expr}: {}", e.python_message(expr)),
                 exit: 252,
             }),
         }
     }
 
-    /// Evaluates the query on `value`.
+    /// Evaluates the query on `value`; an error is the message of the
+    /// exception Python raises (aws prints it and exits 255).
     pub fn search(&self, value: &Value) -> Result<Value, Error> {
         eval(&self.ast, value).map_err(Error::Other)
-    }
-}
-
-/// Python jmespath's wording for a parse error at char `offset`: at the end
-/// of the expression it is an incomplete expression, elsewhere an invalid
-/// token, named by its lexer type.
-fn python_error(expr: &str, offset: usize) -> String {
-    let chars: Vec<char> = expr.chars().collect();
-    // Python tokenizes the whole expression first: an unknown character
-    // anywhere is a lexer error before any parse error.
-    if let Some(col) = unknown_char(&chars) {
-        // Python quotes the lone `=` (it expected `==`), not other characters.
-        let token = match chars[col] {
-            '=' => "'='".to_string(),
-            c => c.to_string(),
-        };
-        return format!(
-            "Bad jmespath expression: Unknown token {token}:\n{expr}\n{}^",
-            " ".repeat(col)
-        );
-    }
-    let caret = |column: usize| format!("\"{expr}\"\n{}^", " ".repeat(column + 1));
-    let prev = chars[..offset.min(chars.len())]
-        .iter()
-        .rev()
-        .find(|c| !c.is_whitespace())
-        .copied();
-    let (text, kind) = if offset >= chars.len() {
-        (String::new(), "EOF")
-    } else {
-        token_at(&chars[offset..])
-    };
-    if prev == Some('.') {
-        return format!(
-            "Expecting: ['quoted_identifier', 'unquoted_identifier', 'lbracket', 'lbrace'], got: {}: Parse error at column {offset}, token \"{text}\" ({kind}), for expression:\n{}",
-            kind.to_ascii_lowercase(),
-            caret(offset)
-        );
-    }
-    if offset >= chars.len() {
-        return format!(
-            "Invalid jmespath expression: Incomplete expression:\n{}",
-            caret(chars.len())
-        );
-    }
-    // A whole expression was read and a token that cannot continue it
-    // follows: Python's "Unexpected token".
-    let ends_expression = prev.is_some_and(|c| {
-        c.is_alphanumeric() || matches!(c, '_' | ']' | '}' | ')' | '`' | '"' | '\'' | '*' | '@')
-    });
-    let starts_operand = matches!(
-        kind,
-        "UNQUOTED_IDENTIFIER"
-            | "QUOTED_IDENTIFIER"
-            | "NUMBER"
-            | "CURRENT"
-            | "LITERAL"
-            | "NOT"
-            | "EXPREF"
-    );
-    if ends_expression && starts_operand {
-        return format!(
-            "Unexpected token: {text}: Parse error at column {offset}, token \"{text}\" ({kind}), for expression:\n{}",
-            caret(offset)
-        );
-    }
-    format!(
-        "invalid token: Parse error at column {offset}, token \"{text}\" ({kind}), for expression:\n{}",
-        caret(offset)
-    )
-}
-
-/// The column of the first character Python's lexer rejects, skipping
-/// quoted identifiers and literals.
-fn unknown_char(chars: &[char]) -> Option<usize> {
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if matches!(c, '"' | '\'' | '`') {
-            i += 1;
-            while i < chars.len() && chars[i] != c {
-                if chars[i] == '\\' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            i += 1;
-            continue;
-        }
-        let next = chars.get(i + 1).copied();
-        if matches!(c, '!' | '<' | '>' | '=') && next == Some('=') {
-            i += 2;
-            continue;
-        }
-        if c == '=' {
-            return Some(i);
-        }
-        let known =
-            c.is_ascii_alphanumeric() || c.is_whitespace() || "_-.*[]{},:@()|&!<>=?".contains(c);
-        if !known {
-            return Some(i);
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The token starting at `rest` and its Python jmespath lexer type name.
-fn token_at(rest: &[char]) -> (String, &'static str) {
-    let two: String = rest.iter().take(2).collect();
-    let one = rest[0];
-    let pair = match two.as_str() {
-        "[]" => Some("flatten"),
-        "[?" => Some("filter"),
-        "||" => Some("or"),
-        "&&" => Some("and"),
-        "==" => Some("eq"),
-        "!=" => Some("ne"),
-        "<=" => Some("lte"),
-        ">=" => Some("gte"),
-        _ => None,
-    };
-    if let Some(kind) = pair {
-        return (two, kind);
-    }
-    let kind = match one {
-        '.' => "dot",
-        '*' => "star",
-        ']' => "rbracket",
-        '[' => "lbracket",
-        '{' => "lbrace",
-        '}' => "rbrace",
-        ',' => "comma",
-        ':' => "colon",
-        '@' => "current",
-        '(' => "lparen",
-        ')' => "rparen",
-        '|' => "pipe",
-        '&' => "expref",
-        '!' => "not",
-        '<' => "lt",
-        '>' => "gt",
-        c if c.is_ascii_digit() || c == '-' => {
-            let n: String = rest
-                .iter()
-                .enumerate()
-                .take_while(|(i, c)| c.is_ascii_digit() || (*i == 0 && **c == '-'))
-                .map(|(_, c)| *c)
-                .collect();
-            return (n, "NUMBER");
-        }
-        c if c.is_ascii_alphabetic() || c == '_' => {
-            let id: String = rest
-                .iter()
-                .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-                .collect();
-            return (id, "UNQUOTED_IDENTIFIER");
-        }
-        '"' => {
-            let s: String = rest.iter().skip(1).take_while(|c| **c != '"').collect();
-            return (s, "QUOTED_IDENTIFIER");
-        }
-        '\'' => {
-            let s: String = rest.iter().skip(1).take_while(|c| **c != '\'').collect();
-            return (s, "LITERAL");
-        }
-        _ => "UNKNOWN",
-    };
-    (one.to_string(), upper(kind))
-}
-
-fn upper(kind: &'static str) -> &'static str {
-    match kind {
-        "flatten" => "FLATTEN",
-        "filter" => "FILTER",
-        "or" => "OR",
-        "and" => "AND",
-        "eq" => "EQ",
-        "ne" => "NE",
-        "lte" => "LTE",
-        "gte" => "GTE",
-        "dot" => "DOT",
-        "star" => "STAR",
-        "rbracket" => "RBRACKET",
-        "lbracket" => "LBRACKET",
-        "lbrace" => "LBRACE",
-        "rbrace" => "RBRACE",
-        "comma" => "COMMA",
-        "colon" => "COLON",
-        "current" => "CURRENT",
-        "lparen" => "LPAREN",
-        "rparen" => "RPAREN",
-        "pipe" => "PIPE",
-        "expref" => "EXPREF",
-        "not" => "NOT",
-        "lt" => "LT",
-        "gt" => "GT",
-        other => other,
     }
 }
 
@@ -260,141 +63,190 @@ pub(super) fn num(n: &Number) -> f64 {
     n.as_f64().unwrap_or(0.0)
 }
 
-/// Python `==` with jmespath's special case for 0/1 against booleans.
+/// jmespath's `==`: Python's, except that 0 and 1 never equal a boolean at
+/// the top (inside lists and objects Python's `0 == False` holds).
 pub(super) fn equals(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => num(x) == num(y),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equals(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| equals(v, w)))
-        }
-        _ => a == b,
+    let zero_or_one = |v: &Value| matches!(v, Value::Number(n) if num(n) == 0.0 || num(n) == 1.0);
+    if (zero_or_one(a) && b.is_boolean()) || (zero_or_one(b) && a.is_boolean()) {
+        return false;
     }
+    crate::python::eq(a, b)
 }
 
+/// The order of two numbers (exact for integers) or two strings (code
+/// point order, which is UTF-8's byte order).
 pub(super) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => num(x).partial_cmp(&num(y)),
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(i), Some(j)) => Some(i.cmp(&j)),
+            _ => num(x).partial_cmp(&num(y)),
+        },
         (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
         _ => None,
     }
 }
 
-/// A comparison's value: Python's `==`/`!=`, and the orderings of two
-/// numbers or two strings (null for anything else).
-fn comparison(comparator: &Comparator, l: &Value, r: &Value) -> Value {
-    match comparator {
-        Comparator::Equal => Value::Bool(equals(l, r)),
-        Comparator::NotEqual => Value::Bool(!equals(l, r)),
-        op => match compare(l, r) {
-            None => Value::Null,
-            Some(ord) => Value::Bool(match op {
-                Comparator::LessThan => ord == Ordering::Less,
-                Comparator::LessThanEqual => ord != Ordering::Greater,
-                Comparator::GreaterThan => ord == Ordering::Greater,
-                _ => ord != Ordering::Less,
-            }),
-        },
-    }
+/// Python's `TypeError` for an ordering between a string and a number.
+pub(super) fn unorderable(op: &str, a: &Value, b: &Value) -> String {
+    format!(
+        "'{op}' not supported between instances of '{}' and '{}'",
+        crate::python::type_name(a),
+        crate::python::type_name(b)
+    )
 }
 
-pub(super) fn eval(ast: &Ast, value: &Value) -> EvalResult {
+/// A comparison's value: `==`/`!=` always; an ordering of two numbers or
+/// two strings; Python's `TypeError` for a number against a string; null
+/// when either side is anything else (booleans included).
+fn comparison(cmp: Cmp, l: &Value, r: &Value) -> EvalResult {
+    let ordering = match cmp {
+        Cmp::Eq => return Ok(Value::Bool(equals(l, r))),
+        Cmp::Ne => return Ok(Value::Bool(!equals(l, r))),
+        _ => {
+            let orderable = |v: &Value| v.is_number() || v.is_string();
+            if !orderable(l) || !orderable(r) {
+                return Ok(Value::Null);
+            }
+            match compare(l, r) {
+                Some(ord) => ord,
+                None if l.is_number() && r.is_number() => return Ok(Value::Bool(false)),
+                None => return Err(unorderable(cmp.symbol(), l, r)),
+            }
+        }
+    };
+    Ok(Value::Bool(match cmp {
+        Cmp::Lt => ordering == Ordering::Less,
+        Cmp::Lte => ordering != Ordering::Greater,
+        Cmp::Gt => ordering == Ordering::Greater,
+        _ => ordering != Ordering::Less,
+    }))
+}
+
+pub(super) fn eval(ast: &Node, value: &Value) -> EvalResult {
     eval_ref(ast, value).map(Cow::into_owned)
+}
+
+static NULL: Value = Value::Null;
+
+/// Evaluates a chain (`a.b`, `a[0]`, `a | b`) link by link, borrowing
+/// while the links only look inside.
+fn chain<'a, 'n>(
+    links: impl IntoIterator<Item = &'n Node>,
+    value: &'a Value,
+) -> Result<Cow<'a, Value>, String> {
+    let mut current = Cow::Borrowed(value);
+    for link in links {
+        current = match current {
+            Cow::Borrowed(v) => eval_ref(link, v)?,
+            Cow::Owned(v) => Cow::Owned(eval_ref(link, &v)?.into_owned()),
+        };
+    }
+    Ok(current)
 }
 
 /// Evaluates without copying what it only passes through: field lookups,
 /// filters and projections borrow from the input, so a query over a large
 /// response copies only its result.
-fn eval_ref<'a>(ast: &Ast, value: &'a Value) -> Result<Cow<'a, Value>, String> {
-    static NULL: Value = Value::Null;
+pub(super) fn eval_ref<'a>(ast: &Node, value: &'a Value) -> Result<Cow<'a, Value>, String> {
     Ok(match ast {
-        Ast::Identity { .. } => Cow::Borrowed(value),
-        Ast::Field { name, .. } => Cow::Borrowed(value.get(name.as_str()).unwrap_or(&NULL)),
-        Ast::Index { idx, .. } => match value {
+        Node::Identity => Cow::Borrowed(value),
+        Node::Field(name) => Cow::Borrowed(match value {
+            Value::Object(map) => map.get(name.as_str()).unwrap_or(&NULL),
+            _ => &NULL,
+        }),
+        Node::Index(idx) => match value {
             Value::Array(a) => {
                 let i = if *idx < 0 {
-                    a.len() as i64 + i64::from(*idx)
+                    (a.len() as i64).checked_add(*idx)
                 } else {
-                    i64::from(*idx)
+                    Some(*idx)
                 };
                 Cow::Borrowed(
-                    usize::try_from(i)
-                        .ok()
+                    i.and_then(|i| usize::try_from(i).ok())
                         .and_then(|i| a.get(i))
                         .unwrap_or(&NULL),
                 )
             }
             _ => Cow::Borrowed(&NULL),
         },
-        Ast::Subexpr { lhs, rhs, .. } => match eval_ref(lhs, value)? {
-            Cow::Borrowed(l) => eval_ref(rhs, l)?,
-            Cow::Owned(l) => Cow::Owned(eval_ref(rhs, &l)?.into_owned()),
-        },
-        Ast::Condition {
-            predicate, then, ..
-        } => {
-            if is_false(&*eval_ref(predicate, value)?) {
-                Cow::Borrowed(&NULL)
-            } else {
-                eval_ref(then, value)?
-            }
-        }
-        Ast::Comparison {
-            comparator,
-            lhs,
-            rhs,
-            ..
-        } => {
+        Node::Subexpression(links) | Node::IndexExpression(links) => chain(links, value)?,
+        Node::Pipe(lhs, rhs) => chain([&**lhs, &**rhs], value)?,
+        Node::Comparator(cmp, lhs, rhs) => {
             let l = eval_ref(lhs, value)?;
             let r = eval_ref(rhs, value)?;
-            Cow::Owned(comparison(comparator, &l, &r))
+            Cow::Owned(comparison(*cmp, &l, &r)?)
         }
-        Ast::Projection { lhs, rhs, .. } => {
+        Node::Projection(lhs, rhs) => {
             let base = eval_ref(lhs, value)?;
             let Value::Array(items) = &*base else {
                 return Ok(Cow::Borrowed(&NULL));
             };
-            let mut out = Vec::with_capacity(items.len());
+            Cow::Owned(project(items.iter(), rhs)?)
+        }
+        Node::ValueProjection(lhs, rhs) => {
+            let base = eval_ref(lhs, value)?;
+            let Value::Object(map) = &*base else {
+                return Ok(Cow::Borrowed(&NULL));
+            };
+            Cow::Owned(project(map.values(), rhs)?)
+        }
+        Node::FilterProjection(lhs, rhs, condition) => {
+            let base = eval_ref(lhs, value)?;
+            let Value::Array(items) = &*base else {
+                return Ok(Cow::Borrowed(&NULL));
+            };
+            let mut out = Vec::new();
             for item in items {
-                let v = eval_ref(rhs, item)?;
-                if !v.is_null() {
-                    out.push(v.into_owned());
+                if !is_false(&*eval_ref(condition, item)?) {
+                    let v = eval_ref(rhs, item)?;
+                    if !v.is_null() {
+                        out.push(v.into_owned());
+                    }
                 }
             }
             Cow::Owned(Value::Array(out))
+        }
+        Node::Literal(v) => Cow::Owned(v.clone()),
+        Node::And(lhs, rhs) => {
+            let l = eval_ref(lhs, value)?;
+            if is_false(&l) {
+                l
+            } else {
+                eval_ref(rhs, value)?
+            }
+        }
+        Node::Or(lhs, rhs) => {
+            let l = eval_ref(lhs, value)?;
+            if is_false(&l) {
+                eval_ref(rhs, value)?
+            } else {
+                l
+            }
         }
         _ => Cow::Owned(eval_node(ast, value)?),
     })
 }
 
+/// A projection's right side over each item, dropping nulls.
+fn project<'v>(items: impl Iterator<Item = &'v Value>, rhs: &Node) -> EvalResult {
+    let mut out = Vec::new();
+    for item in items {
+        let v = eval_ref(rhs, item)?;
+        if !v.is_null() {
+            out.push(v.into_owned());
+        }
+    }
+    Ok(Value::Array(out))
+}
+
 /// The nodes that build new values anyway.
-fn eval_node(ast: &Ast, value: &Value) -> EvalResult {
+fn eval_node(ast: &Node, value: &Value) -> EvalResult {
     Ok(match ast {
-        // The nodes eval_ref borrows through: it handles them before it
-        // comes here.
-        Ast::Identity { .. }
-        | Ast::Field { .. }
-        | Ast::Index { .. }
-        | Ast::Subexpr { .. }
-        | Ast::Condition { .. }
-        | Ast::Comparison { .. }
-        | Ast::Projection { .. } => eval_ref(ast, value)?.into_owned(),
-        Ast::Slice {
-            start, stop, step, ..
-        } => match value {
+        Node::Slice(start, stop, step) => match value {
             Value::Array(a) => Value::Array(slice(a, *start, *stop, *step)?),
             _ => Value::Null,
         },
-        Ast::Literal { value: lit, .. } => serde_json::to_value(&**lit).unwrap_or(Value::Null),
-        Ast::ObjectValues { node, .. } => match eval(node, value)? {
-            Value::Object(map) => Value::Array(map.into_iter().map(|(_, v)| v).collect()),
-            _ => Value::Null,
-        },
-        Ast::Flatten { node, .. } => match eval(node, value)? {
+        Node::Flatten(node) => match eval_ref(node, value)?.into_owned() {
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -407,7 +259,7 @@ fn eval_node(ast: &Ast, value: &Value) -> EvalResult {
             }
             _ => Value::Null,
         },
-        Ast::MultiList { elements, .. } => {
+        Node::MultiList(elements) => {
             if value.is_null() {
                 Value::Null
             } else {
@@ -419,67 +271,65 @@ fn eval_node(ast: &Ast, value: &Value) -> EvalResult {
                 )
             }
         }
-        Ast::MultiHash { elements, .. } => {
+        Node::MultiHash(pairs) => {
             if value.is_null() {
                 Value::Null
             } else {
-                let mut map = Map::new();
-                for kv in elements {
-                    map.insert(kv.key.clone(), eval(&kv.value, value)?);
+                let mut map = serde_json::Map::new();
+                for (key, node) in pairs {
+                    map.insert(key.clone(), eval(node, value)?);
                 }
                 Value::Object(map)
             }
         }
-        Ast::Not { node, .. } => {
-            let v = eval(node, value)?;
-            // Python: `not 0` would be true, but jmespath treats numbers as truthy.
-            Value::Bool(!matches!(v, Value::Number(_)) && is_false(&v))
+        Node::Not(node) => {
+            let v = eval_ref(node, value)?;
+            // jmespath treats every number as true (`!0` is false).
+            Value::Bool(!v.is_number() && is_false(&v))
         }
-        Ast::And { lhs, rhs, .. } => {
-            let l = eval(lhs, value)?;
-            if is_false(&l) { l } else { eval(rhs, value)? }
+        Node::Expref(_) => {
+            // Python's value is an expression object, which aws cannot
+            // print as JSON.
+            return Err("Encountered unrecognized type in JSON encoder.".into());
         }
-        Ast::Or { lhs, rhs, .. } => {
-            let l = eval(lhs, value)?;
-            if is_false(&l) { eval(rhs, value)? } else { l }
-        }
-        Ast::Expref { .. } => {
-            return Err("expression references are only valid as function arguments".into());
-        }
-        Ast::Function { name, args, .. } => super::query_functions::call(name, args, value)?,
+        Node::Function(name, args) => super::query_functions::call(name, args, value)?,
+        // The nodes eval_ref borrows through: it handles them before it
+        // comes here.
+        other => eval_ref(other, value)?.into_owned(),
     })
 }
 
-/// Python's `list[start:stop:step]`.
+/// Python's `list[start:stop:step]` (a zero step is its `ValueError`).
 fn slice(
     a: &[Value],
-    start: Option<i32>,
-    stop: Option<i32>,
-    step: i32,
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: Option<i64>,
 ) -> Result<Vec<Value>, String> {
+    let step = step.unwrap_or(1);
     if step == 0 {
-        return Err("Invalid slice expression: step cannot be 0".into());
+        return Err("slice step cannot be zero".into());
     }
     let len = a.len() as i64;
-    let step = i64::from(step);
-    let clamp = |v: Option<i32>, default: i64| -> i64 {
+    let clamp = |v: Option<i64>, default: i64| -> i64 {
         match v {
             None => default,
-            Some(v) => {
-                let v = i64::from(v);
+            Some(v) if v < 0 => {
+                let v = v.saturating_add(len);
                 if v < 0 {
-                    let v = v + len;
-                    if v < 0 {
-                        if step < 0 { -1 } else { 0 }
-                    } else {
-                        v
-                    }
-                } else if v >= len {
-                    if step < 0 { len - 1 } else { len }
+                    if step < 0 { -1 } else { 0 }
                 } else {
                     v
                 }
             }
+            Some(v) if v >= len => {
+                if step < 0 {
+                    len - 1
+                } else {
+                    len
+                }
+            }
+            Some(v) => v,
         }
     };
     let (start, stop) = if step > 0 {
@@ -493,7 +343,10 @@ fn slice(
         if let Some(v) = usize::try_from(i).ok().and_then(|i| a.get(i)) {
             out.push(v.clone());
         }
-        i += step;
+        match i.checked_add(step) {
+            Some(next) => i = next,
+            None => break,
+        }
     }
     Ok(out)
 }
@@ -564,7 +417,13 @@ mod tests {
         assert_eq!(q("n == `false`", &v), json!(false));
         assert_eq!(q("!n", &v), json!(false));
         assert_eq!(q("a[?@ > `2`]", &v), json!([3, 4, 5]));
-        assert_eq!(q("s < `1`", &v), Value::Null);
+        assert!(
+            Query::compile("s < `1`")
+                .expect("valid")
+                .search(&v)
+                .is_err()
+        );
+        assert_eq!(q("b < `1`", &v), Value::Null);
         assert_eq!(q("missing.x", &v), Value::Null);
         assert_eq!(q("length(s)", &v), json!(3));
         assert_eq!(q("sum(a)", &v), json!(15));

@@ -12,7 +12,7 @@
 
 use std::cmp::Ordering;
 
-use jmespath::ast::Ast;
+use super::query_parser::Node;
 use serde_json::{Map, Number, Value};
 
 use crate::python;
@@ -22,7 +22,7 @@ use super::query::{EvalResult, eval, int_value, num, number_value, sort_key_cmp,
 /// An evaluated argument: a value, or an expression reference (`&key`).
 enum Arg<'a> {
     Value(Value),
-    Expref(&'a Ast),
+    Expref(&'a Node),
 }
 
 /// One function's signature: the allowed types of each declared argument
@@ -69,11 +69,11 @@ fn signature(name: &str) -> Option<Signature> {
 }
 
 /// Calls function `name` with the argument expressions `args` on `value`.
-pub(super) fn call(name: &str, args: &[Ast], value: &Value) -> EvalResult {
+pub(super) fn call(name: &str, args: &[Node], value: &Value) -> EvalResult {
     let mut resolved = Vec::with_capacity(args.len());
     for a in args {
         resolved.push(match a {
-            Ast::Expref { ast, .. } => Arg::Expref(ast),
+            Node::Expref(ast) => Arg::Expref(ast),
             other => Arg::Value(eval(other, value)?),
         });
     }
@@ -329,17 +329,7 @@ fn run(name: &str, args: Vec<Arg<'_>>) -> EvalResult {
         "merge" => {
             let mut merged = Map::new();
             for v in values {
-                match v {
-                    Value::Object(m) => merged.extend(m),
-                    other => {
-                        return Err(type_error(
-                            name,
-                            python::str(&other),
-                            jmespath_type(python::type_name(&other)),
-                            &["object"],
-                        ));
-                    }
-                }
+                update(&mut merged, v)?;
             }
             Value::Object(merged)
         }
@@ -364,16 +354,11 @@ fn run(name: &str, args: Vec<Arg<'_>>) -> EvalResult {
         },
         "to_number" => match next() {
             Value::Number(n) => Value::Number(n),
-            Value::String(s) => {
-                let t = s.trim();
-                if let Ok(i) = t.parse::<i64>() {
-                    Value::Number(i.into())
-                } else if let Ok(f) = t.parse::<f64>() {
-                    number_value(f)
-                } else {
-                    Value::Null
-                }
-            }
+            // Python's int(s), then float(s).
+            Value::String(s) => match python::int_from_str(&s) {
+                Some(i) => Value::Number(i.into()),
+                None => python::float_from_str(&s).map_or(Value::Null, number_value),
+            },
             _ => Value::Null,
         },
         "to_string" => match next() {
@@ -383,6 +368,60 @@ fn run(name: &str, args: Vec<Arg<'_>>) -> EvalResult {
         "type" => Value::String(type_name(&next()).into()),
         other => return Err(format!("Unknown function: {other}()")),
     })
+}
+
+/// Python's `dict.update(v)`: only the first argument of `merge` is type
+/// checked; the others are whatever `update` makes of them (pairs from a
+/// list, nothing from an empty string, its `TypeError`/`ValueError` else).
+fn update(merged: &mut Map<String, Value>, v: Value) -> Result<(), String> {
+    let length_error = |i: usize, n: usize| {
+        format!("dictionary update sequence element #{i} has length {n}; 2 is required")
+    };
+    match v {
+        Value::Object(m) => merged.extend(m),
+        Value::String(s) if s.is_empty() => {}
+        Value::String(_) => return Err(length_error(0, 1)),
+        Value::Array(items) => {
+            for (i, item) in items.into_iter().enumerate() {
+                let (k, v) = match item {
+                    Value::Array(pair) if pair.len() == 2 => {
+                        let mut pair = pair.into_iter();
+                        match (pair.next(), pair.next()) {
+                            (Some(Value::String(k)), Some(v)) => (k, v),
+                            (Some(k), Some(v)) => (python::str(&k), v),
+                            _ => continue,
+                        }
+                    }
+                    Value::Array(other) => return Err(length_error(i, other.len())),
+                    Value::String(t) => match t.chars().collect::<Vec<_>>().as_slice() {
+                        [a, b] => (a.to_string(), Value::String(b.to_string())),
+                        other => return Err(length_error(i, other.len())),
+                    },
+                    Value::Object(o) if o.len() == 2 => {
+                        let mut keys = o.into_iter().map(|(k, _)| k);
+                        match (keys.next(), keys.next()) {
+                            (Some(k), Some(v)) => (k, Value::String(v)),
+                            _ => continue,
+                        }
+                    }
+                    Value::Object(o) => return Err(length_error(i, o.len())),
+                    _ => {
+                        return Err(format!(
+                            "cannot convert dictionary update sequence element #{i} to a sequence"
+                        ));
+                    }
+                };
+                merged.insert(k, v);
+            }
+        }
+        other => {
+            return Err(format!(
+                "'{}' object is not iterable",
+                python::type_name(&other)
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn array(v: Value) -> Vec<Value> {
@@ -436,7 +475,7 @@ fn sum(items: &[Value]) -> Value {
 /// string); every key must then have that type. Python evaluates the first
 /// key twice (once to decide, once while sorting), which only matters for
 /// the order of errors, kept here.
-fn sort_by(items: Vec<Value>, e: &Ast) -> EvalResult {
+fn sort_by(items: Vec<Value>, e: &Node) -> EvalResult {
     let Some(first) = items.first() else {
         return Ok(Value::Array(items));
     };
@@ -464,7 +503,7 @@ fn sort_by(items: Vec<Value>, e: &Ast) -> EvalResult {
 
 /// `min_by` / `max_by` as Python's `min(array, key=...)`: keys are numbers
 /// or strings; comparing a string with a number is Python's `TypeError`.
-fn extreme_by(name: &str, items: Vec<Value>, e: &Ast) -> EvalResult {
+fn extreme_by(name: &str, items: Vec<Value>, e: &Node) -> EvalResult {
     let allowed = ["number", "string"];
     let key = |item: &Value| -> EvalResult {
         let k = eval(e, item)?;

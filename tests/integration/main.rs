@@ -37,6 +37,7 @@ mod infra_selftest;
 mod moto_ecr;
 mod operations;
 mod output_differential;
+mod output_jmespath_compliance;
 mod output_response_differential;
 mod params_argparse;
 mod params_cli;
