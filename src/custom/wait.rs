@@ -228,11 +228,14 @@ fn matches(acceptor: &Acceptor, result: &Result<Value, Error>) -> bool {
     }
 }
 
-/// A JMESPath search of the output; `None` when the expression is invalid.
+/// A JMESPath search of the output with the `--query` engine (Python
+/// jmespath's rules, as botocore's waiters use); `None` when the
+/// expression is invalid or its search raises.
 fn search(expression: Option<&str>, value: &Value) -> Option<Value> {
-    let expr = jmespath::compile(expression?).ok()?;
-    let found = expr.search(value).ok()?;
-    serde_json::to_value(&*found).ok()
+    crate::output::query::Query::compile(expression?)
+        .ok()?
+        .search(value)
+        .ok()
 }
 
 /// Python's `==` between a JSON result and the acceptor's expected value.
