@@ -140,17 +140,23 @@ impl Settings {
         }
     }
 
-    /// The region the client will use: `--region` (an empty one is none,
-    /// as in aws), else `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's.
+    /// The region the client will use: the one given (see
+    /// [`Settings::given_region`]), else the profile's.
     fn region(&self) -> Option<String> {
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        self.given_region()
+            .or_else(|| self.profile_setting("region"))
+    }
+
+    /// A region given on the command line or in the environment, taken as
+    /// it is: `--region`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`. As in
+    /// botocore an empty one (`--region ''`, `AWS_REGION=`) is the region
+    /// `''`, which requests are signed for, not "no region".
+    fn given_region(&self) -> Option<String> {
         self.flags
             .region
             .clone()
-            .filter(|r| !r.is_empty())
-            .or_else(|| env("AWS_REGION"))
-            .or_else(|| env("AWS_DEFAULT_REGION"))
-            .or_else(|| self.profile_setting("region"))
+            .or_else(|| std::env::var("AWS_REGION").ok())
+            .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
     }
 
     /// aws's checks when it creates the client, in its order (after the
@@ -189,8 +195,7 @@ impl Settings {
         Ok(ClientSettings {
             files: self.files.clone(),
             profile: self.profile.clone(),
-            // aws reads an empty `--region` as none given.
-            region: self.flags.region.clone().filter(|r| !r.is_empty()),
+            region: self.given_region(),
             endpoint_url: self.flags.endpoint_url.clone(),
             no_sign_request: self.flags.no_sign_request,
             tls: Tls {

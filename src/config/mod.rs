@@ -89,10 +89,19 @@ impl ClientSettings {
 /// The configuration for one run.
 pub struct Resolved {
     pub sdk_config: SdkConfig,
+    /// The region given was `''` (the SDK has [`EMPTY_REGION_STAND_IN`]):
+    /// requests are signed for the empty region, as botocore signs them.
+    pub empty_region: bool,
     /// The URL aws names in connection errors when no request was made yet:
     /// the endpoint and `/`.
     pub endpoint_for_errors: String,
 }
+
+/// The region the SDK is given when the region given is `''`: botocore
+/// takes the empty name (and, with an endpoint URL, signs for it), while
+/// the SDK's endpoint parameters refuse it. Only the endpoint parameters
+/// see the stand-in; the signature is made for `''` (`sdk::ClientOptions`).
+pub const EMPTY_REGION_STAND_IN: &str = "us-east-1";
 
 pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved, Error> {
     if let Some(url) = &client.endpoint_url {
@@ -151,8 +160,14 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     if let Some(name) = profile {
         loader = loader.profile_name(name);
     }
+    let empty_region = client.region.as_deref() == Some("");
     if let Some(region) = &client.region {
-        loader = loader.region(Region::new(region.clone()));
+        let region = if empty_region {
+            EMPTY_REGION_STAND_IN
+        } else {
+            region
+        };
+        loader = loader.region(Region::new(region.to_string()));
     }
     if let Some(url) = &client.endpoint_url {
         loader = loader.endpoint_url(url);
@@ -165,6 +180,7 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     let Some(region) = config.region().map(|r| r.to_string()) else {
         return Err(no_region());
     };
+    let region = if empty_region { String::new() } else { region };
     debug::log("rcr.config", &format!("Region: {region}"));
     if !is_region_name(&region) {
         return Err(Error::Other(format!(
@@ -174,8 +190,17 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     if let Some(e) = retry_error {
         return Err(e);
     }
-    if let Some(url) = config.endpoint_url() {
-        endpoint::check_endpoint(url)?;
+    match config.endpoint_url() {
+        Some(url) => endpoint::check_endpoint(url)?,
+        // The endpoint botocore builds for the region `''` has an empty label.
+        None if empty_region => {
+            let url = default_endpoint(service, "");
+            return Err(Error::Other(format!(
+                "Invalid endpoint: {}",
+                url.trim_end_matches('/')
+            )));
+        }
+        None => {}
     }
     let from_flag = client.profile.source == ProfileSource::Flag;
     let config = match (profile, std::env::var_os("AWS_ACCESS_KEY_ID")) {
@@ -231,6 +256,7 @@ pub async fn load(client: &ClientSettings, service: &Service) -> Result<Resolved
     );
     Ok(Resolved {
         sdk_config: config,
+        empty_region,
         endpoint_for_errors,
     })
 }
@@ -294,10 +320,14 @@ fn retry_config(settings: &BTreeMap<String, String>) -> Result<RetryConfig, Erro
 
 /// botocore's region name test (the SDK's endpoint rules would refuse
 /// the others with their internals): a host label of ASCII letters, digits
-/// and inner hyphens, 1 to 63 characters, not all digits.
+/// and inner hyphens, at most 63 characters, not all digits. The empty
+/// name passes, as in botocore (see [`EMPTY_REGION_STAND_IN`]).
 pub fn is_region_name(region: &str) -> bool {
     let bytes = region.as_bytes();
-    (1..=63).contains(&bytes.len())
+    if bytes.is_empty() {
+        return true;
+    }
+    bytes.len() <= 63
         && bytes
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
@@ -321,11 +351,10 @@ mod tests {
 
     #[test]
     fn region_names_as_botocore_takes_them() {
-        for ok in ["us-east-1", "US-EAST-1", "a", "eu-west-2-x1"] {
+        for ok in ["us-east-1", "US-EAST-1", "a", "eu-west-2-x1", "1a", "1-2", ""] {
             assert!(is_region_name(ok), "{ok}");
         }
         for bad in [
-            "",
             "us east",
             "é",
             "-",

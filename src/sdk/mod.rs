@@ -71,6 +71,8 @@ pub struct ClientOptions {
     pub endpoint_for_errors: String,
     /// How response timestamps are printed (`cli_timestamp_format`).
     pub timestamps: crate::timestamp::TimestampFormat,
+    /// Sign for the region `''` (see `config::Resolved::empty_region`).
+    pub empty_region: bool,
 }
 
 impl ClientOptions {
@@ -83,6 +85,7 @@ impl ClientOptions {
         ClientOptions {
             endpoint_for_errors: resolved.endpoint_for_errors.clone(),
             timestamps,
+            empty_region: resolved.empty_region,
         }
     }
 }
@@ -112,6 +115,9 @@ impl ServiceClient {
                     .retry_classifier(retry::BrokenResponse(error_body.clone()));
                 if unsigned {
                     b = b.allow_no_auth();
+                }
+                if options.empty_region {
+                    b = b.interceptor(intercept::EmptySigningRegion);
                 }
                 b
             }};
