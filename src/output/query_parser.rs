@@ -61,6 +61,8 @@ pub(super) enum Node {
 /// A syntax error, as Python's exception classes print themselves.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum SyntaxError {
+    /// `EmptyExpressionError`: the expression has no characters at all.
+    Empty,
     /// `LexerError`: `Bad jmespath expression: <message>:`, the expression
     /// and a caret under the position.
     Lexer(LexError),
@@ -79,6 +81,7 @@ impl SyntaxError {
     /// `str(e)` of Python's exception for expression `expr`.
     pub(super) fn python_message(&self, expr: &str) -> String {
         match self {
+            SyntaxError::Empty => "Invalid JMESPath expression: cannot be empty.".to_string(),
             SyntaxError::Lexer(e) => format!(
                 "Bad jmespath expression: {}:\n{expr}\n{}^",
                 e.message,
@@ -104,6 +107,11 @@ impl SyntaxError {
 
 /// Parses a whole expression.
 pub(super) fn parse(expr: &str) -> Result<Node, SyntaxError> {
+    // Python checks this before it reads any token (a blank expression is
+    // an incomplete one, not an empty one).
+    if expr.is_empty() {
+        return Err(SyntaxError::Empty);
+    }
     let tokens = tokenize(expr).map_err(SyntaxError::Lexer)?;
     let mut parser = Parser { tokens, index: 0 };
     let node = parser.expression(0)?;
@@ -537,6 +545,11 @@ mod tests {
 
     #[test]
     fn errors_read_like_python() {
+        assert_eq!(message(""), "Invalid JMESPath expression: cannot be empty.");
+        assert_eq!(
+            message(" "),
+            "Invalid jmespath expression: Incomplete expression:\n\" \"\n  ^"
+        );
         assert_eq!(
             message("]"),
             "invalid token: Parse error at column 0, token \"]\" (RBRACKET), for expression:\n\"]\"\n ^"
