@@ -351,7 +351,15 @@ mod tests {
 
     #[test]
     fn region_names_as_botocore_takes_them() {
-        for ok in ["us-east-1", "US-EAST-1", "a", "eu-west-2-x1", "1a", "1-2", ""] {
+        for ok in [
+            "us-east-1",
+            "US-EAST-1",
+            "a",
+            "eu-west-2-x1",
+            "1a",
+            "1-2",
+            "",
+        ] {
             assert!(is_region_name(ok), "{ok}");
         }
         for bad in [
