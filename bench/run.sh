@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark rcr against the aws CLI v1 (and aws v2 when one is on PATH) and
+# Benchmark rcr against the aws CLI v1 and v2 (the oracle, when installed) and
 # curl --aws-sigv4, on one machine, against the same loopback endpoints:
 #   moto_server (a real ECR implementation, seeded with a repository `one`
 #   and a repository `big` of 10,000 images) and a canned stand-in
@@ -58,14 +58,20 @@ py="$venv/bin/python"
 aws1="$venv/bin/aws"
 helper="$repo/bench/helper.py"
 
-# aws v2, if any aws on PATH is v2 (the venv's v1 is named by full path).
+# aws v2: $RCR_AWS_V2, else the oracle scripts/setup-test-env.sh installs
+# (../shared/oracle/install-aws-v2.sh's default place), else any aws on PATH
+# that is v2 (the venv's v1 is named by full path).
 aws2=""
 while read -r candidate; do
     if [ -n "$candidate" ] && "$candidate" --version 2>&1 | grep -q '^aws-cli/2'; then
         aws2="$candidate"
         break
     fi
-done < <(type -P -a aws 2>/dev/null || true)
+done < <(
+    [ -z "${RCR_AWS_V2:-}" ] || echo "$RCR_AWS_V2"
+    echo "${XDG_CACHE_HOME:-$HOME/.cache}/rcr-oracle/aws-v2-2.36.7/bin/aws"
+    type -P -a aws 2>/dev/null || true
+)
 
 work="$(mktemp -d /tmp/rcr-bench.XXXXXX)"
 pids=()
